@@ -1,0 +1,165 @@
+"""The register of issued documents, its type catalogue, and the quarterly digitisation reports."""
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reform.models import UnitRecord
+
+from .choices import Quarter
+from .symbols import normalize, parse_symbol
+
+
+class DocumentType(models.Model):
+    """A type of document, coded by the official abbreviation used in symbols (`QĐ`, `NQ`, `KL`, ...)."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=128)
+    name_en = models.CharField(_("name (English)"), max_length=128)
+    counts_toward_reduction = models.BooleanField(
+        _("counts toward the reduction target"), default=True,
+        help_text=_("Administrative documents count in DOC_REDUCTION; legal normative documents do not."),
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def name(self) -> str:
+        return self.name_vi if (get_language() or "vi").startswith("vi") else self.name_en
+
+
+class Document(UnitRecord):
+    """One issued document. The same unit cannot register the same number twice in a year."""
+
+    number = models.CharField(_("number and symbol"), max_length=64, help_text=_("As written, e.g. 123/QĐ-UBND or 226-KL/TW."))
+    doc_type = models.ForeignKey(DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("title"), max_length=500)
+    issued_on = models.DateField(_("issue date"))
+    year = models.PositiveSmallIntegerField(_("year"), editable=False, db_index=True)
+    is_digitized = models.BooleanField(_("digitised"), default=False)
+    sent_electronically = models.BooleanField(_("sent over the network"), default=False)
+    needs_review = models.BooleanField(
+        _("symbol needs review"), default=False, editable=False,
+        help_text=_("The number and symbol follows none of the known forms."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "number", "year"], name="document_number_unique_per_unit_year",
+                violation_error_message=_("This unit has already registered a document with this number this year."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "year"]), models.Index(fields=["year", "doc_type"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        self.number = normalize(self.number)
+        if self.issued_on:
+            self.year = self.issued_on.year
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        self.number = normalize(self.number)
+        if self.issued_on:
+            self.year = self.issued_on.year
+            if self.issued_on > timezone.localdate():
+                errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
+        parsed = parse_symbol(self.number, DocumentType.objects.values_list("code", flat=True))
+        self.needs_review = parsed is None
+        if parsed is not None:
+            if not self.doc_type_id:
+                self.doc_type_id = parsed.implied_type
+            elif parsed.implied_type != self.doc_type_id:
+                errors.setdefault("number", []).append(
+                    _("The symbol “%(number)s” is of type %(found)s, not the chosen type %(chosen)s.")
+                    % {"number": self.number, "found": parsed.implied_type, "chosen": self.doc_type_id}
+                )
+            if parsed.year and self.issued_on and parsed.year != self.issued_on.year:
+                errors.setdefault("number", []).append(
+                    _("The symbol carries the year %(symbol_year)s but the document was issued in %(year)s.")
+                    % {"symbol_year": parsed.year, "year": self.issued_on.year}
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None) -> None:
+        # The year is derived from the issue date, so report a duplicate on the number field.
+        try:
+            super().validate_unique(exclude=set(exclude or ()) - {"year"})
+        except ValidationError as error:
+            raise ValidationError({"number": error.messages}) from error
+
+    def validate_constraints(self, exclude=None) -> None:
+        try:
+            super().validate_constraints(exclude=set(exclude or ()) - {"year"})
+        except ValidationError as error:
+            raise ValidationError({"number": error.messages}) from error
+
+
+class DigitizationReport(UnitRecord):
+    """A unit's administrative procedures for one quarter: how many were handled, and how many digitally."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)
+    procedures_total = models.PositiveIntegerField(_("procedures handled"))
+    procedures_digital = models.PositiveIntegerField(_("of them in the digital environment"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "-quarter", "unit"]
+        verbose_name = _("digitisation report")
+        verbose_name_plural = _("digitisation reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "quarter"], name="one_digitization_report_per_unit_quarter",
+                violation_error_message=_("This unit already has a report for this quarter."),
+            ),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_between_1_and_4"),
+            models.CheckConstraint(
+                condition=Q(procedures_digital__lte=F("procedures_total")), name="digital_not_above_total",
+                violation_error_message=_("Digitally handled procedures cannot exceed the total."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} Q{self.quarter}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.procedures_total is not None and self.procedures_digital is not None:
+            if self.procedures_digital > self.procedures_total:
+                errors["procedures_digital"] = _("Digitally handled procedures (%(digital)s) cannot exceed the total (%(total)s).") % {
+                    "digital": self.procedures_digital, "total": self.procedures_total}
+        if self.year and self.quarter in (1, 2, 3, 4):
+            starts = datetime.date(self.year, 3 * self.quarter - 2, 1)
+            if starts > timezone.localdate():
+                errors["quarter"] = _("This quarter has not started yet.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,72 @@
+"""The register of conferences held."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reform.models import UnitRecord
+
+from .choices import Category, Format, Scope
+from .querysets import ConferenceQuerySet
+
+
+class Conference(UnitRecord):
+    title = models.CharField(_("title"), max_length=500)
+    held_on = models.DateField(_("date held"))
+    duration_days = models.DecimalField(
+        _("duration (days)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    format = models.CharField(_("format"), max_length=16, choices=Format.choices)
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.SPECIALIZED)
+    is_regular_session = models.BooleanField(
+        _("statutory regular session"), default=False,
+        help_text=_("Regular sessions of a Party committee or People's Council count in no conference target."),
+    )
+    exception_approved = models.BooleanField(_("exception approved by the standing committee"), default=False)
+    exception_ref = models.CharField(_("exception decision reference"), max_length=64, blank=True)
+    reheld_after_online = models.BooleanField(_("re-held after an online conference"), default=False)
+    budget_allocated = models.PositiveBigIntegerField(_("budget allocated (VND)"), null=True, blank=True)
+    budget_spent = models.PositiveBigIntegerField(_("budget spent (VND)"), null=True, blank=True)
+    opening_speech_min = models.PositiveSmallIntegerField(_("opening speech (minutes)"), null=True, blank=True)
+    closing_speeches_min = models.PositiveSmallIntegerField(_("closing speeches, total (minutes)"), null=True, blank=True)
+    longest_presentation_min = models.PositiveSmallIntegerField(_("longest presentation (minutes)"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
+
+    objects = ConferenceQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("conference")
+        verbose_name_plural = _("conferences")
+        constraints = [
+            models.CheckConstraint(condition=Q(duration_days__gt=0), name="conference_duration_positive"),
+            models.CheckConstraint(
+                condition=Q(exception_approved=False) | ~Q(exception_ref=""), name="exception_needs_reference",
+                violation_error_message=_("An approved exception needs the reference of the standing-committee decision."),
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "held_on"]), models.Index(fields=["held_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = {}
+        self.exception_ref = (self.exception_ref or "").strip()
+        if self.held_on and self.held_on > timezone.localdate():
+            errors["held_on"] = _("The date cannot be in the future.")
+        if self.duration_days is not None and self.duration_days <= 0:
+            errors["duration_days"] = _("The duration must be more than zero days.")
+        if self.exception_approved and not self.exception_ref:
+            errors["exception_ref"] = _("An approved exception needs the reference of the standing-committee decision.")
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,8 @@
+"""Page-number pagination with `count`, `next`, `previous`, `results`; clients may ask up to 500 a page."""
+from rest_framework.pagination import PageNumberPagination
+
+
+class StandardPagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500

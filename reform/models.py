@@ -1,0 +1,225 @@
+"""The core domain: the unit tree, users and their roles, and the catalogue of targets."""
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .choices import Applicability, Block, Comparison, Kind, Level, Role
+from .querysets import RecordQuerySet, UnitQuerySet
+
+PATH_SEPARATOR = "/"
+
+
+class Unit(models.Model):
+    """A node of the organisation tree, with a materialized path for cheap subtree queries.
+
+    `path` is the chain of codes from the root, e.g. `/TW/01/00070/`; a unit's subtree is every
+    unit whose path starts with its own (an index-backed prefix match on PostgreSQL).
+    """
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.LOCALITY)
+    block = models.CharField(_("block"), max_length=16, choices=Block.choices, default=Block.STATE)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(max_length=512, unique=True, editable=False)
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    objects = UnitQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        indexes = [
+            models.Index(fields=["level", "kind"]),
+            models.Index(fields=["parent"]),
+            # Prefix LIKE (`path__startswith`) uses this index on PostgreSQL whatever the collation.
+            models.Index(fields=["path"], name="unit_path_prefix_idx", opclasses=["varchar_pattern_ops"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if PATH_SEPARATOR in self.code:
+            raise ValidationError({"code": _("A unit code cannot contain “/”.")})
+        if self.parent_id and self.pk and self.parent.path.startswith(self.path or "\0"):
+            raise ValidationError({"parent": _("A unit cannot be placed under itself.")})
+
+    def build_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else PATH_SEPARATOR
+        return f"{prefix}{self.code}{PATH_SEPARATOR}"
+
+    def save(self, *args, **kwargs) -> None:
+        old = Unit.objects.filter(pk=self.pk).values_list("path", "depth").first() if self.pk else None
+        self.path = self.build_path()
+        self.depth = self.path.count(PATH_SEPARATOR) - 2
+        super().save(*args, **kwargs)
+        if old and old[0] != self.path:
+            # Moving or recoding a unit moves its whole subtree: one UPDATE rewrites the descendants.
+            old_path, old_depth = old
+            Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
+                depth=F("depth") + (self.depth - old_depth),
+            )
+
+    def is_ancestor_of(self, other: "Unit") -> bool:
+        return other.path.startswith(self.path)
+
+    @property
+    def is_locality(self) -> bool:
+        return self.kind == Kind.LOCALITY
+
+    @property
+    def province_code(self) -> str | None:
+        """The code of the province this unit belongs to (itself for a province), or None for central."""
+        parts = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
+        return parts[1] if len(parts) > 1 else None
+
+
+class User(AbstractUser):
+    """A person using the system, with one role; entry officers are bound to a unit."""
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ENTRY)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role=Role.ENTRY, unit__isnull=True) | models.Q(is_superuser=True),
+                name="entry_officer_has_unit",
+                violation_error_message=_("An entry officer must be bound to a unit."),
+            )
+        ]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ENTRY and not self.unit_id and not self.is_superuser:
+            raise ValidationError({"unit": _("An entry officer must be bound to a unit.")})
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    @property
+    def is_reviewer(self) -> bool:
+        return self.role == Role.REVIEWER and not self.is_superuser
+
+    @property
+    def is_entry_officer(self) -> bool:
+        return self.role == Role.ENTRY and not self.is_superuser
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.is_administrator or self.role == Role.REVIEWER
+
+
+class Target(models.Model):
+    """One numeric target of Conclusion 226-KL/TW section 2; thresholds live in TargetThreshold."""
+
+    code = models.CharField(_("code"), max_length=32, primary_key=True)
+    name_vi = models.CharField(_("name (Vietnamese)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    clause = models.CharField(_("clause"), max_length=16)
+    comparison = models.CharField(_("comparison"), max_length=16, choices=Comparison.choices)
+    applies_to = models.CharField(
+        _("applies to"), max_length=32, choices=Applicability.choices, default=Applicability.EVERY_UNIT
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.clause})"
+
+    @property
+    def name(self) -> str:
+        return self.name_vi if (get_language() or "vi").startswith("vi") else self.name_en
+
+    def threshold_for(self, year: int) -> "TargetThreshold | None":
+        return self.thresholds.filter(applies_from__lte=year).order_by("-applies_from").first()
+
+
+class TargetThreshold(models.Model):
+    """A threshold (fraction) or cap (count) of a target, in force from a year until a later row replaces it."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="thresholds")
+    applies_from = models.PositiveSmallIntegerField(_("applies from (year)"), validators=[MinValueValidator(2000)])
+    threshold = models.DecimalField(
+        _("threshold"), max_digits=10, decimal_places=4, validators=[MinValueValidator(0)],
+        help_text=_("A fraction (0.1500 = 15 %) or, for caps, a number of conferences."),
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target", "applies_from"]
+        verbose_name = _("target threshold")
+        verbose_name_plural = _("target thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["target", "applies_from"], name="one_threshold_per_target_year"),
+            models.CheckConstraint(condition=models.Q(threshold__gte=0), name="threshold_non_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_id} from {self.applies_from}: {self.threshold}"
+
+
+class PolicySetting(models.Model):
+    """Policy switches that change how records count (kept with history, editable by administrators)."""
+
+    key = models.CharField(_("key"), max_length=64, primary_key=True)
+    value = models.BooleanField(_("value"))
+    description = models.TextField(_("description"), blank=True)
+
+    history = HistoricalRecords()
+
+    HYBRID_COUNTS_AS_ONLINE = "hybrid_counts_as_online"
+
+    class Meta:
+        verbose_name = _("policy setting")
+        verbose_name_plural = _("policy settings")
+
+    def __str__(self) -> str:
+        return f"{self.key} = {self.value}"
+
+    @classmethod
+    def flag(cls, key: str, default: bool) -> bool:
+        value = cls.objects.filter(key=key).values_list("value", flat=True).first()
+        return default if value is None else value
+
+
+class UnitRecord(models.Model):
+    """Base of every register row: it belongs to a unit and is scoped through RecordQuerySet."""
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = RecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True

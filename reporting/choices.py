@@ -1,0 +1,21 @@
+"""Enumerations of the compliance engine; the status strings are part of the API contract."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    MET = "met", _("Met")
+    MISSED = "missed", _("Missed")
+    NO_BASELINE = "no_baseline", _("No baseline")
+    NO_DATA = "no_data", _("No data")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+class Period(models.TextChoices):
+    """The whole year, or a quarter to date (1 January to the end of the quarter)."""
+
+    YEAR = "Y", _("Year")
+    Q1 = "Q1", _("Q1 to date")
+    Q2 = "Q2", _("Q2 to date")
+    Q3 = "Q3", _("Q3 to date")
+    Q4 = "Q4", _("Q4 to date")
