@@ -5,4 +5,11 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("reform.api_router")),
+    path("documents/", include("documents.urls")),
+    path("conferences/", include("meetings.urls")),
+    path("dashboard/", include("reporting.urls")),
+    path("reports/", include("reports.urls")),
+    path("imports/", include("imports.urls")),
+    path("", include("reform.web_urls")),
 ]

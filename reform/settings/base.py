@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "documents",
     "meetings",
     "reporting",
+    "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [
