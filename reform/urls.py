@@ -1,11 +1,14 @@
 """Top-level URLs: the web pages, the admin, and the versioned REST API."""
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("reform.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("documents/", include("documents.urls")),
     path("conferences/", include("meetings.urls")),
     path("dashboard/", include("reporting.urls")),

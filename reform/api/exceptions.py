@@ -1,0 +1,34 @@
+"""Turn Django's model-validation and protection errors into the API's 400/409 answers, field by field."""
+from __future__ import annotations
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]]:
+    """`{"field": ["message", ...]}`; errors on no field go under `non_field_errors`."""
+    if hasattr(error, "error_dict"):
+        return {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): list(messages)
+            for field, messages in error.message_dict.items()
+        }
+    return {api_settings.NON_FIELD_ERRORS_KEY: list(error.messages)}
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The object is still in use."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(validation_error_detail(exc))
+    elif isinstance(exc, (ProtectedError, RestrictedError)):
+        exc = Conflict(_("This object is still used by other records and cannot be deleted."))
+    return drf_exception_handler(exc, context)
