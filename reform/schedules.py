@@ -1,0 +1,86 @@
+"""Every periodic task of the project, declared in one place; `manage.py sync_schedules` installs them.
+
+Each entry is a plain dict:
+- `name`: unique, stable (it is the key of the django-celery-beat PeriodicTask row; renaming one creates a new row),
+- `task`: the registered Celery task name,
+- exactly one of `crontab` (dict of CrontabSchedule fields: minute, hour, day_of_week, day_of_month,
+  month_of_year; missing fields mean "*") or `interval` (dict: every, period in days/hours/minutes/seconds),
+- optional `kwargs` (JSON-serialisable dict) and `description`.
+
+Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh). `sync_schedules` runs after every `migrate`.
+"""
+from __future__ import annotations
+
+SCHEDULES: list[dict] = [
+    {
+        # Catches up the recompute marks (RecomputeRequest) left while Redis or the worker was down,
+        # and any burst whose queued task was lost.
+        "name": "compliance: recompute pending marks",
+        "task": "reporting.tasks.recompute_pending",
+        "interval": {"every": 5, "period": "minutes"},
+        "kwargs": {},
+        "description": "Recompute the unit-years whose records changed (durable marks), every 5 minutes.",
+    },
+    {
+        # The nightly full recompute: the current year, plus the previous year in January
+        # (late entries for December keep arriving in the first weeks of the new year).
+        "name": "compliance: nightly full recompute",
+        "task": "reporting.tasks.compliance_nightly",
+        "crontab": {"minute": "30", "hour": "1"},
+        "kwargs": {},
+        "description": "Recompute every target for every unit for the current year (and the previous one in January).",
+    },
+]
+
+
+def schedules_sync(*, using: str = "default") -> dict[str, int]:
+    """Create or update one django-celery-beat PeriodicTask per entry of SCHEDULES; safe to run any number of times.
+
+    The declaration wins for task, schedule, kwargs and description; `enabled` is left as an administrator set it
+    (a schedule switched off in the admin stays off after the next deploy). Returns counts created/updated/unchanged.
+    """
+    import json
+
+    from django.conf import settings
+    from django.db import transaction
+    from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
+
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    tz = getattr(settings, "CELERY_TIMEZONE", None) or settings.TIME_ZONE
+    with transaction.atomic(using=using):
+        for entry in SCHEDULES:
+            if ("crontab" in entry) == ("interval" in entry):
+                raise ValueError(f"Schedule {entry['name']!r} needs exactly one of 'crontab' or 'interval'.")
+            crontab = interval = None
+            if "crontab" in entry:
+                fields = {"minute": "*", "hour": "*", "day_of_week": "*", "day_of_month": "*", "month_of_year": "*"}
+                fields.update({key: str(value) for key, value in entry["crontab"].items()})
+                crontab = CrontabSchedule.objects.using(using).filter(timezone=tz, **fields).order_by("pk").first()
+                if crontab is None:
+                    crontab = CrontabSchedule.objects.using(using).create(timezone=tz, **fields)
+            else:
+                fields = {"every": int(entry["interval"]["every"]), "period": entry["interval"]["period"]}
+                interval = IntervalSchedule.objects.using(using).filter(**fields).order_by("pk").first()
+                if interval is None:
+                    interval = IntervalSchedule.objects.using(using).create(**fields)
+            wanted = {
+                "task": entry["task"],
+                "crontab": crontab,
+                "interval": interval,
+                "kwargs": json.dumps(entry.get("kwargs") or {}, sort_keys=True),
+                "description": entry.get("description", ""),
+            }
+            task = PeriodicTask.objects.using(using).filter(name=entry["name"]).first()
+            if task is None:
+                PeriodicTask.objects.using(using).create(name=entry["name"], enabled=True, **wanted)
+                counts["created"] += 1
+                continue
+            changed = [field for field, value in wanted.items() if getattr(task, field) != value]
+            if changed:
+                for field in changed:
+                    setattr(task, field, wanted[field])
+                task.save(update_fields=changed)
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+    return counts
