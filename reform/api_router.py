@@ -2,7 +2,16 @@
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
+from documents.api.views import DigitizationReportViewSet, DocumentTypeViewSet, DocumentViewSet
+from meetings.api.views import ConferenceViewSet
+from reform.api.views import UnitViewSet
+
 router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("document-types", DocumentTypeViewSet, basename="document-type")
+router.register("documents", DocumentViewSet, basename="document")
+router.register("conferences", ConferenceViewSet, basename="conference")
+router.register("digitization-reports", DigitizationReportViewSet, basename="digitization-report")
 
 urlpatterns = [
     path("", include("reform.api.urls")),

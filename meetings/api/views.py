@@ -1,0 +1,14 @@
+"""API viewset of the conferences register."""
+from __future__ import annotations
+
+from reform.api.views import ScopedRecordViewSet
+
+from ..filtersets import ConferenceFilterSet
+from ..models import Conference
+from .serializers import ConferenceSerializer
+
+
+class ConferenceViewSet(ScopedRecordViewSet):
+    model = Conference
+    serializer_class = ConferenceSerializer
+    filterset_class = ConferenceFilterSet

@@ -1,0 +1,75 @@
+"""Serializers of the core app, and the base every register serializer builds on.
+
+Serializers here check types and shapes only. Every rule (non-negative amounts, dates not in the
+future, uniqueness, ...) belongs to the models and is applied by `full_clean()` in the services, so
+the web forms, the API and bulk uploads give the same answer from one definition.
+"""
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from reform.models import Unit
+
+# Keyword arguments DRF derives from model validators; dropped so the model alone enforces them.
+_MODEL_RULE_KWARGS = ("validators", "min_value", "max_value", "max_length", "min_length")
+
+
+class ShapeOnlyModelSerializer(serializers.ModelSerializer):
+    """A ModelSerializer that keeps types, choices and required-ness but none of the model's rules."""
+
+    def get_validators(self) -> list:
+        return []  # no UniqueTogetherValidator: uniqueness is reported by the model on the right field
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        for key in _MODEL_RULE_KWARGS:
+            kwargs.pop(key, None)
+        if issubclass(field_class, serializers.CharField):
+            kwargs["allow_blank"] = True  # "cannot be blank" comes from the model
+        return field_class, kwargs
+
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = super().build_relational_field(field_name, relation_info)
+        kwargs.pop("validators", None)
+        return field_class, kwargs
+
+
+class UnitRecordSerializer(ShapeOnlyModelSerializer):
+    """Base of the register serializers: the unit by id (`unit`) or by code (`unit_code`)."""
+
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), required=False,
+        help_text=_("Id of the unit the record belongs to (required unless unit_code is given)."),
+    )
+    unit_code = serializers.SlugRelatedField(
+        source="unit", slug_field="code", queryset=Unit.objects.all(), required=False,
+        help_text=_("Code of the unit; an alternative to `unit` on write."),
+    )
+
+    def validate(self, attrs):
+        data = self.initial_data
+        if "unit" in data and "unit_code" in data and attrs.get("unit") is not None:
+            if str(attrs["unit"].pk) != str(data["unit"]):
+                raise serializers.ValidationError({"unit_code": [_("unit and unit_code name different units.")]})
+        if self.instance is None and attrs.get("unit") is None:
+            raise serializers.ValidationError({"unit": [_("This field is required.")]})
+        return attrs
+
+
+class UnitSerializer(serializers.ModelSerializer):
+    """A unit of the organisation tree; `parent` is the id of the unit above it (null for the root)."""
+
+    class Meta:
+        model = Unit
+        fields = ["id", "code", "name", "level", "kind", "block", "parent"]
+        read_only_fields = fields
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"})
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)

@@ -1,0 +1,76 @@
+"""The shared scoped viewsets of the API, the units endpoint and token authentication.
+
+`ScopedRecordViewSet` is the one way a register is exposed: it reads through
+`Model.objects.visible_to(user)` (so another unit's record is a 404) and writes only through
+`reform.services`, which apply scoping, `full_clean()`, locking guards and the audit trail.
+"""
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+
+from reform import services
+from reform.filtersets import UnitFilterSet
+from reform.models import Unit
+
+from .permissions import RecordPermission
+from .serializers import TokenRequestSerializer, TokenResponseSerializer, UnitSerializer
+
+
+class ScopedQuerysetMixin:
+    """get_queryset() = `model.objects.visible_to(request.user)` with the joins the serializer needs."""
+
+    model: type[Model]
+    select_related: tuple[str, ...] = ()
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
+            return self.model.objects.none()
+        queryset = self.model.objects.visible_to(self.request.user)
+        if self.select_related:
+            queryset = queryset.select_related(*self.select_related)
+        return queryset
+
+
+class ScopedRecordViewSet(ScopedQuerysetMixin, viewsets.ModelViewSet):
+    """CRUD of a register; every write is a call to a service, never `serializer.save()`."""
+
+    permission_classes = [RecordPermission]
+    select_related = ("unit",)
+
+    def perform_create(self, serializer) -> None:
+        serializer.instance = services.record_create(
+            model=self.model, user=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    def perform_update(self, serializer) -> None:
+        serializer.instance = services.record_update(
+            instance=serializer.instance, user=self.request.user, data=dict(serializer.validated_data)
+        )
+
+    def perform_destroy(self, instance) -> None:
+        services.record_delete(instance=instance, user=self.request.user)
+
+
+class UnitViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """The unit tree as far as the user can see it (an entry officer: their unit and below)."""
+
+    model = Unit
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilterSet
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+
+    @extend_schema(
+        operation_id="auth_token_create",
+        request=TokenRequestSerializer,
+        responses={200: TokenResponseSerializer, 400: OpenApiResponse(description="Wrong or missing credentials.")},
+        auth=[],
+        tags=["auth"],
+    )
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
