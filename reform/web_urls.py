@@ -1,2 +1,12 @@
-"""URL patterns (filled in by the issue that builds them)."""
-urlpatterns: list = []
+"""Web pages of the core: home, log in and out, the audit trail."""
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("audit/", views.AuditTrailView.as_view(), name="audit_trail"),
+]

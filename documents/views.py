@@ -1,0 +1,107 @@
+"""Pages of the documents register and the digitisation reports: list, detail, create, edit, delete."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
+
+from reform.mixins import RecordDeleteMixin, RecordFormMixin, RecordListMixin, RecordScopeMixin
+
+from .filtersets import DigitizationReportFilterSet, DocumentFilterSet
+from .forms import DigitizationReportForm, DocumentForm
+from .models import DigitizationReport, Document, DocumentType
+
+
+def year_choices() -> list[int]:
+    return list(range(timezone.localdate().year, 2019, -1))
+
+
+class DocumentMixin:
+    model = Document
+    select_related = ("unit", "doc_type")
+    detail_url_name = "documents:document_detail"
+    success_url_name = "documents:document_list"
+
+
+class DocumentListView(DocumentMixin, RecordListMixin, TemplateView):
+    template_name = "documents/document_list.html"
+    filterset_class = DocumentFilterSet
+    sort_fields = {
+        "issued_on": "issued_on", "number": "number", "title": "title", "doc_type": "doc_type__code",
+        "unit": "unit__code",
+    }
+    default_sort = "-issued_on"
+
+    def get_extra_context(self) -> dict:
+        return {"years": year_choices(), "doc_types": DocumentType.objects.all()}
+
+
+class DocumentDetailView(DocumentMixin, RecordScopeMixin, DetailView):
+    template_name = "documents/document_detail.html"
+
+
+class DocumentFormView(DocumentMixin, RecordFormMixin):
+    form_class = DocumentForm
+    template_name = "documents/document_form.html"
+
+    def after_save(self, instance: Document) -> None:
+        if instance.needs_review:
+            messages.warning(self.request, _(
+                "The number and symbol “%(number)s” follows none of the known forms: the document was saved "
+                "and flagged for review. Please check the symbol."
+            ) % {"number": instance.number})
+
+
+class DocumentCreateView(DocumentFormView, CreateView):
+    success_message = gettext_lazy("The document “%(object)s” was added.")
+
+
+class DocumentUpdateView(DocumentFormView, UpdateView):
+    success_message = gettext_lazy("The document “%(object)s” was saved.")
+
+
+class DocumentDeleteView(DocumentMixin, RecordDeleteMixin, DeleteView):
+    template_name = "reform/record_confirm_delete.html"
+
+
+class DigitizationMixin:
+    model = DigitizationReport
+    select_related = ("unit",)
+    detail_url_name = "documents:digitization_detail"
+    success_url_name = "documents:digitization_list"
+
+
+class DigitizationListView(DigitizationMixin, RecordListMixin, TemplateView):
+    template_name = "documents/digitization_list.html"
+    filterset_class = DigitizationReportFilterSet
+    sort_fields = {
+        "period": ("year", "quarter"), "unit": "unit__code", "procedures_total": "procedures_total",
+        "procedures_digital": "procedures_digital",
+    }
+    default_sort = "-period"
+
+    def get_extra_context(self) -> dict:
+        return {"years": year_choices()}
+
+
+class DigitizationDetailView(DigitizationMixin, RecordScopeMixin, DetailView):
+    template_name = "documents/digitization_detail.html"
+
+
+class DigitizationFormView(DigitizationMixin, RecordFormMixin):
+    form_class = DigitizationReportForm
+    template_name = "documents/digitization_form.html"
+
+
+class DigitizationCreateView(DigitizationFormView, CreateView):
+    success_message = gettext_lazy("The digitisation report “%(object)s” was added.")
+
+
+class DigitizationUpdateView(DigitizationFormView, UpdateView):
+    success_message = gettext_lazy("The digitisation report “%(object)s” was saved.")
+
+
+class DigitizationDeleteView(DigitizationMixin, RecordDeleteMixin, DeleteView):
+    template_name = "reform/record_confirm_delete.html"

@@ -1,0 +1,142 @@
+"""Django admin for administrators: units, users, targets and thresholds, policy settings.
+
+Also `RecordAdmin`, the base of the registers' admins: it writes through `reform.services` (so the
+admin obeys the same validation, period locks, audit trail and recompute as every other path) and
+shows each record's history (simple-history: who, when, before/after).
+"""
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .mixins import attach_errors
+from .models import PolicySetting, Target, TargetThreshold, Unit, User
+
+admin.site.site_header = _("Reform compliance dashboard: administration")
+admin.site.site_title = _("Reform compliance dashboard")
+admin.site.index_title = _("Administration")
+
+
+class RecordAdmin(SimpleHistoryAdmin):
+    """Admin of a register: every save and delete goes through the record services."""
+
+    raw_id_fields = ("unit",)
+    list_select_related = ("unit",)
+    show_full_result_count = False  # registers hold millions of rows: no second COUNT(*) per page
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        action = "update" if change else "create"
+
+        class GuardedForm(form_class):
+            """Run the write guards (period locks) while the form can still show their message."""
+
+            def _post_clean(self):
+                super()._post_clean()
+                if self._errors:
+                    return
+                try:
+                    for guard in services.write_guards:
+                        if change and self.instance.pk:
+                            guard(instance=type(self.instance).objects.get(pk=self.instance.pk), user=request.user,
+                                  action=action)
+                        guard(instance=self.instance, user=request.user, action=action)
+                except ValidationError as error:
+                    attach_errors(self, error)
+
+        return GuardedForm
+
+    def save_model(self, request, obj, form, change):
+        model = type(obj)
+        data = {name: form.cleaned_data[name] for name in form.cleaned_data if name in {f.name for f in model._meta.fields}}
+        if change:
+            saved = services.record_update(instance=model.objects.get(pk=obj.pk), user=request.user, data=data)
+        else:
+            saved = services.record_create(model=model, user=request.user, data=data)
+        obj.__dict__.update({k: v for k, v in saved.__dict__.items() if not k.startswith("_")})
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.record_delete(instance=obj, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            services.record_delete(instance=obj, user=request.user)
+
+    def delete_view(self, request, object_id, extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            if obj is not None:
+                try:
+                    for guard in services.write_guards:
+                        guard(instance=obj, user=request.user, action="delete")
+                except (ValidationError, PermissionDenied) as error:
+                    for message in getattr(error, "messages", [str(error)]):
+                        self.message_user(request, message, messages.ERROR)
+                    opts = self.model._meta
+                    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name", "level", "kind", "block", "parent")
+    list_filter = ("level", "kind", "block")
+    search_fields = ("code", "name")
+    raw_id_fields = ("parent",)
+    list_select_related = ("parent",)
+    readonly_fields = ("path", "depth")
+    ordering = ("path",)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "get_full_name", "role", "unit", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "first_name", "last_name", "email", "unit__code", "unit__name")
+    raw_id_fields = ("unit",)
+    list_select_related = ("unit",)
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets[:1],
+        (_("Role and unit"), {"fields": ("role", "unit")}),
+        *DjangoUserAdmin.fieldsets[1:],
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")}),
+        (_("Role and unit"), {"classes": ("wide",), "fields": ("role", "unit")}),
+    )
+
+    @admin.display(description=_("full name"))
+    def get_full_name(self, obj):
+        return obj.get_full_name()
+
+
+class TargetThresholdInline(admin.TabularInline):
+    model = TargetThreshold
+    extra = 0
+
+
+@admin.register(Target)
+class TargetAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "name_vi", "name_en", "clause", "comparison", "applies_to", "order")
+    list_filter = ("comparison", "applies_to")
+    search_fields = ("code", "name_vi", "name_en")
+    inlines = [TargetThresholdInline]
+
+
+@admin.register(TargetThreshold)
+class TargetThresholdAdmin(SimpleHistoryAdmin):
+    list_display = ("target", "applies_from", "threshold", "note")
+    list_filter = ("target", "applies_from")
+    list_select_related = ("target",)
+
+
+@admin.register(PolicySetting)
+class PolicySettingAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "value", "description")

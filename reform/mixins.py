@@ -1,0 +1,166 @@
+"""Web view mixins: the one place where pages apply record scoping and role checks.
+
+Every record page (list, detail, create, edit, delete) uses these, so no page can forget them:
+reading goes through `Model.objects.visible_to(user)`, writing through `editable_by(user)` and the
+services of `reform.services`; another unit's record is a 404, a reviewer's write page a 403.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from . import services
+
+
+def attach_errors(form, error: ValidationError) -> None:
+    """Attach a service's ValidationError to the form: per field where the form has the field."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            if target is None and field != NON_FIELD_ERRORS:
+                # e.g. the derived `year`: show it above the form, naming nothing the user cannot fix
+                form.add_error(None, errors)
+            else:
+                form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+class RecordScopeMixin(LoginRequiredMixin):
+    """Scopes every queryset of a record view to what the user may see (or, for writes, edit)."""
+
+    model = None
+    select_related: tuple[str, ...] = ("unit",)
+    detail_url_name = ""
+    write = False  # write views: reviewers get 403, the queryset is what the user may edit
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        if self.write and not (request.user.is_administrator or request.user.is_entry_officer):
+            raise PermissionDenied(_("Your role cannot change records."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        manager = self.model.objects
+        queryset = manager.editable_by(self.request.user) if self.write else manager.visible_to(self.request.user)
+        return queryset.select_related(*self.select_related)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_edit"] = user.is_administrator or user.is_entry_officer
+        context["opts"] = self.model._meta
+        return context
+
+
+class RecordListMixin(RecordScopeMixin):
+    """A list page: the shared FilterSet, free-text search, whitelisted sorting and pagination."""
+
+    filterset_class = None
+    paginate_by = 25
+    sort_fields: dict[str, str | tuple[str, ...]] = {}  # URL key -> model field(s) to order by
+    default_sort = ""
+
+    def get_sort(self) -> str:
+        key = self.request.GET.get("sort", self.default_sort)
+        return key if key.lstrip("-") in self.sort_fields else self.default_sort
+
+    def get(self, request, *args, **kwargs):
+        queryset = self.get_queryset()
+        filterset = self.filterset_class(request.GET or None, queryset=queryset, request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            rows = queryset.none()
+        else:
+            rows = filterset.qs
+        sort = self.get_sort()
+        if sort:
+            fields = self.sort_fields[sort.lstrip("-")]
+            fields = (fields,) if isinstance(fields, str) else fields
+            sign = "-" if sort.startswith("-") else ""
+            rows = rows.order_by(*(f"{sign}{field}" for field in (*fields, "pk")))
+        paginator = Paginator(rows, self.paginate_by)
+        page = paginator.get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        sort_query = query.copy()
+        sort_query.pop("sort", None)
+        context = {
+            "filterset": filterset,
+            "filter_form": filterset.form,
+            "page_obj": page,
+            "object_list": page.object_list,
+            "paginator": paginator,
+            "is_paginated": page.has_other_pages(),
+            "query_string": query.urlencode(),
+            "sort_query_string": sort_query.urlencode(),
+            "sort": sort,
+            "can_edit": request.user.is_administrator or request.user.is_entry_officer,
+            "opts": self.model._meta,
+        }
+        context.update(self.get_extra_context())
+        return self.render_to_response(context)
+
+    def get_extra_context(self) -> dict:
+        return {}
+
+
+class RecordFormMixin(RecordScopeMixin):
+    """Create and edit pages: the ModelForm gives the shape, the service decides and writes."""
+
+    write = True
+    success_message = ""
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form):
+        data = {name: value for name, value in form.cleaned_data.items() if name in form.model_fields()}
+        try:
+            if getattr(self, "object", None) is not None and self.object.pk:
+                self.object = services.record_update(instance=self.object, user=self.request.user, data=data)
+            else:
+                self.object = services.record_create(model=self.model, user=self.request.user, data=data)
+        except ValidationError as error:
+            attach_errors(form, error)
+            return self.form_invalid(form)
+        self.after_save(self.object)
+        if self.success_message:
+            messages.success(self.request, self.success_message % {"object": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def after_save(self, instance) -> None:
+        """Hook for a page's extra feedback (e.g. a symbol that needs review)."""
+
+    def get_success_url(self) -> str:
+        return reverse(self.detail_url_name, args=[self.object.pk])
+
+
+class RecordDeleteMixin(RecordScopeMixin):
+    """A delete page: GET asks for confirmation, POST deletes through the service."""
+
+    write = True
+    success_url_name = ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = reverse(self.detail_url_name, args=[self.object.pk])
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.record_delete(instance=self.object, user=self.request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+            return HttpResponseRedirect(reverse(self.detail_url_name, args=[self.object.pk]))
+        messages.success(self.request, _("The record “%(object)s” was deleted.") % {"object": self.object})
+        return HttpResponseRedirect(reverse(self.success_url_name))
