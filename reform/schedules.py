@@ -30,6 +30,21 @@ SCHEDULES: list[dict] = [
         "kwargs": {},
         "description": "Recompute every target for every unit for the current year (and the previous one in January).",
     },
+    {
+        # After the nightly recompute: exports of closed periods (REPORT_EXPORT_DELAY_DAYS after the close).
+        "name": "reports: generate due exports",
+        "task": "reports.tasks.generate_due_exports",
+        "crontab": {"minute": "0", "hour": "3"},
+        "kwargs": {},
+        "description": "Generate the national and provincial XLSX/PDF/CSV reports of periods closed long enough; idempotent.",
+    },
+    {
+        "name": "reports: deadline reminders",
+        "task": "reports.tasks.send_report_reminders",
+        "crontab": {"minute": "0", "hour": "7"},
+        "kwargs": {},
+        "description": "Remind localities' entry officers (in the app and by e-mail) REPORT_REMINDER_DAYS before a report deadline.",
+    },
 ]
 
 
