@@ -1,7 +1,7 @@
 """API viewset of the conferences register."""
 from __future__ import annotations
 
-from reform.api.views import ScopedRecordViewSet
+from reform.api.views import AcceptHeaderNegotiation, ScopedRecordViewSet
 
 from ..filtersets import ConferenceFilterSet
 from ..models import Conference
@@ -12,3 +12,5 @@ class ConferenceViewSet(ScopedRecordViewSet):
     model = Conference
     serializer_class = ConferenceSerializer
     filterset_class = ConferenceFilterSet
+    # `format` (in_person/online/hybrid) is a filter of the SPEC contract, so it cannot pick the renderer.
+    content_negotiation_class = AcceptHeaderNegotiation

@@ -10,6 +10,8 @@ from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.settings import api_settings
 
 from reform import services
 from reform.filtersets import UnitFilterSet
@@ -74,3 +76,18 @@ class TokenView(ObtainAuthToken):
     )
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
+
+
+class _WithoutFormatOverride:
+    """DRF's settings, except that `?format=` does not choose the renderer."""
+
+    URL_FORMAT_OVERRIDE = None
+
+    def __getattr__(self, name):
+        return getattr(api_settings, name)
+
+
+class AcceptHeaderNegotiation(DefaultContentNegotiation):
+    """For endpoints where `format` is a filter (conferences, SPEC 7): the renderer comes from `Accept` only."""
+
+    settings = _WithoutFormatOverride()

@@ -1,0 +1,41 @@
+"""The OpenAPI 3 schema and the Swagger docs, served by the app with no asset from the internet."""
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from drf_spectacular.validation import validate_schema
+from rest_framework.test import APIClient
+
+PATHS = [
+    "/api/v1/auth/token/", "/api/v1/units/", "/api/v1/units/{id}/", "/api/v1/document-types/",
+    "/api/v1/document-types/{code}/", "/api/v1/documents/", "/api/v1/documents/{id}/", "/api/v1/conferences/",
+    "/api/v1/conferences/{id}/", "/api/v1/digitization-reports/", "/api/v1/digitization-reports/{id}/",
+]
+
+
+@pytest.mark.django_db
+def test_schema_is_valid_openapi_3_with_every_path():
+    response = APIClient().get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    validate_schema(schema)  # raises on an invalid document
+    assert set(PATHS) <= set(schema["paths"])
+    document = schema["components"]["schemas"]["Document"]["properties"]
+    assert {"id", "unit", "number", "doc_type", "title", "issued_on", "is_digitized", "sent_electronically"} <= set(document)
+    params = {p["name"] for p in schema["paths"]["/api/v1/documents/"]["get"]["parameters"]}
+    assert {"page", "page_size", "unit", "unit_code", "year", "doc_type", "q", "issued_after", "issued_before"} <= params
+
+
+@pytest.mark.django_db
+def test_swagger_docs_load_nothing_from_another_host():
+    response = APIClient().get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html
+    external = [url for url in re.findall(r"https?://[^\s\"'<>)]+", html) if not url.startswith("http://testserver")]
+    assert external == []
+    assets = re.findall(r"""(?:src|href)=["'](/static/[^"']+)["']""", html)
+    assert assets, "the docs page should load its scripts from the app's static files"
+    for asset in assets:
+        assert finders.find(asset.removeprefix("/static/")), asset
