@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Period reports")
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import pre_delete, pre_save
+
+        from reform import services
+
+        from . import locking
+
+        if locking.write_guard not in services.write_guards:
+            services.write_guards.append(locking.write_guard)
+        # The model-level safety net: admin pages, scripts and any other direct save or delete.
+        for label in locking.DATE_FIELDS:
+            model = apps.get_model(label)
+            pre_save.connect(locking.on_pre_save, sender=model, dispatch_uid=f"reports-lock-save-{label}")
+            pre_delete.connect(locking.on_pre_delete, sender=model, dispatch_uid=f"reports-lock-delete-{label}")

@@ -1,0 +1,48 @@
+"""Writers of report files: the same figures (selectors.ExportData) as XLSX, PDF or CSV bytes."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from reform.choices import Comparison
+from reporting.choices import Status
+
+Progress = Callable[[int, int], None] | None
+
+
+def render(format: str, data, *, progress: Progress = None) -> bytes:
+    from . import csv, pdf, xlsx
+
+    writers = {"xlsx": xlsx.render, "pdf": pdf.render, "csv": csv.render}
+    return writers[format](data, progress=progress or (lambda done, total: None))
+
+
+def is_count(comparison: str) -> bool:
+    """Caps are judged on a number of conferences; every other target on a fraction."""
+    return comparison == Comparison.COUNT_AT_MOST
+
+
+def format_value(value, comparison: str) -> str:
+    """A stored value for people: a percentage with two decimals, or a count; “—” when empty."""
+    if value is None:
+        return "—"
+    if is_count(comparison):
+        return formats.number_format(Decimal(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return formats.number_format(Decimal(value) * 100, decimal_pos=2, use_l10n=True) + " %"
+
+
+def format_count(value) -> str:
+    if value is None:
+        return "—"
+    return formats.number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+
+
+def status_label(status: str | None) -> str:
+    return str(Status(status).label) if status else _("Not computed")
+
+
+def title(data) -> str:
+    return _("Report on Conclusion 226-KL/TW: %(unit)s, %(period)s") % {"unit": data.unit.name, "period": data.period.label}

@@ -1,0 +1,30 @@
+"""CSV for machines: one row per unit and target, with the API's field names and values (fractions, 4 decimals)."""
+from __future__ import annotations
+
+import csv
+import io
+
+FIELDS = ["unit", "unit_code", "unit_name", "report_period", "year", "period", "target", "status", "value",
+          "threshold", "numerator", "denominator", "baseline", "computed_at"]
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def render(data, *, progress) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    total = len(data.rows)
+    for index, row in enumerate(data.rows, start=1):
+        writer.writerow([_cell(row["unit"]), row["unit_code"], row["unit_name"], str(data.period)]
+                        + [_cell(row[name]) for name in FIELDS[4:]])
+        if index % 5000 == 0:
+            progress(index, total)
+    progress(total, total)
+    return buffer.getvalue().encode("utf-8")

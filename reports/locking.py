@@ -1,0 +1,171 @@
+"""Approval locks a unit's subtree for a period window: the guard, the model-level safety net and set-based checks.
+
+Three ways in, one rule. `reform.services` calls `write_guard` for web forms and the API;
+`pre_save`/`pre_delete` receivers refuse any other `.save()`/`.delete()` (admin, scripts); bulk
+uploads call `assert_unlocked` (or `locked_windows_for`) once for a whole file.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from reform.models import PATH_SEPARATOR, Unit
+
+from .choices import ReportState
+from .models import PeriodReport
+
+Span = tuple[datetime.date, datetime.date]
+
+# The date field of each locked register (the error is attached to it).
+DATE_FIELDS = {"documents.document": "issued_on", "meetings.conference": "held_on", "documents.digitizationreport": "quarter"}
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """`/TW/01/00070/` → `['/TW/', '/TW/01/', '/TW/01/00070/']`: the unit itself and every unit above it."""
+    parts = [part for part in path.split(PATH_SEPARATOR) if part]
+    return [PATH_SEPARATOR + PATH_SEPARATOR.join(parts[: i + 1]) + PATH_SEPARATOR for i in range(len(parts))]
+
+
+def quarter_span(year: int, quarter: int) -> Span:
+    from .periods import ReportingPeriod
+
+    return ReportingPeriod(year=int(year), code=f"Q{int(quarter)}").window
+
+
+def _as_span(value: datetime.date | Span) -> Span:
+    if isinstance(value, (tuple, list)):
+        return value[0], value[1]
+    return value, value
+
+
+def record_span(instance: Any) -> Span | None:
+    """The dates a record belongs to: its date, or for a digitisation report its quarter's window."""
+    label = instance._meta.label_lower
+    if label == "documents.digitizationreport":
+        if instance.year and instance.quarter in (1, 2, 3, 4):
+            return quarter_span(instance.year, instance.quarter)
+        return None
+    field = DATE_FIELDS.get(label)
+    value = getattr(instance, field, None) if field else None
+    return (value, value) if value else None
+
+
+def locking_report_for(*, unit: Unit, on_date: datetime.date | Span) -> PeriodReport | None:
+    """The approved report (of the unit or of a unit above it) whose window covers the date, if any."""
+    start, end = _as_span(on_date)
+    return (
+        PeriodReport.objects.filter(
+            state=ReportState.APPROVED, unit__path__in=ancestor_paths(unit.path),
+            window_start__lte=end, window_end__gte=start,
+        )
+        .select_related("unit")
+        .order_by("window_start", "unit__path")
+        .first()
+    )
+
+
+def lock_message(report: PeriodReport) -> str:
+    decided = timezone.localtime(report.decided_at).date() if report.decided_at else None
+    return _("The %(period)s report of %(unit)s was approved on %(date)s; ask an administrator to reopen it.") % {
+        "period": report.period_label, "unit": report.unit.name,
+        "date": formats.date_format(decided, "SHORT_DATE_FORMAT") if decided else "—",
+    }
+
+
+def _refuse(instance: Any, report: PeriodReport) -> None:
+    field = DATE_FIELDS.get(instance._meta.label_lower)
+    message = lock_message(report)
+    raise ValidationError({field: [message]} if field else message, code="period_locked")
+
+
+def check_unlocked(instance: Any, *, unit: Unit | None = None, span: Span | None = None) -> None:
+    unit = unit or (instance.unit if instance.unit_id else None)
+    span = span or record_span(instance)
+    if unit is None or span is None:
+        return
+    report = locking_report_for(unit=unit, on_date=span)
+    if report is not None:
+        _refuse(instance, report)
+
+
+def write_guard(*, instance: Any, user: Any, action: str) -> None:
+    """Registered in `reform.services.write_guards`: refuse a write into an approved period."""
+    if instance._meta.label_lower in DATE_FIELDS:
+        check_unlocked(instance)
+
+
+def _stored_state(instance: Any) -> tuple[Unit, Span | None] | None:
+    model = type(instance)
+    stored = model._default_manager.select_related("unit").filter(pk=instance.pk).first()
+    if stored is None:
+        return None
+    return stored.unit, record_span(stored)
+
+
+def on_pre_save(sender, instance, raw=False, **kwargs) -> None:
+    """Safety net for writes that bypass the services (admin, scripts): the old and the new dates."""
+    if raw:
+        return
+    if instance.pk:
+        stored = _stored_state(instance)
+        if stored is not None:
+            check_unlocked(instance, unit=stored[0], span=stored[1])
+    check_unlocked(instance)
+
+
+def on_pre_delete(sender, instance, **kwargs) -> None:
+    check_unlocked(instance)
+
+
+def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[tuple[datetime.date, datetime.date, PeriodReport]]]:
+    """For each unit path, the approved windows that lock it (its own reports and those above it): one query."""
+    unit_paths = set(unit_paths)
+    prefixes = {prefix for path in unit_paths for prefix in ancestor_paths(path)}
+    if not prefixes:
+        return {}
+    reports = list(
+        PeriodReport.objects.filter(state=ReportState.APPROVED, unit__path__in=prefixes).select_related("unit")
+    )
+    found: dict[str, list] = {path: [] for path in unit_paths}
+    for path in unit_paths:
+        for report in reports:
+            if path.startswith(report.unit.path):
+                found[path].append((report.window_start, report.window_end, report))
+    return found
+
+
+def find_locked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span]) -> list[tuple[int, PeriodReport]]:
+    """Pairs (unit_ids[i], dates[i]) that fall in an approved window, as (i, report); two queries in all.
+
+    A date may be a (start, end) span, e.g. the quarter of a digitisation report (`quarter_span`).
+    """
+    if len(unit_ids) != len(dates):
+        raise ValueError("unit_ids and dates must be parallel sequences")
+    paths = dict(Unit.objects.filter(pk__in=set(unit_ids)).values_list("pk", "path"))
+    windows = locked_windows_for(paths.values())
+    locked = []
+    for index, (unit_id, value) in enumerate(zip(unit_ids, dates)):
+        start, end = _as_span(value)
+        for window_start, window_end, report in windows.get(paths.get(unit_id, ""), []):
+            if window_start <= end and window_end >= start:
+                locked.append((index, report))
+                break
+    return locked
+
+
+def assert_unlocked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span]) -> None:
+    """Raise one ValidationError listing every (unit, date) pair that falls in an approved period."""
+    locked = find_locked(unit_ids=unit_ids, dates=dates)
+    if locked:
+        raise ValidationError(
+            [
+                ValidationError(_("Row %(row)s: %(message)s") % {"row": index + 1, "message": lock_message(report)},
+                                code="period_locked")
+                for index, report in locked
+            ]
+        )

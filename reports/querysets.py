@@ -1,0 +1,18 @@
+"""Query chains of period reports and exports, scoped like the records (an officer sees their subtree)."""
+from __future__ import annotations
+
+from reform.querysets import RecordQuerySet
+
+from .choices import ReportState
+
+
+class PeriodReportQuerySet(RecordQuerySet):
+    def approved(self) -> "PeriodReportQuerySet":
+        return self.filter(state=ReportState.APPROVED)
+
+    def awaiting_review(self) -> "PeriodReportQuerySet":
+        return self.filter(state=ReportState.SUBMITTED)
+
+
+class ReportExportQuerySet(RecordQuerySet):
+    pass

@@ -1,0 +1,220 @@
+"""Reads of period reports: the stored figures a report shows, reporting rates, what is due, and scoped lists."""
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reform.choices import Kind, Level, Role
+from reform.models import Target, Unit, User
+from reporting.choices import Status
+from reporting.models import ComplianceResult, ComplianceRollup
+
+from .choices import ReportState, Timeliness
+from .conf import setting_int
+from .models import PeriodReport, ReportExport
+from .periods import ReportingPeriod, recent_periods, scheduled_codes
+
+STATUSES = [status.value for status in Status]
+SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+# Conclusion 226 section 2: documents, conferences, IT and digital transformation.
+TARGET_GROUPS = {"2.1": _("Documents"), "2.2": _("Conferences"), "2.3": _("IT and digital transformation")}
+RESULT_FIELDS = ["unit", "year", "period", "target", "status", "value", "threshold", "numerator", "denominator",
+                 "baseline", "computed_at"]
+
+
+def targets() -> list[Target]:
+    return list(Target.objects.order_by("order", "code"))
+
+
+def target_group(clause: str) -> str:
+    """`2.2` and `2.2.a` both belong to group 2.2."""
+    return ".".join(str(clause).split(".")[:2])
+
+
+def summary(*, unit: Unit, period: ReportingPeriod) -> list[dict]:
+    """Per target: the subtree's units by status and the aggregate figure, as the engine stored them."""
+    rollups = {
+        rollup.target_id: rollup
+        for rollup in ComplianceRollup.objects.filter(unit=unit, year=period.year, period=period.engine_period)
+    }
+    # Without a stored roll-up (e.g. not computed yet) the counts still come from the stored results.
+    counts: dict[str, dict[str, int]] = {}
+    if len(rollups) < Target.objects.count():
+        for row in (
+            ComplianceResult.objects.filter(unit__path__startswith=unit.path, year=period.year, period=period.engine_period)
+            .values("target", "status").annotate(n=Count("id"))
+        ):
+            counts.setdefault(row["target"], {})[row["status"]] = row["n"]
+    rows = []
+    for target in targets():
+        rollup = rollups.get(target.code)
+        row = {"target": target.code, "name": target.name, "clause": target.clause, "group": target_group(target.clause),
+               "comparison": target.comparison}
+        if rollup is not None:
+            row.update({status: rollup.count_for(status) for status in STATUSES})
+            row.update(units=rollup.n_units, status=rollup.status, value=rollup.value, threshold=rollup.threshold,
+                       numerator=rollup.numerator, denominator=rollup.denominator, baseline=rollup.baseline,
+                       computed_at=rollup.computed_at)
+        else:
+            found = counts.get(target.code, {})
+            row.update({status: found.get(status, 0) for status in STATUSES})
+            threshold = target.threshold_for(period.year)
+            row.update(units=sum(found.values()), status=None, value=None,
+                       threshold=threshold.threshold if threshold else None,
+                       numerator=None, denominator=None, baseline=None, computed_at=None)
+        judged = row["met"] + row["missed"]
+        row["met_share"] = round(row["met"] / judged, 4) if judged else None
+        row["missed_share"] = round(row["missed"] / judged, 4) if judged else None
+        rows.append(row)
+    return rows
+
+
+def unit_results(*, unit: Unit, period: ReportingPeriod, subtree: bool = True) -> list[dict]:
+    """Stored results (API field names, plus the unit's code, name and level) for the unit or its subtree."""
+    scope = Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
+    return list(
+        ComplianceResult.objects.filter(scope, year=period.year, period=period.engine_period)
+        .order_by("unit__path", "target__order", "target_id")
+        .values(*RESULT_FIELDS, unit_code=F("unit__code"), unit_name=F("unit__name"),
+                unit_level=F("unit__level"), unit_path=F("unit__path"))
+    )
+
+
+def report_figures(*, unit: Unit, period: ReportingPeriod) -> dict:
+    return {"summary": summary(unit=unit, period=period), "own": unit_results(unit=unit, period=period, subtree=False)}
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def reporting_rate(*, unit: Unit, period: ReportingPeriod) -> dict:
+    """The localities directly under a unit (provinces of the nation, communes of a province) and their reports.
+
+    Submitted means submitted or approved; on time when first submitted on or before the deadline.
+    A returned or reopened report counts as not submitted until it is submitted again.
+    """
+    localities = list(Unit.objects.filter(parent=unit, kind=Kind.LOCALITY).order_by("code"))
+    reports = {
+        report.unit_id: report
+        for report in PeriodReport.objects.filter(unit__in=localities, year=period.year, period=period.code)
+    }
+    deadline = period.deadline
+    rows, totals = [], {Timeliness.ON_TIME: 0, Timeliness.LATE: 0, Timeliness.MISSING: 0}
+    for locality in localities:
+        report = reports.get(locality.pk)
+        submitted_on = _local_date(report.first_submitted_at) if report else None
+        if report is None or report.state not in SUBMITTED_STATES:
+            timeliness = Timeliness.MISSING
+        elif submitted_on <= deadline:
+            timeliness = Timeliness.ON_TIME
+        else:
+            timeliness = Timeliness.LATE
+        totals[timeliness] += 1
+        rows.append({"unit": locality, "report": report, "timeliness": timeliness, "submitted_on": submitted_on,
+                     "days_late": (submitted_on - deadline).days if timeliness == Timeliness.LATE else 0})
+    expected = len(localities)
+    submitted = totals[Timeliness.ON_TIME] + totals[Timeliness.LATE]
+    return {
+        "unit": unit, "period": period, "deadline": deadline, "rows": rows, "expected": expected,
+        "submitted": submitted, "on_time": totals[Timeliness.ON_TIME], "late": totals[Timeliness.LATE],
+        "missing": totals[Timeliness.MISSING],
+        "rate": round(submitted / expected, 4) if expected else None,
+        "on_time_rate": round(totals[Timeliness.ON_TIME] / expected, 4) if expected else None,
+    }
+
+
+@dataclass
+class ExportData:
+    unit: Unit
+    period: ReportingPeriod
+    summary: list[dict]
+    rows: list[dict]
+    rate: dict
+    report: PeriodReport | None
+    generated_at: datetime.datetime
+    groups: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def group_titles(self) -> dict[str, str]:
+        return {key: str(title) for key, title in TARGET_GROUPS.items()}
+
+
+def export_data(*, unit: Unit, period: ReportingPeriod) -> ExportData:
+    rows = summary(unit=unit, period=period)
+    groups: dict[str, list[dict]] = {key: [] for key in TARGET_GROUPS}
+    for row in rows:
+        groups.setdefault(row["group"], []).append(row)
+    return ExportData(
+        unit=unit, period=period, summary=rows, rows=unit_results(unit=unit, period=period),
+        rate=reporting_rate(unit=unit, period=period),
+        report=PeriodReport.objects.filter(unit=unit, year=period.year, period=period.code).first(),
+        generated_at=timezone.now(), groups=groups,
+    )
+
+
+# --- lists and queues -----------------------------------------------------------------------------------------
+
+def reports_visible_to(user: User) -> QuerySet[PeriodReport]:
+    return PeriodReport.objects.visible_to(user).select_related("unit", "submitted_by", "decided_by")
+
+
+def review_queue() -> QuerySet[PeriodReport]:
+    return PeriodReport.objects.awaiting_review().select_related("unit", "submitted_by").order_by("submitted_at")
+
+
+def exports_visible_to(user: User) -> QuerySet[ReportExport]:
+    return ReportExport.objects.visible_to(user).select_related("unit", "requested_by")
+
+
+def submittable_periods(*, today: datetime.date) -> list[ReportingPeriod]:
+    return recent_periods(today, codes=["Q1", "Q2", "Q3", "Q4", "H1", "M9", "Y"])
+
+
+# --- schedules ------------------------------------------------------------------------------------------------
+
+def reminder_days() -> int:
+    return setting_int("REPORT_REMINDER_DAYS")
+
+
+def export_delay_days() -> int:
+    return setting_int("REPORT_EXPORT_DELAY_DAYS")
+
+
+def reporting_localities() -> QuerySet[Unit]:
+    """Every locality that reports: provinces and communes (the central level receives)."""
+    return Unit.objects.filter(kind=Kind.LOCALITY).exclude(level=Level.CENTRAL)
+
+
+def reminders_due(*, today: datetime.date):
+    """(period, locality, its active entry officers) for each report due within REPORT_REMINDER_DAYS, not submitted."""
+    days = reminder_days()
+    for period in recent_periods(today, codes=scheduled_codes()):
+        if not (period.deadline - datetime.timedelta(days=days) <= today <= period.deadline):
+            continue
+        submitted = PeriodReport.objects.filter(
+            unit=OuterRef("pk"), year=period.year, period=period.code, state__in=SUBMITTED_STATES
+        )
+        missing = reporting_localities().filter(~Exists(submitted))
+        officers: dict[int, list[User]] = {}
+        for officer in User.objects.filter(role=Role.ENTRY, is_active=True, unit__in=missing).order_by("pk"):
+            officers.setdefault(officer.unit_id, []).append(officer)
+        for unit in Unit.objects.filter(pk__in=officers).order_by("path"):
+            yield period, unit, officers[unit.pk]
+
+
+def periods_due_for_export(*, today: datetime.date) -> list[ReportingPeriod]:
+    delay = datetime.timedelta(days=export_delay_days())
+    return [period for period in recent_periods(today, codes=scheduled_codes()) if today >= period.window[1] + delay]
+
+
+def scheduled_export_units() -> list[Unit]:
+    """The nation (the root) and every province."""
+    return list(
+        Unit.objects.filter(Q(parent__isnull=True, level=Level.CENTRAL) | Q(level=Level.PROVINCIAL, kind=Kind.LOCALITY))
+        .order_by("path")
+    )

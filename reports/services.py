@@ -1,0 +1,298 @@
+"""Every write of period reports, exports and notifications: submission, review, reopening, export requests."""
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reform.models import Unit, User
+
+from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
+from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
+from .periods import ReportingPeriod
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder))
+
+
+def _record_event(*, report: PeriodReport, user: User, action: str, from_state: str, comment: str = "") -> PeriodReportEvent:
+    return PeriodReportEvent.objects.create(
+        report=report, action=action, actor=user, at=timezone.now(), from_state=from_state, to_state=report.state,
+        comment=comment,
+    )
+
+
+def _save_report(report: PeriodReport, user: User, reason: str = "") -> None:
+    report._history_user = user
+    if reason:
+        report._change_reason = reason
+    report.full_clean()
+    report.save()
+
+
+def results_snapshot(*, unit: Unit, period: ReportingPeriod) -> dict:
+    """The stored figures a report carries: the subtree summary per target and the unit's own results."""
+    from . import selectors
+
+    data = selectors.report_figures(unit=unit, period=period)
+    return _jsonable({
+        "engine_period": period.engine_period,
+        "note": period.engine_period_note,
+        "summary": data["summary"],
+        "own": data["own"],
+        "taken_at": timezone.now(),
+    })
+
+
+@transaction.atomic
+def report_submit(*, user: User, unit: Unit, year: int, period: str, difficulties: str = "", proposals: str = "") -> PeriodReport:
+    """A locality's own entry officer submits (or resubmits after a return) its report for a closed period."""
+    if not (user.is_authenticated and user.is_entry_officer and user.unit_id == unit.pk):
+        raise PermissionDenied(_("Only the entry officers of %(unit)s can submit its reports.") % {"unit": unit.name})
+    if not unit.is_locality:
+        raise ValidationError({"unit": _("Only localities submit period reports.")})
+    reporting_period = ReportingPeriod(year=int(year), code=period)
+    if not reporting_period.is_closed(timezone.localdate()):
+        raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period}})
+    start, end = reporting_period.window
+    report, _created = PeriodReport.objects.select_for_update().get_or_create(
+        unit=unit, year=reporting_period.year, period=reporting_period.code,
+        defaults={"window_start": start, "window_end": end, "deadline": reporting_period.deadline},
+    )
+    if report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
+        raise ValidationError(
+            _("The %(period)s report of %(unit)s is already %(state)s.")
+            % {"period": report.period_label, "unit": unit.name, "state": report.get_state_display().lower()}
+        )
+    from_state = report.state
+    now = timezone.now()
+    report.window_start, report.window_end, report.deadline = start, end, reporting_period.deadline
+    report.difficulties, report.proposals = (difficulties or "").strip(), (proposals or "").strip()
+    report.results = results_snapshot(unit=unit, period=reporting_period)
+    report.state = ReportState.SUBMITTED
+    report.submitted_by, report.submitted_at = user, now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.decided_by, report.decided_at, report.comment = None, None, ""
+    _save_report(report, user)
+    _record_event(report=report, user=user, action=ReportAction.SUBMIT, from_state=from_state)
+    return report
+
+
+def _require_reviewer(user: User) -> None:
+    if not (user.is_authenticated and user.is_reviewer):
+        raise PermissionDenied(_("Only reviewers approve or return period reports."))
+
+
+def _require_state(report: PeriodReport, state: str) -> None:
+    if report.state != state:
+        raise ValidationError(
+            _("The report is %(state)s; this needs a report that is %(expected)s.")
+            % {"state": report.get_state_display().lower(), "expected": ReportState(state).label.lower()}
+        )
+
+
+def _notify_submitter(report: PeriodReport, event: PeriodReportEvent, message: str) -> None:
+    if report.submitted_by_id:
+        notification_create(
+            user=report.submitted_by, key=f"report-event:{event.pk}", message=message, url=f"/reports/{report.pk}/"
+        )
+
+
+@transaction.atomic
+def report_approve(*, user: User, report: PeriodReport, comment: str = "") -> PeriodReport:
+    """Approve a submitted report; from now on its window is locked for the unit's whole subtree."""
+    _require_reviewer(user)
+    report = PeriodReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _require_state(report, ReportState.SUBMITTED)
+    report.state = ReportState.APPROVED
+    report.decided_by, report.decided_at, report.comment = user, timezone.now(), (comment or "").strip()
+    _save_report(report, user)
+    event = _record_event(report=report, user=user, action=ReportAction.APPROVE, from_state=ReportState.SUBMITTED,
+                          comment=report.comment)
+    _notify_submitter(report, event, _("The %(period)s report of %(unit)s was approved.") % {
+        "period": report.period_label, "unit": report.unit.name})
+    return report
+
+
+@transaction.atomic
+def report_return(*, user: User, report: PeriodReport, comment: str) -> PeriodReport:
+    """Send a submitted report back to the locality; the comment says what to correct."""
+    _require_reviewer(user)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    report = PeriodReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _require_state(report, ReportState.SUBMITTED)
+    report.state = ReportState.RETURNED
+    report.decided_by, report.decided_at, report.comment = user, timezone.now(), comment
+    _save_report(report, user)
+    event = _record_event(report=report, user=user, action=ReportAction.RETURN, from_state=ReportState.SUBMITTED,
+                          comment=comment)
+    _notify_submitter(report, event, _("The %(period)s report of %(unit)s was returned: %(comment)s") % {
+        "period": report.period_label, "unit": report.unit.name, "comment": comment})
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, user: User, report: PeriodReport, reason: str) -> PeriodReport:
+    """An administrator reopens an approved report (unlocking its records); the reason goes in the audit trail."""
+    if not (user.is_authenticated and user.is_administrator):
+        raise PermissionDenied(_("Only administrators reopen approved reports."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for reopening the report.")})
+    report = PeriodReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    _require_state(report, ReportState.APPROVED)
+    report.state = ReportState.DRAFT
+    report.comment = reason
+    _save_report(report, user, reason=reason)
+    event = _record_event(report=report, user=user, action=ReportAction.REOPEN, from_state=ReportState.APPROVED,
+                          comment=reason)
+    _notify_submitter(report, event, _("The %(period)s report of %(unit)s was reopened: %(reason)s") % {
+        "period": report.period_label, "unit": report.unit.name, "reason": reason})
+    return report
+
+
+# --- exports -----------------------------------------------------------------------------------------------
+
+def export_request(*, user: User | None, unit: Unit, period: ReportingPeriod, format: str,
+                   scheduled: bool = False) -> ReportExport:
+    """Create a pending export and queue its generation once the transaction commits."""
+    if user is not None and not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("You can only export reports of your own unit and the units below it.")})
+    if format not in ExportFormat.values:
+        raise ValidationError({"format": _("Choose one of: %(formats)s.") % {"formats": ", ".join(ExportFormat.values)}})
+    export = ReportExport(
+        unit=unit, year=period.year, period=period.code, format=format, scheduled=scheduled,
+        requested_by=user, task_id=str(uuid.uuid4()),
+    )
+    export.full_clean(validate_constraints=False)
+    export.save()
+    _queue_export(export)
+    return export
+
+
+def _queue_export(export: ReportExport) -> None:
+    from .tasks import export_generate
+
+    transaction.on_commit(lambda: export_generate.apply_async(args=[export.pk], task_id=export.task_id))
+
+
+def export_schedule(*, unit: Unit, period: ReportingPeriod, format: str) -> ReportExport | None:
+    """Create the scheduled export unless it exists (the unique constraint settles races); None if it did."""
+    if ReportExport.objects.filter(unit=unit, year=period.year, period=period.code, format=format, scheduled=True).exists():
+        return None
+    try:
+        with transaction.atomic():
+            export = ReportExport.objects.create(
+                unit=unit, year=period.year, period=period.code, format=format, scheduled=True,
+                task_id=str(uuid.uuid4()),
+            )
+    except IntegrityError:
+        return None
+    _queue_export(export)
+    return export
+
+
+def export_generate(*, export: ReportExport, progress=None) -> ReportExport:
+    """Build the file of an export (called by the task); a failure is recorded on the export, then raised."""
+    from django.core.files.base import ContentFile
+
+    from . import selectors
+    from .exports import render
+
+    export.status, export.done, export.total, export.error = ExportStatus.RUNNING, 0, 0, ""
+    export.save(update_fields=["status", "done", "total", "error"])
+
+    def step(done: int, total: int) -> None:
+        export.done, export.total = done, total
+        export.save(update_fields=["done", "total"])
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        period = ReportingPeriod(year=export.year, code=export.period)
+        data = selectors.export_data(unit=export.unit, period=period)
+        content = render(export.format, data, progress=step)
+        name = f"{export.unit.code}_{period}_{export.pk}.{export.format}"
+        if export.file:
+            export.file.delete(save=False)
+        export.file.save(name, ContentFile(content), save=False)
+    except Exception as error:
+        export.status, export.error, export.finished_at = ExportStatus.FAILED, f"{type(error).__name__}: {error}", timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        raise
+    export.status, export.finished_at = ExportStatus.READY, timezone.now()
+    export.done = export.total = max(export.total, 1)
+    export.save(update_fields=["file", "status", "finished_at", "done", "total"])
+    return export
+
+
+# --- notifications ------------------------------------------------------------------------------------------
+
+def notification_create(*, user: User, key: str, message: str, url: str = "") -> Notification | None:
+    """One notification per user and key: a second call with the same key creates nothing (returns None)."""
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(user=user, key=key, message=message, url=url)
+    except IntegrityError:
+        return None
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> None:
+    Notification.objects.filter(user=user, pk=notification_id, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def reminders_send(*, today=None) -> int:
+    """Remind the entry officers of every locality that has not submitted a report due in the next N days.
+
+    Once per officer and period: the notification's key makes it idempotent, and the e-mail goes out
+    only with a newly created notification.
+    """
+    from . import selectors
+
+    today = today or timezone.localdate()
+    sent = 0
+    for period, unit, officers in selectors.reminders_due(today=today):
+        message = _("The %(period)s report of %(unit)s is due by %(deadline)s and has not been submitted yet.") % {
+            "period": period, "unit": unit.name, "deadline": period.deadline.strftime("%d/%m/%Y")}
+        url = f"/reports/submit/?period={period}"
+        for officer in officers:
+            notification = notification_create(
+                user=officer, key=f"reminder:{unit.pk}:{period}", message=message, url=url
+            )
+            if notification is None:
+                continue
+            sent += 1
+            if officer.email:
+                send_mail(
+                    subject=_("Reminder: %(period)s report of %(unit)s") % {"period": period, "unit": unit.name},
+                    message=message, from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
+                    recipient_list=[officer.email], fail_silently=False,
+                )
+                notification.emailed_at = timezone.now()
+                notification.save(update_fields=["emailed_at"])
+    return sent
+
+
+def exports_generate_due(*, today=None) -> list[ReportExport]:
+    """Create (and queue) the scheduled exports of every closed period past its delay: nation and provinces."""
+    from . import selectors
+
+    today = today or timezone.localdate()
+    created = []
+    for period in selectors.periods_due_for_export(today=today):
+        for unit in selectors.scheduled_export_units():
+            for format in ExportFormat.values:
+                export = export_schedule(unit=unit, period=period, format=format)
+                if export is not None:
+                    created.append(export)
+    return created

@@ -1,0 +1,64 @@
+"""Celery tasks of period reports: thin wrappers (ids in, a service called, a JSON summary out)."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.utils import translation
+
+TASK_OPTIONS: dict[str, Any] = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "time_limit": getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800),
+    "soft_time_limit": getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 1500),
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+@shared_task(bind=True, name="reports.tasks.export_generate", **TASK_OPTIONS)
+def export_generate(self, export_id: int) -> dict:
+    """Write one export's file, reporting progress as PROGRESS {done, total}."""
+    from .models import ReportExport
+    from .services import export_generate as generate
+
+    export = ReportExport.objects.select_related("unit").get(pk=export_id)
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < PROGRESS_EVERY_SECONDS:
+            return
+        last[0] = now
+        if self.request.id:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    with translation.override(export.language or settings.LANGUAGE_CODE):
+        export = generate(export=export, progress=progress)
+    return {"export": export.pk, "status": export.status, "file": export.file.name, "done": export.done,
+            "total": export.total}
+
+
+@shared_task(name="reports.tasks.generate_due_exports", **TASK_OPTIONS)
+def generate_due_exports() -> dict:
+    """Daily: create the scheduled exports of closed periods (nation and provinces); running twice adds nothing."""
+    from .services import exports_generate_due
+
+    created = exports_generate_due()
+    return {"created": len(created), "exports": [export.pk for export in created]}
+
+
+@shared_task(name="reports.tasks.send_report_reminders", **TASK_OPTIONS)
+def send_report_reminders() -> dict:
+    """Daily: remind entry officers of reports due soon (in the app and by e-mail), once per period."""
+    from .services import reminders_send
+
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"sent": reminders_send()}

@@ -1,0 +1,27 @@
+"""Fixtures of the period-report tests: a closed year to report on, and reports in each state."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from reports import services
+
+# Always a fully past year, so every period is closed and every record date is in the past.
+YEAR = timezone.localdate().year - 1
+
+
+def day(month: int, dd: int, year: int = YEAR) -> datetime.date:
+    return datetime.date(year, month, dd)
+
+
+@pytest.fixture
+def submitted_q1(officer_hn, tree):
+    return services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q1",
+                                  difficulties="Thiếu nhân lực số hoá", proposals="Bổ sung kinh phí")
+
+
+@pytest.fixture
+def approved_q1(submitted_q1, reviewer):
+    return services.report_approve(user=reviewer, report=submitted_q1)
