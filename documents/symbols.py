@@ -17,6 +17,7 @@ OFFICIAL_LETTER = "CV"
 
 _STATE = re.compile(r"^(?P<num>\d+[A-Za-z]?)/(?:(?P<year>\d{4})/)?(?P<head>[^\W\d_]+)-(?P<tail>\S+)$")
 _PARTY = re.compile(r"^(?P<num>\d+[A-Za-z]?)-(?P<head>[^\W\d_]+)/(?P<tail>\S+)$")
+_STROKED_D = re.compile("([Dd])[\u0335\u0336]")
 
 
 @dataclass(frozen=True)
@@ -33,8 +34,9 @@ class ParsedSymbol:
 
 
 def normalize(text: str) -> str:
-    """NFC (so Đ typed as D + combining stroke is one letter) and no stray spaces around separators."""
-    text = unicodedata.normalize("NFC", text or "").strip()
+    """NFC, Đ typed as D + a combining stroke made one letter, and no stray spaces around separators."""
+    # NFC alone cannot do it: Đ (U+0110) has no canonical decomposition, so D + U+0335/U+0336 never composes.
+    text = _STROKED_D.sub(lambda m: "Đ" if m[1] == "D" else "đ", unicodedata.normalize("NFC", text or "")).strip()
     return re.sub(r"\s*([/-])\s*", r"\1", re.sub(r"\s+", " ", text))
 
 
