@@ -158,6 +158,11 @@ class Target(models.Model):
     def name(self) -> str:
         return self.name_vi if (get_language() or "vi").startswith("vi") else self.name_en
 
+    @property
+    def is_cap(self) -> bool:
+        """Caps hold a number of conferences in `threshold`; every other target holds a fraction."""
+        return self.comparison == Comparison.COUNT_AT_MOST
+
     def threshold_for(self, year: int) -> "TargetThreshold | None":
         return self.thresholds.filter(applies_from__lte=year).order_by("-applies_from").first()
 
@@ -171,6 +176,8 @@ class TargetThreshold(models.Model):
         _("threshold"), max_digits=10, decimal_places=4, validators=[MinValueValidator(0)],
         help_text=_("A fraction (0.1500 = 15 %) or, for caps, a number of conferences."),
     )
+    # Limits that are not a single number (duration per category, speech minutes), kept with the same history.
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     history = HistoricalRecords()

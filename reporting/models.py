@@ -37,3 +37,60 @@ class ComplianceResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status}"
+
+
+class ComplianceRollup(models.Model):
+    """A locality's whole subtree (itself included) on one target: units per status, and the aggregate figure.
+
+    The aggregate applies the target's rule to the subtree's summed counts (units where the target applies).
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="compliance_rollups")
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="rollups")
+    n_met = models.PositiveIntegerField(_("units met"), default=0)
+    n_missed = models.PositiveIntegerField(_("units missed"), default=0)
+    n_no_baseline = models.PositiveIntegerField(_("units without baseline"), default=0)
+    n_no_data = models.PositiveIntegerField(_("units without data"), default=0)
+    n_not_applicable = models.PositiveIntegerField(_("units not applicable"), default=0)
+    n_units = models.PositiveIntegerField(_("units"), default=0)
+    status = models.CharField(_("aggregate status"), max_length=16, choices=Status.choices)
+    value = models.DecimalField(_("aggregate value"), max_digits=12, decimal_places=4, null=True, blank=True)
+    threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=4, null=True, blank=True)
+    numerator = models.BigIntegerField(_("numerator"), null=True, blank=True)
+    denominator = models.BigIntegerField(_("denominator"), null=True, blank=True)
+    baseline = models.BigIntegerField(_("baseline"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        ordering = ["unit", "year", "period", "target"]
+        verbose_name = _("compliance roll-up")
+        verbose_name_plural = _("compliance roll-ups")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "period", "target"], name="one_rollup_per_unit_period_target"),
+        ]
+        indexes = [models.Index(fields=["year", "period", "target"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status} ({self.n_units} units)"
+
+    def count_for(self, status: str) -> int:
+        return getattr(self, f"n_{status}")
+
+
+class RecomputeRequest(models.Model):
+    """A durable dirty mark: the unit-year needs a recompute. Many edits make one row (coalesced)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="recompute_requests")
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_at = models.DateTimeField(_("requested at"))
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("recompute request")
+        verbose_name_plural = _("recompute requests")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_recompute_request_per_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,328 @@
+"""Reads of the compliance engine: stored results and roll-ups, and the set-based aggregations it runs on.
+
+The aggregation selectors run a FIXED number of SQL queries whatever the number of units: each groups a
+register by unit with conditional counts (`Count(..., filter=Q(...))`, i.e. `FILTER (WHERE ...)` on
+PostgreSQL, `CASE WHEN` on SQLite), one column per quarter of the reporting year, so the engine can add
+quarters up into any to-date window in Python.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from documents.models import DigitizationReport, Document, DocumentType
+from meetings.models import Conference
+from reform.models import PolicySetting, Target, TargetThreshold, Unit
+
+from .choices import Status
+from .models import ComplianceResult, ComplianceRollup
+from .periods import quarter_window
+
+QUARTERS = (1, 2, 3, 4)
+OFFENDERS_PER_UNIT = 50
+
+# ---------------------------------------------------------------------------------------------------------
+# Stored results (what the API, charts and reports read)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _pk(value: Any) -> Any:
+    return getattr(value, "pk", value)
+
+
+def compliance_results(
+    *, year: int, period: str | None = None, unit: Unit | int | None = None, target: Target | str | None = None,
+    subtree: Unit | None = None,
+) -> QuerySet[ComplianceResult]:
+    """Stored results of a year, optionally of one period, one unit (or a unit's whole subtree) and one target."""
+    qs = ComplianceResult.objects.filter(year=year).select_related("unit", "target")
+    if period:
+        qs = qs.filter(period=period)
+    if unit is not None:
+        qs = qs.filter(unit_id=_pk(unit))
+    if subtree is not None:
+        qs = qs.filter(unit__path__startswith=subtree.path)
+    if target is not None:
+        qs = qs.filter(target_id=_pk(target))
+    return qs.order_by("unit__path", "period", "target__order")
+
+
+def compliance_rollups(
+    *, year: int, period: str | None = None, unit: Unit | int | None = None, target: Target | str | None = None,
+) -> QuerySet[ComplianceRollup]:
+    qs = ComplianceRollup.objects.filter(year=year).select_related("unit", "target")
+    if period:
+        qs = qs.filter(period=period)
+    if unit is not None:
+        qs = qs.filter(unit_id=_pk(unit))
+    if target is not None:
+        qs = qs.filter(target_id=_pk(target))
+    return qs.order_by("unit__path", "period", "target__order")
+
+
+def _share(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
+
+
+def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
+    """Per target (catalogue order): the subtree's units by status (counts and shares) and the aggregate figure.
+
+    Read from ComplianceRollup. A target without a roll-up (never computed) still appears, with zero counts
+    and `status` None, so callers always get the twelve rows.
+    """
+    rollups = {r.target_id: r for r in ComplianceRollup.objects.filter(year=year, period=period, unit=unit)}
+    rows = []
+    for target in Target.objects.order_by("order", "code"):
+        rollup = rollups.get(target.code)
+        counts = {status: (rollup.count_for(status) if rollup else 0) for status in Status.values}
+        n_units = rollup.n_units if rollup else 0
+        rows.append({
+            "target": target.code,
+            "name": target.name,
+            "clause": target.clause,
+            "comparison": target.comparison,
+            "threshold": rollup.threshold if rollup else None,
+            "counts": counts,
+            "shares": {status: _share(n, n_units) for status, n in counts.items()},
+            "n_units": n_units,
+            "status": rollup.status if rollup else None,
+            "value": rollup.value if rollup else None,
+            "numerator": rollup.numerator if rollup else None,
+            "denominator": rollup.denominator if rollup else None,
+            "baseline": rollup.baseline if rollup else None,
+            "computed_at": rollup.computed_at if rollup else None,
+        })
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Inputs of the engine
+# ---------------------------------------------------------------------------------------------------------
+
+
+def scope_units(*, unit: Unit | None) -> list[dict]:
+    """The units to compute: the whole tree, or `unit` and its subtree (one query)."""
+    qs = Unit.objects.all() if unit is None else Unit.objects.subtree(unit)
+    return list(qs.values("id", "code", "path", "level", "kind", "parent_id", "depth"))
+
+
+def ancestor_localities(*, unit: Unit | None) -> list[dict]:
+    """The localities above `unit` (their roll-ups change when its subtree is recomputed); one query."""
+    if unit is None:
+        return []
+    codes = [code for code in unit.path.strip("/").split("/")][:-1]
+    if not codes:
+        return []
+    return list(
+        Unit.objects.filter(code__in=codes, kind="locality").order_by("-depth")
+        .values("id", "code", "path", "level", "kind", "parent_id", "depth")
+    )
+
+
+def thresholds_for_year(*, year: int) -> dict[str, TargetThreshold]:
+    """The threshold in force in `year` for each target: the row with the greatest applies_from <= year."""
+    current: dict[str, TargetThreshold] = {}
+    for row in TargetThreshold.objects.filter(applies_from__lte=year).order_by("target_id", "applies_from"):
+        current[row.target_id] = row  # later rows replace earlier ones
+    return current
+
+
+def hybrid_counts_as_online() -> bool:
+    return PolicySetting.flag(PolicySetting.HYBRID_COUNTS_AS_ONLINE, True)
+
+
+def reduction_type_codes() -> list[str]:
+    return list(DocumentType.objects.filter(counts_toward_reduction=True).values_list("code", flat=True))
+
+
+def _windows(year: int) -> tuple[list[tuple[datetime.date, datetime.date]], list[tuple[datetime.date, datetime.date]]]:
+    return [quarter_window(year, q) for q in QUARTERS], [quarter_window(year - 1, q) for q in QUARTERS]
+
+
+def _in(field: str, window: tuple[datetime.date, datetime.date]) -> Q:
+    return Q(**{f"{field}__gte": window[0], f"{field}__lte": window[1]})
+
+
+def _scoped(qs: QuerySet, unit: Unit | None) -> QuerySet:
+    return qs if unit is None else qs.filter(unit__path__startswith=unit.path)
+
+
+def _per_quarter(rows: list[dict], names: list[str]) -> dict[int, dict[str, list[int]]]:
+    """{unit_id: {name: [q1, q2, q3, q4]}} from rows holding columns `<name>_<q>`."""
+    out: dict[int, dict[str, list[int]]] = {}
+    for row in rows:
+        out[row["unit_id"]] = {name: [row[f"{name}_{q}"] or 0 for q in QUARTERS] for name in names}
+    return out
+
+
+DOCUMENT_MEASURES = ["red", "red_prev", "all", "dig", "net"]
+
+
+def document_counts(*, year: int, unit: Unit | None, reduction_types: list[str]) -> dict[int, dict[str, list[int]]]:
+    """Documents per unit and quarter of `year` (and reduction-type documents of the same quarters of year-1).
+
+    One query: `red` = types counting toward reduction, `all` = every issued document, `dig` = digitised,
+    `net` = sent over the network, `red_prev` = reduction types in the same window of the year before.
+    """
+    current, previous = _windows(year)
+    start, end = previous[0][0], current[-1][1]
+    red = Q(doc_type_id__in=reduction_types)
+    aggregates = {}
+    for q, window, prev in zip(QUARTERS, current, previous):
+        inside = _in("issued_on", window)
+        aggregates[f"red_{q}"] = Count("id", filter=inside & red)
+        aggregates[f"red_prev_{q}"] = Count("id", filter=_in("issued_on", prev) & red)
+        aggregates[f"all_{q}"] = Count("id", filter=inside)
+        aggregates[f"dig_{q}"] = Count("id", filter=inside & Q(is_digitized=True))
+        aggregates[f"net_{q}"] = Count("id", filter=inside & Q(sent_electronically=True))
+    # The derived `year` column narrows the scan through its indexes; the dates decide the windows.
+    qs = Document.objects.filter(year__gte=start.year, year__lte=end.year, issued_on__gte=start, issued_on__lte=end)
+    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    return _per_quarter(rows, DOCUMENT_MEASURES)
+
+
+CONFERENCE_MEASURES = [
+    "n", "n_prev", "in_person", "cap", "cap_all", "dur_bad", "speech_rec", "speech_bad",
+    "budget_rec", "budget_bad", "reheld",
+]
+
+
+def duration_violation(limits: dict[str, Any]) -> Q:
+    """Conferences longer than the limit of their category (categories without a limit never violate)."""
+    condition = Q(pk__in=[])
+    for category, max_days in (limits or {}).items():
+        condition |= Q(category=category, duration_days__gt=Decimal(str(max_days)))
+    return condition
+
+
+SPEECH_FIELDS = (
+    ("opening_speech_min", "opening_max_min"),
+    ("closing_speeches_min", "closing_total_max_min"),
+    ("longest_presentation_min", "presentation_max_min"),
+)
+
+
+def speech_recorded() -> Q:
+    return Q(opening_speech_min__isnull=False) | Q(closing_speeches_min__isnull=False) | Q(
+        longest_presentation_min__isnull=False)
+
+
+def speech_violation(limits: dict[str, Any]) -> Q:
+    condition = Q(pk__in=[])
+    for field, key in SPEECH_FIELDS:
+        if (limits or {}).get(key) is not None:
+            condition |= Q(**{f"{field}__gt": int(limits[key])})
+    return condition
+
+
+def budget_recorded() -> Q:
+    return Q(budget_allocated__isnull=False, budget_spent__isnull=False)
+
+
+def budget_violation() -> Q:
+    return budget_recorded() & Q(budget_spent__gt=F("budget_allocated"))
+
+
+def in_person_condition(*, hybrid_online: bool) -> Q:
+    return Q(format="in_person") if hybrid_online else Q(format__in=["in_person", "hybrid"])
+
+
+def cap_condition() -> Q:
+    return Q(scope="all_leaders", exception_approved=False)
+
+
+def conference_counts(
+    *, year: int, unit: Unit | None, hybrid_online: bool, duration_limits: dict, speech_limits: dict,
+) -> dict[int, dict[str, list[int]]]:
+    """Countable conferences (regular sessions excluded) per unit and quarter, with every figure the
+    conference targets need, in one query."""
+    current, previous = _windows(year)
+    start, end = previous[0][0], current[-1][1]
+    in_person = in_person_condition(hybrid_online=hybrid_online)
+    dur_bad, sp_rec, sp_bad = duration_violation(duration_limits), speech_recorded(), speech_violation(speech_limits)
+    bud_rec, bud_bad = budget_recorded(), budget_violation()
+    aggregates = {}
+    for q, window, prev in zip(QUARTERS, current, previous):
+        inside = _in("held_on", window)
+        aggregates.update({
+            f"n_{q}": Count("id", filter=inside),
+            f"n_prev_{q}": Count("id", filter=_in("held_on", prev)),
+            f"in_person_{q}": Count("id", filter=inside & in_person),
+            f"cap_{q}": Count("id", filter=inside & cap_condition()),
+            f"cap_all_{q}": Count("id", filter=inside & Q(scope="all_leaders")),
+            f"dur_bad_{q}": Count("id", filter=inside & dur_bad),
+            f"speech_rec_{q}": Count("id", filter=inside & sp_rec),
+            f"speech_bad_{q}": Count("id", filter=inside & sp_bad),
+            f"budget_rec_{q}": Count("id", filter=inside & bud_rec),
+            f"budget_bad_{q}": Count("id", filter=inside & bud_bad),
+            f"reheld_{q}": Count("id", filter=inside & Q(reheld_after_online=True)),
+        })
+    qs = Conference.objects.countable().filter(held_on__gte=start, held_on__lte=end)
+    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    return _per_quarter(rows, CONFERENCE_MEASURES)
+
+
+DIGITIZATION_MEASURES = ["proc_total", "proc_digital"]
+
+
+def digitization_sums(*, year: int, unit: Unit | None) -> dict[int, dict[str, list[int]]]:
+    """Administrative procedures per unit and quarter of `year` (from the quarterly reports), one query."""
+    aggregates = {}
+    for q in QUARTERS:
+        aggregates[f"proc_total_{q}"] = Sum("procedures_total", filter=Q(quarter=q))
+        aggregates[f"proc_digital_{q}"] = Sum("procedures_digital", filter=Q(quarter=q))
+    qs = DigitizationReport.objects.filter(year=year)
+    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    return _per_quarter(rows, DIGITIZATION_MEASURES)
+
+
+OFFENDER_FIELDS = {
+    "CONFERENCE_DURATION": ["category", "duration_days"],
+    "SPEECH_LIMITS": ["opening_speech_min", "closing_speeches_min", "longest_presentation_min"],
+    "CONFERENCE_BUDGET": ["budget_allocated", "budget_spent"],
+    "NO_REPEAT_CONFERENCE": ["reheld_after_online"],
+    "PROVINCE_WIDE_CAP": ["scope", "exception_approved"],
+}
+
+
+def conference_offenders(
+    *, year: int, unit: Unit | None, target: str, condition: Q, limit: int = OFFENDERS_PER_UNIT,
+) -> dict[int, list[dict]]:
+    """The first `limit` countable conferences of each unit in `year` (by date) matching a violation
+    `condition`: one query per target kind, filtered and capped in SQL (ROW_NUMBER per unit)."""
+    window = (quarter_window(year, 1)[0], quarter_window(year, 4)[1])
+    qs = Conference.objects.countable().filter(condition, held_on__gte=window[0], held_on__lte=window[1])
+    qs = _scoped(qs, unit).annotate(
+        rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("held_on").asc(), F("id").asc()])
+    ).filter(rank__lte=limit)
+    fields = ["id", "unit_id", "title", "held_on", *OFFENDER_FIELDS[target]]
+    out: dict[int, list[dict]] = defaultdict(list)
+    for row in qs.order_by("unit_id", "held_on", "id").values(*fields):
+        out[row["unit_id"]].append(row)
+    return out
+
+
+def rollup_sums_for(*, year: int, ancestor: dict) -> list[dict]:
+    """Status counts and summed counts of the stored results of a locality's whole subtree, per period and
+    target (one query); used for the localities above a recomputed subtree."""
+    applies = ~Q(status=Status.NOT_APPLICABLE)
+    return list(
+        ComplianceResult.objects.filter(year=year, unit__path__startswith=ancestor["path"]).order_by()
+        .values("period", "target_id").annotate(
+            n_met=Count("id", filter=Q(status=Status.MET)),
+            n_missed=Count("id", filter=Q(status=Status.MISSED)),
+            n_no_baseline=Count("id", filter=Q(status=Status.NO_BASELINE)),
+            n_no_data=Count("id", filter=Q(status=Status.NO_DATA)),
+            n_not_applicable=Count("id", filter=Q(status=Status.NOT_APPLICABLE)),
+            sum_numerator=Sum("numerator", filter=applies),
+            sum_denominator=Sum("denominator", filter=applies),
+            sum_baseline=Sum("baseline", filter=applies),
+        )
+    )
