@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Compliance and reports")
+
+    def ready(self) -> None:
+        from . import receivers
+
+        receivers.connect_post_migrate(self)

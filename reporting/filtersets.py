@@ -1,0 +1,34 @@
+"""FilterSets of the compliance results, shared by the API and the dashboard pages."""
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from reform.models import Unit
+
+from .choices import Period, Status
+from .models import ComplianceResult
+
+
+class ComplianceResultFilterSet(django_filters.FilterSet):
+    """Filters of `/api/v1/compliance/`. The queryset is already scoped to what the user may see, so naming a unit
+    outside it gives an empty page, never someone else's results."""
+
+    year = django_filters.NumberFilter(label=_("year"))
+    period = django_filters.ChoiceFilter(label=_("period"), choices=Period.choices)
+    unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
+    unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
+    subtree = django_filters.CharFilter(label=_("unit and the units below it (code)"), method="filter_subtree")
+    level = django_filters.CharFilter(label=_("unit level"), field_name="unit__level")
+    target = django_filters.CharFilter(label=_("target (code)"), field_name="target_id")
+    status = django_filters.MultipleChoiceFilter(label=_("status"), choices=Status.choices)
+
+    class Meta:
+        model = ComplianceResult
+        fields = ["year", "period", "unit", "unit_code", "subtree", "level", "target", "status"]
+
+    def filter_subtree(self, queryset, name, value):
+        unit = Unit.objects.filter(code=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)

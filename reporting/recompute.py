@@ -1,0 +1,257 @@
+"""Coalesced recomputes after records change: durable marks in the database, at most one queued task per burst.
+
+The flow:
+1. `reform.services` sends `records_changed` after a commit; `reporting.receivers` calls `recompute_mark()`, which
+   upserts one `RecomputeRequest` per (unit, year) (10,000 edits of one unit-year make one row), then
+   `recompute_queue()`, which queues `recompute_pending` only if no run is already queued (a `SET NX EX` flag
+   through the Django cache, i.e. Redis), with a short countdown so the rest of the burst lands first.
+2. `recompute_pending_run()` (the task's body) snapshots the marks, merges them into as few scopes as possible
+   (a unit under another marked unit is covered by it; many units of a province become the province; many
+   scopes become the whole year), recomputes each scope with `compliance_compute(year=..., unit=...)`, and then
+   deletes exactly the marks it saw (same id and requested_at), so a mark touched again meanwhile survives.
+3. If Redis or the broker is down, marking still works (it is a database row) and queuing fails quietly: the
+   periodic sweep (reform/schedules.py) runs `recompute_pending` every few minutes and catches up.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from reform.models import Unit
+
+logger = logging.getLogger(__name__)
+
+QUEUED_FLAG = "reporting:recompute-pending:queued"
+# An arbitrary constant key for pg_try_advisory_lock: one recompute_pending at a time across all workers.
+ADVISORY_LOCK_KEY = 226_2025_12
+
+
+def _countdown() -> int:
+    return int(getattr(settings, "COMPLIANCE_RECOMPUTE_COUNTDOWN", 5))
+
+
+def _decree09() -> bool:
+    try:
+        from reporting.periods import DECREE09, window_system
+    except ImportError:  # pragma: no cover - no period module: calendar years
+        return False
+    return window_system() == DECREE09
+
+
+def _latest_reporting_year(today: datetime.date | None = None) -> int:
+    """The last reporting year that has started (Decree 09 windows start a year on 15 December of the year before)."""
+    today = today or timezone.localdate()
+    if _decree09() and (today.month, today.day) >= (12, 15):
+        return today.year + 1
+    return today.year
+
+
+def affected_years(years) -> set[int]:
+    """The reporting years whose results a change in calendar year Y can move.
+
+    Y itself, and Y+1 whose reduction targets use Y as the baseline; under Decree 09 windows a late-December record
+    belongs to reporting year Y+1, so Y+2 too. Years that have not started have nothing to compute.
+    """
+    span = 3 if _decree09() else 2
+    latest = _latest_reporting_year()
+    return {int(year) + k for year in years if year is not None for k in range(span) if int(year) + k <= latest}
+
+
+def recompute_mark(*, unit_ids, years) -> int:
+    """Upsert one durable RecomputeRequest per (unit, affected year); returns how many marks were written."""
+    from reporting.models import RecomputeRequest
+
+    unit_ids = sorted({int(u) for u in unit_ids if u is not None})
+    years = sorted(affected_years(years))
+    if not unit_ids or not years:
+        return 0
+    now = timezone.now()
+    rows = [RecomputeRequest(unit_id=u, year=y, requested_at=now) for u in unit_ids for y in years]
+    with transaction.atomic():
+        RecomputeRequest.objects.bulk_create(
+            rows, batch_size=2000, update_conflicts=True, unique_fields=["unit", "year"], update_fields=["requested_at"]
+        )
+    return len(rows)
+
+
+def _eager() -> bool:
+    from reform.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def recompute_queue() -> str:
+    """Queue one `recompute_pending` unless one is already queued. Never raises: the marks are durable and the
+    periodic sweep catches up when Redis or the broker is down. Returns what happened (for logs and tests)."""
+    from reporting.tasks import recompute_pending
+
+    if _eager():
+        # In-process mode (embedded demo, most tests): nothing to coalesce across processes; run it now.
+        try:
+            recompute_pending.apply_async()
+        except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
+            logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
+            return "failed"
+        return "ran"
+    countdown = _countdown()
+    try:
+        # SET NX EX: the first change of a burst wins; the flag outlives the countdown a little so that the
+        # burst's later changes, committed before the task starts, do not queue more tasks.
+        if not cache.add(QUEUED_FLAG, "1", timeout=countdown + 30):
+            return "already-queued"
+    except Exception:  # noqa: BLE001 - Redis down: fall through and try the broker anyway
+        logger.warning("Could not set the recompute-queued flag (Redis unreachable?); trying the broker.", exc_info=True)
+    try:
+        recompute_pending.apply_async(countdown=countdown, retry=False)
+    except Exception:  # noqa: BLE001 - broker down: the marks are in the database, the sweep will run them
+        logger.warning("Could not queue recompute_pending (broker unreachable?); the periodic sweep will catch up.",
+                       exc_info=True)
+        try:
+            cache.delete(QUEUED_FLAG)
+        except Exception:  # noqa: BLE001
+            pass
+        return "broker-down"
+    return "queued"
+
+
+def clear_queued_flag() -> None:
+    """Called when a recompute_pending run starts: changes committed from now on must queue a new run."""
+    try:
+        cache.delete(QUEUED_FLAG)
+    except Exception:  # noqa: BLE001
+        logger.warning("Could not clear the recompute-queued flag (Redis unreachable?).", exc_info=True)
+
+
+@contextmanager
+def _exclusive():
+    """One recompute_pending at a time (a PostgreSQL session advisory lock); other databases run single-process."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        got = cursor.fetchone()[0]
+    try:
+        yield got
+    finally:
+        if got:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+
+
+@dataclass
+class Plan:
+    """What to recompute for one year: the whole year, or a few unit subtrees."""
+
+    year: int
+    full: bool = False
+    unit_ids: list[int] = field(default_factory=list)
+
+
+def _plan(year: int, unit_ids: set[int]) -> Plan:
+    province_collapse = int(getattr(settings, "COMPLIANCE_RECOMPUTE_PROVINCE_COLLAPSE", 8))
+    full_year_above = int(getattr(settings, "COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", 40))
+    units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
+    paths = sorted(path for _, path in units)
+    by_path = {path: pk for pk, path in units}
+    # Drop units covered by a marked ancestor (paths are sorted, so an ancestor comes before its subtree).
+    kept: list[str] = []
+    for path in paths:
+        if kept and path.startswith(kept[-1]):
+            continue
+        kept.append(path)
+    if any(path.count("/") <= 2 for path in kept):  # the root itself is marked
+        return Plan(year=year, full=True)
+    # Many units in one province: one subtree compute of the province is cheaper than many small ones.
+    per_province: dict[str, list[str]] = defaultdict(list)
+    for path in kept:
+        per_province["/".join(path.split("/")[:3]) + "/"].append(path)
+    scopes: list[str] = []
+    province_ids = dict(Unit.objects.filter(path__in=list(per_province)).values_list("path", "pk"))
+    for province_path, members in per_province.items():
+        if len(members) >= province_collapse and province_path in province_ids:
+            scopes.append(province_path)
+            by_path[province_path] = province_ids[province_path]
+        else:
+            scopes.extend(members)
+    if len(scopes) > full_year_above:
+        return Plan(year=year, full=True)
+    return Plan(year=year, unit_ids=[by_path[path] for path in sorted(scopes)])
+
+
+def _delete_seen(seen: list[tuple[int, datetime.datetime]]) -> int:
+    """Delete the marks exactly as they were seen; a mark whose requested_at moved since is left for the next run."""
+    from reporting.models import RecomputeRequest
+
+    if not seen:
+        return 0
+    if connection.vendor == "postgresql":
+        table = RecomputeRequest._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f'DELETE FROM "{table}" WHERE (id, requested_at) IN '
+                "(SELECT * FROM unnest(%s::bigint[], %s::timestamptz[]))",
+                [[pk for pk, _ in seen], [at for _, at in seen]],
+            )
+            return cursor.rowcount
+    from django.db.models import Q
+
+    deleted = 0
+    for start in range(0, len(seen), 200):
+        condition = Q()
+        for pk, at in seen[start:start + 200]:
+            condition |= Q(pk=pk, requested_at=at)
+        deleted += RecomputeRequest.objects.filter(condition).delete()[0]
+    return deleted
+
+
+def recompute_pending_run(*, max_rounds: int = 5) -> dict:
+    """Recompute every marked unit-year, in as few scopes as possible; loops while new marks keep arriving."""
+    from reporting.models import RecomputeRequest
+    from reporting.services import compliance_compute
+
+    clear_queued_flag()
+    summary = {"rounds": 0, "marks": 0, "scopes": [], "skipped": False}
+    with _exclusive() as got:
+        if not got:
+            # Another run holds the lock; it loops until no marks remain, and the sweep catches any stragglers.
+            summary["skipped"] = True
+            return summary
+        for _ in range(max_rounds):
+            marks = list(RecomputeRequest.objects.order_by("year", "unit_id").values_list("pk", "unit_id", "year",
+                                                                                          "requested_at"))
+            if not marks:
+                break
+            summary["rounds"] += 1
+            summary["marks"] += len(marks)
+            by_year: dict[int, list[tuple]] = defaultdict(list)
+            for mark in marks:
+                by_year[mark[2]].append(mark)
+            for year, year_marks in sorted(by_year.items()):
+                plan = _plan(year, {unit_id for _, unit_id, _, _ in year_marks})
+                if plan.full:
+                    compliance_compute(year=year)
+                    summary["scopes"].append({"year": year, "unit": None})
+                else:
+                    units = Unit.objects.in_bulk(plan.unit_ids)
+                    for unit_id in plan.unit_ids:
+                        compliance_compute(year=year, unit=units[unit_id])
+                        summary["scopes"].append({"year": year, "unit": units[unit_id].code})
+                # Only after the year's scopes succeeded: a failure leaves the marks for the retry or the sweep.
+                _delete_seen([(pk, at) for pk, _, _, at in year_marks])
+    return summary
+
+
+def recompute_marks_clear(*, year: int, before: datetime.datetime) -> int:
+    """After a full recompute of a year started at `before`, the year's older marks are answered."""
+    from reporting.models import RecomputeRequest
+
+    return RecomputeRequest.objects.filter(year=year, requested_at__lte=before).delete()[0]
