@@ -150,6 +150,10 @@ CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 
+# Reporting windows: "calendar" (default) or "decree09" (Decree 09/2019/ND-CP cut-off windows:
+# the year runs 15 Dec of Y-1 to 14 Dec of Y). Read at call time by reporting/periods.py.
+REPORTING_WINDOWS = env("REPORTING_WINDOWS", default="calendar")
+
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
