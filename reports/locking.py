@@ -119,7 +119,12 @@ def on_pre_save(sender, instance, raw=False, **kwargs) -> None:
 
 
 def on_pre_delete(sender, instance, **kwargs) -> None:
-    check_unlocked(instance)
+    """What is deleted is the stored row, whatever the instance in memory says."""
+    stored = _stored_state(instance) if instance.pk else None
+    if stored is not None:
+        check_unlocked(instance, unit=stored[0], span=stored[1])
+    else:
+        check_unlocked(instance)
 
 
 def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[tuple[datetime.date, datetime.date, PeriodReport]]]:

@@ -1,0 +1,171 @@
+"""Approval locks the subtree's records for the period window on every write path; reopening unlocks them."""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from documents.models import DigitizationReport, Document
+from meetings.models import Conference
+from reform import services as records
+from reports import locking, services
+from tests.factories import PASSWORD, ConferenceFactory, DigitizationReportFactory, DocumentFactory
+
+from .conftest import YEAR, day
+
+
+def doc_data(unit, issued_on, number="7/QĐ-UBND"):
+    return {"unit": unit, "number": number, "doc_type_id": "QĐ", "title": "Quyết định", "issued_on": issued_on,
+            "is_digitized": True, "sent_electronically": True}
+
+
+def assert_names_report(error: ValidationError, field: str) -> None:
+    messages = error.message_dict[field]
+    assert any(f"{YEAR}-Q1" in m and "Thành phố Hà Nội" in m and "reopen" in m for m in messages), messages
+
+
+def api(user) -> APIClient:
+    token, _ = Token.objects.get_or_create(user=user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
+
+
+def test_locking_report_covers_the_subtree_and_the_window_only(approved_q1, tree):
+    assert locking.locking_report_for(unit=tree["00070"], on_date=day(2, 10)) == approved_q1
+    assert locking.locking_report_for(unit=tree["01"], on_date=day(3, 31)) == approved_q1
+    assert locking.locking_report_for(unit=tree["00070"], on_date=day(4, 1)) is None
+    assert locking.locking_report_for(unit=tree["26734"], on_date=day(2, 10)) is None  # another province
+    assert locking.locking_report_for(unit=tree["TW"], on_date=day(2, 10)) is None  # the unit above
+
+
+def test_services_refuse_create_update_and_delete_in_an_approved_period(approved_q1, officer_hn, tree):
+    with pytest.raises(ValidationError) as error:
+        records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(2, 10)))
+    assert_names_report(error.value, "issued_on")
+    outside = records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(4, 10)))
+    with pytest.raises(ValidationError) as error:  # moving a record into the locked window
+        records.record_update(instance=outside, user=officer_hn, data={"issued_on": day(3, 1)})
+    assert_names_report(error.value, "issued_on")
+    with pytest.raises(ValidationError):
+        records.record_create(model=Conference, user=officer_hn, data={
+            "unit": tree["01"], "title": "Hội nghị", "held_on": day(1, 5), "duration_days": "0.5", "format": "online",
+            "category": "dissemination", "scope": "specialized"})
+
+
+def test_records_already_in_the_window_cannot_be_changed_moved_out_or_deleted(tree, officer_hn, reviewer, submitted_q1):
+    inside = DocumentFactory(unit=tree["00004"], issued_on=day(2, 1))
+    services.report_approve(user=reviewer, report=submitted_q1)
+    for data in ({"title": "Sửa"}, {"issued_on": day(5, 1)}):
+        with pytest.raises(ValidationError) as error:
+            records.record_update(instance=Document.objects.get(pk=inside.pk), user=officer_hn, data=data)
+        assert_names_report(error.value, "issued_on")
+    with pytest.raises(ValidationError):
+        records.record_delete(instance=inside, user=officer_hn)
+    assert Document.objects.get(pk=inside.pk).title == inside.title
+
+
+def test_digitization_reports_are_locked_by_their_quarter(approved_q1, officer_hn, tree):
+    with pytest.raises(ValidationError) as error:
+        records.record_create(model=DigitizationReport, user=officer_hn, data={
+            "unit": tree["00070"], "year": YEAR, "quarter": 1, "procedures_total": 10, "procedures_digital": 9})
+    assert_names_report(error.value, "quarter")
+    records.record_create(model=DigitizationReport, user=officer_hn, data={
+        "unit": tree["00070"], "year": YEAR, "quarter": 2, "procedures_total": 10, "procedures_digital": 9})
+
+
+def test_direct_saves_and_deletes_are_refused_by_the_model_level_safety_net(tree, reviewer, submitted_q1):
+    inside = DocumentFactory(unit=tree["00070"], issued_on=day(2, 1))
+    conference = ConferenceFactory(unit=tree["00070"], held_on=day(3, 2))
+    digitization = DigitizationReportFactory(unit=tree["00070"], year=YEAR, quarter=1)
+    services.report_approve(user=reviewer, report=submitted_q1)
+    with pytest.raises(ValidationError):
+        DocumentFactory(unit=tree["00070"], issued_on=day(3, 3))  # a plain .save(), as the admin does
+    inside.title = "Sửa trực tiếp"
+    with pytest.raises(ValidationError):
+        inside.save()
+    inside.refresh_from_db()
+    inside.issued_on = day(6, 1)  # moving it out is a change of the locked period too
+    with pytest.raises(ValidationError):
+        inside.save()
+    for record in (inside, conference, digitization):
+        # Model.delete() runs in an atomic block without a savepoint: give it one, as the admin's views do.
+        with pytest.raises(ValidationError), transaction.atomic():
+            record.delete()
+    assert Document.objects.filter(pk=inside.pk).exists() and Conference.objects.filter(pk=conference.pk).exists()
+    DocumentFactory(unit=tree["00070"], issued_on=day(4, 3))  # outside the window: fine
+    DocumentFactory(unit=tree["26734"], issued_on=day(3, 3))  # another province: fine
+
+
+def test_reopening_unlocks_every_path(approved_q1, administrator, officer_hn, tree):
+    services.report_reopen(user=administrator, report=approved_q1, reason="Bổ sung văn bản quý I")
+    created = records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(2, 10)))
+    records.record_update(instance=created, user=officer_hn, data={"title": "Đã sửa"})
+    DocumentFactory(unit=tree["00070"], issued_on=day(3, 3))
+    records.record_delete(instance=created, user=officer_hn)
+
+
+def test_api_answers_400_naming_the_report_for_post_patch_and_delete(tree, officer_hn, reviewer, submitted_q1):
+    inside = DocumentFactory(unit=tree["00070"], issued_on=day(2, 1))
+    outside = DocumentFactory(unit=tree["00070"], issued_on=day(5, 1))
+    services.report_approve(user=reviewer, report=submitted_q1)
+    client = api(officer_hn)
+    payload = {"unit": tree["00070"].pk, "number": "99/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định",
+               "issued_on": day(2, 15).isoformat(), "is_digitized": True, "sent_electronically": True}
+    response = client.post("/api/v1/documents/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert f"{YEAR}-Q1" in response.json()["issued_on"][0] and "Thành phố Hà Nội" in response.json()["issued_on"][0]
+    response = client.patch(f"/api/v1/documents/{inside.pk}/", {"title": "Sửa"}, format="json")
+    assert response.status_code == 400 and f"{YEAR}-Q1" in str(response.json())
+    response = client.patch(f"/api/v1/documents/{outside.pk}/", {"issued_on": day(3, 1).isoformat()}, format="json")
+    assert response.status_code == 400 and f"{YEAR}-Q1" in str(response.json())
+    response = client.delete(f"/api/v1/documents/{inside.pk}/")
+    assert response.status_code == 400 and f"{YEAR}-Q1" in str(response.json())
+    assert Document.objects.filter(pk=inside.pk).exists()
+    # outside the window the API still writes
+    payload["issued_on"] = day(4, 15).isoformat()
+    assert client.post("/api/v1/documents/", payload, format="json").status_code == 201
+
+
+def test_web_form_shows_the_lock_on_the_date_field(approved_q1, officer_hn, tree):
+    client = Client()
+    assert client.login(username=officer_hn.username, password=PASSWORD)
+    response = client.post(reverse("documents:document_create"), {
+        "unit": tree["00070"].pk, "number": "15/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định về cải cách",
+        "issued_on": day(2, 2).isoformat(), "is_digitized": "on", "sent_electronically": "on",
+    })
+    assert response.status_code == 200
+    assert f"{YEAR}-Q1" in response.content.decode() and "Thành phố Hà Nội" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_bulk_checks_find_every_locked_row_in_two_queries(approved_q1, tree, django_assert_max_num_queries):
+    unit_ids = [tree["00070"].pk, tree["00070"].pk, tree["26734"].pk, tree["01"].pk]
+    dates = [day(2, 1), day(4, 1), day(2, 1), locking.quarter_span(YEAR, 1)]
+    with django_assert_max_num_queries(2):
+        locked = locking.find_locked(unit_ids=unit_ids, dates=dates)
+    assert [index for index, _report in locked] == [0, 3]
+    with pytest.raises(ValidationError) as error:
+        locking.assert_unlocked(unit_ids=unit_ids, dates=dates)
+    assert len(error.value.messages) == 2 and f"{YEAR}-Q1" in error.value.messages[0]
+    windows = locking.locked_windows_for([tree["00070"].path, tree["26740"].path])
+    assert windows[tree["00070"].path][0][:2] == (day(1, 1), day(3, 31)) and windows[tree["26740"].path] == []
+
+
+@override_settings(REPORTING_WINDOWS="decree09")
+def test_decree09_q1_lock_covers_14_march_but_not_15_march(officer_hn, reviewer, tree):
+    report = services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q1")
+    assert (report.window_start, report.window_end) == (datetime.date(YEAR - 1, 12, 15), day(3, 14))
+    services.report_approve(user=reviewer, report=report)
+    with pytest.raises(ValidationError):
+        records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(3, 14)))
+    with pytest.raises(ValidationError):  # mid-December of the year before belongs to Q1 under Decree 09
+        records.record_create(model=Document, user=officer_hn,
+                              data=doc_data(tree["00070"], datetime.date(YEAR - 1, 12, 20), number="8/QĐ-UBND"))
+    records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(3, 15), number="9/QĐ-UBND"))
