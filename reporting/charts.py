@@ -1,0 +1,347 @@
+"""Plotly figure builders of the dashboards, each paired with the same data as an accessible table and CSV.
+
+Figures are built server-side with the plotly Python package from the selectors of `dashboards.py`
+(precomputed results only); the page hands `figure_json` to plotly.js served by the app.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import plotly.graph_objects as go
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from reform.models import Target
+
+from .choices import Status
+from . import dashboards as d
+
+STATUS_COLOURS = {
+    Status.MET: "#1e7b3c",
+    Status.MISSED: "#b3261e",
+    Status.NO_BASELINE: "#d19a00",
+    Status.NO_DATA: "#9aa4b1",
+    Status.NOT_APPLICABLE: "#e6e9ee",
+}
+STATUS_INDEX = {s: i for i, s in enumerate(d.STATUS_ORDER)}
+DOC_COLOUR, CONF_COLOUR = "#0b5cad", "#a61b1b"
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
+
+# plotly.js options: nothing is fetched from outside the app (no topojson, no MathJax, no cloud link).
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "showLink": False,
+    "showSendToCloud": False,
+    "showEditInChartStudio": False,
+    "typesetMath": False,
+    "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
+}
+
+
+def separators() -> str:
+    """plotly's decimal and thousands separators for the active language (Vietnamese writes 1.234,5)."""
+    return ",." if (get_language() or "vi").startswith("vi") else ".,"
+
+
+def format_number(value, decimals: int = 0) -> str:
+    if value is None:
+        return "–"
+    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+
+
+def format_percent(fraction, decimals: int = 1) -> str:
+    if fraction is None:
+        return "–"
+    return f"{number_format(Decimal(str(fraction)) * 100, decimals, use_l10n=True, force_grouping=True)} %"
+
+
+def format_target_value(target: Target, value) -> str:
+    """Caps are counts of conferences; every other target is a fraction shown as a percentage."""
+    if value is None:
+        return "–"
+    return format_number(value, 0) if d.is_count_target(target) else format_percent(value)
+
+
+def format_threshold(target: Target, threshold) -> str:
+    if threshold is None:
+        return "–"
+    sign = {"reduction_gte": "≥", "share_gte": "≥", "share_lte": "≤", "count_lte": "≤", "all_comply": "="}.get(
+        target.comparison, "")
+    return f"{sign} {format_target_value(target, threshold)}".strip()
+
+
+def status_label(status: str) -> str:
+    return str(Status(status).label) if status in Status.values else "–"
+
+
+@dataclass
+class Column:
+    key: str
+    label: str
+    kind: str = "text"  # text | int | percent | status | value (target-dependent) | link
+
+
+@dataclass
+class Chart:
+    """A figure and its data table; `rows` hold raw values, formatted for the page or written to CSV."""
+
+    id: str
+    title: str
+    description: str
+    figure: go.Figure
+    columns: list[Column]
+    rows: list[dict]
+    click_urls: list[str] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def click_urls_json(self) -> str:
+        return json.dumps(self.click_urls)
+
+    @property
+    def figure_json(self) -> str:
+        # Escaped like Django's json_script so the JSON can sit inside a <script> element.
+        return (self.figure.to_json().replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026"))
+
+    def _cell(self, column: Column, row: dict) -> dict:
+        value = row.get(column.key)
+        text = value
+        if column.kind == "int":
+            text = format_number(value, 0)
+        elif column.kind == "percent":
+            text = format_percent(value)
+        elif column.kind == "status":
+            text = status_label(value) if value else "–"
+        elif column.kind == "value":
+            target = row.get(f"{column.key}__target")
+            text = format_target_value(target, value) if target is not None else format_number(value, 4)
+        elif value is None:
+            text = "–"
+        return {"text": text, "url": row.get(f"{column.key}__url", ""), "status": value if column.kind == "status"
+                else row.get(f"{column.key}__status", ""), "numeric": column.kind in ("int", "percent", "value")}
+
+    def table(self) -> list[list[dict]]:
+        return [[self._cell(c, row) for c in self.columns] for row in self.rows]
+
+    def csv(self) -> str:
+        """Machine-readable values: codes for statuses, fractions with 4 decimals (as in the API)."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([c.key for c in self.columns])
+        for row in self.rows:
+            line = []
+            for c in self.columns:
+                value = row.get(c.key)
+                if value is None:
+                    line.append("")
+                elif c.kind in ("percent", "value") and not isinstance(value, int):
+                    line.append(f"{Decimal(str(value)):.4f}")
+                else:
+                    line.append(value)
+            writer.writerow(line)
+        return out.getvalue()
+
+
+def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
+    extra.setdefault("margin", {"l": 10, "r": 10, "t": 30, "b": 40})
+    fig.update_layout(
+        template="none", height=height, separators=separators(), font={"family": FONT, "size": 13},
+        paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel={"font": {"family": FONT}}, **extra,
+    )
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------
+def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> Chart:
+    """Per target, the shares of units met / missed / no baseline / no data (stacked horizontal bars)."""
+    names = [r["target_name"] for r in rows]
+    fig = go.Figure()
+    for status in d.SHARE_STATUSES:
+        label = status_label(status)
+        fig.add_trace(go.Bar(
+            name=label, orientation="h", y=names, x=[r[f"share_{status}"] or 0 for r in rows],
+            customdata=[r[f"n_{status}"] for r in rows], marker_color=STATUS_COLOURS[status],
+            hovertemplate=f"%{{y}}<br>{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
+        ))
+    _layout(fig, height=90 + 34 * max(len(rows), 1), barmode="stack",
+            xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e3e6ea", "automargin": True},
+            yaxis={"autorange": "reversed", "automargin": True},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    columns = [Column("target", _("Code")), Column("target_name", _("Target")), Column("units", _("Units"), "int")]
+    for status in d.SHARE_STATUSES:
+        columns.append(Column(f"n_{status}", status_label(status), "int"))
+        columns.append(Column(f"share_{status}", _("%(status)s (share)") % {"status": status_label(status)},
+                              "percent"))
+    columns.append(Column("not_applicable", status_label(Status.NOT_APPLICABLE), "int"))
+    return Chart(
+        id=chart_id, title=_("Units by status, per target"),
+        description=_("Stacked bars: for each target, the share of units that met it, missed it, had no baseline "
+                      "or no data."),
+        figure=fig, columns=columns, rows=rows,
+    )
+
+
+def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[str], chart_id: str,
+                  title: str, description: str, unit_label: str) -> Chart:
+    """Units against targets, each cell coloured by status; a click on a row opens that unit's page."""
+    n = len(d.STATUS_ORDER)
+    z, text = [], []
+    rows = []
+    for unit, url in zip(units, row_urls):
+        zrow, trow = [], []
+        row = {"code": unit.code, "name": unit.name, "name__url": url}
+        for target in targets:
+            cell = grid.get((unit.code, target.code))
+            if cell is None:
+                zrow.append(None)
+                trow.append("–")
+                row[target.code] = None
+                continue
+            zrow.append(STATUS_INDEX[cell["status"]])
+            value = format_target_value(target, cell["value"])
+            trow.append(f"{status_label(cell['status'])} · {value}")
+            row[target.code] = cell["status"]
+            row[f"{target.code}__status"] = cell["status"]
+        z.append(zrow)
+        text.append(trow)
+        rows.append(row)
+    # A stepped colour scale: each status index gets one flat colour band.
+    scale = []
+    for i, status in enumerate(d.STATUS_ORDER):
+        scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[t.code for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
+        customdata=[[u.code] * len(targets) for u in units],
+        zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
+        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+    ))
+    _layout(fig, height=max(260, 110 + 22 * len(units)),
+            xaxis={"side": "top", "tickangle": -40, "automargin": True, "fixedrange": True},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    columns = [Column("code", _("Code")), Column("name", unit_label, "link")]
+    columns += [Column(t.code, t.name, "status") for t in targets]
+    return Chart(
+        id=chart_id, title=title, description=description, figure=fig, columns=columns, rows=rows,
+        click_urls=list(row_urls),
+        legend=[(STATUS_COLOURS[s], status_label(s)) for s in d.STATUS_ORDER],
+    )
+
+
+def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str = "") -> Chart:
+    """Documents and conferences per year (the same window each year), on two axes."""
+    years = [str(r["year"]) for r in rows]
+    docs_label, conf_label = _("Administrative documents"), _("Conferences (regular sessions apart)")
+    fig = go.Figure([
+        go.Scatter(name=docs_label, x=years, y=[r["documents"] for r in rows], mode="lines+markers",
+                   line={"color": DOC_COLOUR, "width": 3}, hovertemplate="%{x}: %{y:,}<extra>" + docs_label + "</extra>"),
+        go.Scatter(name=conf_label, x=years, y=[r["conferences"] for r in rows], mode="lines+markers", yaxis="y2",
+                   line={"color": CONF_COLOUR, "width": 3, "dash": "dot"},
+                   hovertemplate="%{x}: %{y:,}<extra>" + conf_label + "</extra>"),
+    ])
+    _layout(fig, height=340,
+            xaxis={"type": "category", "title": {"text": period_label}},
+            yaxis={"title": {"text": docs_label, "font": {"color": DOC_COLOUR}}, "rangemode": "tozero",
+                   "gridcolor": "#e3e6ea", "tickformat": ",d", "automargin": True},
+            yaxis2={"title": {"text": conf_label, "font": {"color": CONF_COLOUR}}, "rangemode": "tozero",
+                    "overlaying": "y", "side": "right", "tickformat": ",d", "automargin": True, "showgrid": False},
+            legend={"orientation": "h", "y": 1.05, "yanchor": "bottom", "x": 0})
+    return Chart(
+        id=chart_id, title=_("Documents and conferences per year"),
+        description=_("Lines: the number of administrative documents issued and of countable conferences held, "
+                      "per year, over the same window of each year."),
+        figure=fig,
+        columns=[Column("year", _("Year")), Column("documents", docs_label, "int"),
+                 Column("conferences", conf_label, "int")],
+        rows=rows,
+    )
+
+
+def reduction_histogram_chart(values: list[float], threshold: float | None, *,
+                              chart_id: str = "doc-reduction") -> Chart:
+    """How many units cut their documents by how much, against the target line (15 %)."""
+    bins = d.histogram_bins(values)
+    line = (threshold if threshold is not None else 0.15) * 100
+    centers, colours = [], []
+    for b in bins:
+        low = b["low"] if b["low"] is not None else b["high"] - d.HIST_STEP
+        high = b["high"] if b["high"] is not None else b["low"] + d.HIST_STEP
+        centers.append((low + high) / 2)
+        colours.append(STATUS_COLOURS[Status.MET] if low >= line else STATUS_COLOURS[Status.MISSED])
+    labels = [b["label"] for b in bins]
+    units_label = _("Units")
+    fig = go.Figure(go.Bar(
+        x=centers, y=[b["n"] for b in bins], width=d.HIST_STEP * 0.92, marker_color=colours, text=labels,
+        hovertemplate="%{text}: %{y:,}<extra>" + units_label + "</extra>", textposition="none",
+    ))
+    line_label = _("Target: %(pct)s %% fewer") % {"pct": format_number(line, 0)}
+    _layout(fig, height=340,
+            xaxis={"title": {"text": _("Reduction of administrative documents against the year before")},
+                   "tickvals": centers[::2], "ticktext": labels[::2], "tickangle": -30, "automargin": True},
+            yaxis={"title": {"text": units_label}, "gridcolor": "#e3e6ea", "rangemode": "tozero"},
+            shapes=[{"type": "line", "x0": line, "x1": line, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                     "line": {"color": "#1d232b", "width": 2, "dash": "dash"}}],
+            annotations=[{"x": line, "y": 1, "xref": "x", "yref": "paper", "text": line_label, "showarrow": False,
+                          "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,.85)"}],
+            showlegend=False)
+    rows = [{"bin": b["label"], "low": b["low"], "high": b["high"], "units": b["n"]} for b in bins]
+    return Chart(
+        id=chart_id, title=_("Distribution of document reduction rates"),
+        description=_("Bars: the number of units per band of document reduction rate; the dashed line is the "
+                      "target. Units with no baseline are not shown."),
+        figure=fig,
+        columns=[Column("bin", _("Reduction (band)")), Column("low", _("From (%)")), Column("high", _("To (%)")),
+                 Column("units", units_label, "int")],
+        rows=rows,
+    )
+
+
+def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_id: str = "unit-values") -> Chart:
+    """One unit: each target's value against its threshold for one year and period."""
+    shown = [t for t in targets if not d.is_count_target(t)]
+    rows = []
+    for target in targets:
+        r = results_by_target.get(target.code)
+        rows.append({
+            "target": target.code, "target_name": target.name,
+            "status": r.status if r else None,
+            "value": r.value if r else None, "value__target": target,
+            "threshold": r.threshold if r else None, "threshold__target": target,
+        })
+    by_code = {row["target"]: row for row in rows}
+    names = [t.name for t in shown]
+    values = [as_float(by_code[t.code]["value"]) for t in shown]
+    thresholds = [as_float(by_code[t.code]["threshold"]) for t in shown]
+    colours = [STATUS_COLOURS.get(by_code[t.code]["status"], "#9aa4b1") for t in shown]
+    value_label, threshold_label = _("Value"), _("Threshold")
+    fig = go.Figure([
+        go.Bar(name=value_label, orientation="h", y=names, x=values, marker_color=colours,
+               hovertemplate="%{y}: %{x:.1%}<extra>" + value_label + "</extra>"),
+        go.Scatter(name=threshold_label, mode="markers", y=names, x=thresholds,
+                   marker={"symbol": "line-ns-open", "size": 22, "color": "#1d232b", "line": {"width": 3}},
+                   hovertemplate="%{y}: %{x:.1%}<extra>" + threshold_label + "</extra>"),
+    ])
+    _layout(fig, height=90 + 34 * max(len(shown), 1),
+            xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573"},
+            yaxis={"autorange": "reversed", "automargin": True},
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+    return Chart(
+        id=chart_id, title=_("Value against threshold"),
+        description=_("Bars: the unit's value for each target measured as a share, coloured by status; the black "
+                      "mark is the threshold. Caps on conferences are listed in the table."),
+        figure=fig,
+        columns=[Column("target", _("Code")), Column("target_name", _("Target")),
+                 Column("status", _("Status"), "status"), Column("value", _("Value"), "value"),
+                 Column("threshold", _("Threshold"), "value")],
+        rows=rows,
+    )
+
+
+def as_float(value) -> float | None:
+    return None if value is None else float(value)

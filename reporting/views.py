@@ -1,0 +1,268 @@
+"""Dashboard pages: the national overview, a province, a unit; every chart also as a table and as CSV."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from reform.choices import Block, Kind, Level
+from reform.models import Unit
+
+from . import charts
+from . import dashboards as d
+from .choices import Period, Status
+
+
+def _csv_response(chart: charts.Chart, name: str) -> HttpResponse:
+    # A BOM so that spreadsheet programs read the Vietnamese names as UTF-8.
+    response = HttpResponse("\ufeff" + chart.csv(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
+    return response
+
+
+def _render_or_csv(request, template: str, context: dict, charts_: list[charts.Chart], name: str):
+    if request.GET.get("format") == "csv":
+        wanted = request.GET.get("chart") or (charts_[0].id if charts_ else "")
+        for chart in charts_:
+            if chart.id == wanted:
+                return _csv_response(chart, f"{name}-{chart.id}")
+        raise Http404(_("No such chart."))
+    return render(request, template, context)
+
+
+def _record_url(name: str, fallback: str, **params) -> str:
+    try:
+        base = reverse(name)
+    except NoReverseMatch:
+        base = fallback
+    from urllib.parse import urlencode
+
+    return f"{base}?{urlencode(params)}"
+
+
+def _filter_context(filters: d.DashboardFilters, *, province_choices=None) -> dict:
+    return {
+        "filters": filters,
+        "years": filters.years,
+        "periods": Period.choices,
+        "levels": Level.choices,
+        "blocks": Block.choices,
+        "province_choices": province_choices,
+    }
+
+
+def _home_for_officer(user):
+    unit = user.unit
+    if unit is None:
+        raise Http404
+    if unit.level == Level.PROVINCIAL and unit.kind == Kind.LOCALITY:
+        return redirect("reporting:province", code=unit.code)
+    return redirect("reporting:unit", code=unit.code)
+
+
+@login_required
+def overview(request):
+    """The national overview for reviewers and administrators (an entry officer lands on their own unit)."""
+    user = request.user
+    if not user.sees_everything:
+        return _home_for_officer(user)
+    filters = d.filters_from_query(request.GET)
+    targets = d.target_list()
+    all_provinces = d.provinces()
+    root = next((p for p in all_provinces if p.code == filters.province), None) if filters.province else None
+    q = d.scope_q(filters, root=root)
+
+    counts, computed_at = d.status_counts(year=filters.year, period=filters.period, q=q)
+    shares = d.status_shares(targets=targets, counts=counts)
+    heat_units = [root] if root else all_provinces
+    grid = d.unit_status_grid(year=filters.year, period=filters.period,
+                              q=d.scope_q(root=root) & Q(unit__level=Level.PROVINCIAL, unit__kind=Kind.LOCALITY))
+    link_query = filters.query(province="", level="", block="")
+    row_urls = [f"{reverse('reporting:province', args=[p.code])}?{link_query}" for p in heat_units]
+    trend = d.national_trend(period=filters.period, q=q)
+    values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
+
+    charts_ = [
+        charts.status_bars_chart(shares),
+        charts.heatmap_chart(
+            units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="provinces",
+            title=_("Provinces by target"), unit_label=_("Province"),
+            description=_("Heat map: the 34 provincial localities (their own records) against the twelve targets, "
+                          "each cell coloured by status. Select a province to open its page."),
+        ),
+        charts.trend_chart(trend, period_label=filters.period_label),
+        charts.reduction_histogram_chart(values, threshold),
+    ]
+    context = {
+        **_filter_context(filters, province_choices=all_provinces),
+        "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
+        "has_results": computed_at is not None, "csv_query": filters.query(),
+        "title": _("National overview"),
+    }
+    return _render_or_csv(request, "reporting/overview.html", context, charts_,
+                          f"overview-{filters.year}-{filters.period}")
+
+
+SORT_KEYS = ("missed", "-missed", "name", "-name", "code", "-code")
+
+
+@login_required
+def province(request, code: str):
+    """A province: its subtree's figures and the sortable table of its units, offenders first."""
+    root = get_object_or_404(
+        Unit.objects.visible_to(request.user).filter(level=Level.PROVINCIAL, kind=Kind.LOCALITY), code=code
+    )
+    filters = d.filters_from_query(request.GET)
+    filters = d.DashboardFilters(year=filters.year, period=filters.period, level=filters.level,
+                                 block=filters.block, province=root.code, years=filters.years)
+    targets = d.target_list()
+    q = d.scope_q(filters, root=root)
+    counts, computed_at = d.status_counts(year=filters.year, period=filters.period, q=q)
+    shares = d.status_shares(targets=targets, counts=counts)
+    units = d.subtree_units(root, filters)
+    grid = d.unit_status_grid(year=filters.year, period=filters.period, q=d.scope_q(root=root))
+    heat_units = [root] + units
+    unit_query = filters.query(province="", level="", block="")
+    row_urls = [f"{reverse('reporting:unit', args=[u.code])}?{unit_query}" for u in heat_units]
+    trend = d.national_trend(period=filters.period, q=q)
+    values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
+
+    sort = request.GET.get("sort", "")
+    codes = {t.code for t in targets}
+    if sort not in SORT_KEYS and sort.lstrip("-") not in codes:
+        sort = ""
+    table = d.unit_table(units=units, targets=targets, grid=grid, sort=sort)
+    for row in table:
+        row["url"] = f"{reverse('reporting:unit', args=[row['code']])}?{unit_query}"
+        row["cell_list"] = [
+            {"target": t, "cell": row["cells"].get(t.code),
+             "text": charts.format_target_value(t, (row["cells"].get(t.code) or {}).get("value")),
+             "label": charts.status_label((row["cells"].get(t.code) or {}).get("status"))}
+            for t in targets
+        ]
+    units_chart = _units_table_chart(table, targets)
+    sort_query = filters.query(province="")
+    sort_headers = []
+    for key, label in [("code", _("Code")), ("name", _("Unit")), ("missed", _("Targets missed"))] + [
+            (t.code, t.code) for t in targets]:
+        first = "-" if key in ("missed",) or key in codes else ""
+        current = "asc" if sort == key else "desc" if sort == f"-{key}" or (key == "missed" and not sort) else ""
+        if current == "asc":
+            next_sort = f"-{key}"
+        elif current == "desc":
+            next_sort = key
+        else:
+            next_sort = f"{first}{key}"
+        title = next((t.name for t in targets if t.code == key), label)
+        sort_headers.append({"key": key, "label": label, "title": title, "current": current,
+                             "url": f"?{sort_query}&sort={next_sort}#units"})
+
+    charts_ = [
+        charts.status_bars_chart(shares),
+        charts.heatmap_chart(
+            units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="units-heatmap",
+            title=_("Units by target"), unit_label=_("Unit"),
+            description=_("Heat map: the province's own records (first row) and each unit below it against the "
+                          "twelve targets, coloured by status. Select a unit to open its page."),
+        ),
+        charts.trend_chart(trend, period_label=filters.period_label),
+        charts.reduction_histogram_chart(values, threshold),
+    ]
+    context = {
+        **_filter_context(filters),
+        "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
+        "table": table, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
+        "has_results": computed_at is not None,
+        "title": root.name,
+    }
+    return _render_or_csv(request, "reporting/province.html", context, charts_ + [units_chart],
+                          f"province-{root.code}-{filters.year}-{filters.period}")
+
+
+def _units_table_chart(table: list[dict], targets) -> charts.Chart:
+    """The units table as a 'chart' without figure, so it has the same CSV download."""
+    columns = [charts.Column("code", _("Code")), charts.Column("name", _("Unit")),
+               charts.Column("n_missed", _("Targets missed"), "int")]
+    rows = []
+    for row in table:
+        out = {"code": row["code"], "name": row["name"], "n_missed": row["n_missed"]}
+        for t in targets:
+            cell = row["cells"].get(t.code) or {}
+            out[f"{t.code}_status"] = cell.get("status")
+            out[f"{t.code}_value"] = cell.get("value")
+            out[f"{t.code}_value__target"] = t
+        rows.append(out)
+    for t in targets:
+        columns.append(charts.Column(f"{t.code}_status", f"{t.name} ({_('status')})", "status"))
+        columns.append(charts.Column(f"{t.code}_value", f"{t.name} ({_('value')})", "value"))
+    return charts.Chart(id="units", title=_("Units"), description="", figure=charts.go.Figure(), columns=columns,
+                        rows=rows)
+
+
+@login_required
+def unit(request, code: str):
+    """One unit: every target, value against threshold, year by year and quarter to date, and why it missed."""
+    obj = get_object_or_404(Unit.objects.visible_to(request.user), code=code)
+    filters = d.filters_from_query(request.GET, allow_scope_filters=False)
+    targets = d.target_list()
+    stored = d.unit_results(unit=obj)
+    by_key = {(r.year, r.period, r.target_id): r for r in stored}
+    years = sorted({r.year for r in stored} | {filters.year})
+    current = {t.code: by_key.get((filters.year, filters.period, t.code)) for t in targets}
+
+    ancestor_codes = [c for c in obj.path.strip("/").split("/") if c != obj.code]
+    ancestors = list(Unit.objects.visible_to(request.user).filter(code__in=ancestor_codes).order_by("depth"))
+    query = filters.query(level="", block="", province="")
+    for a in ancestors:
+        if a.level == Level.PROVINCIAL and a.kind == Kind.LOCALITY:
+            a.dashboard_url = f"{reverse('reporting:province', args=[a.code])}?{query}"
+        elif a.level == Level.CENTRAL and request.user.sees_everything:
+            a.dashboard_url = f"{reverse('reporting:overview')}?{query}"
+        else:
+            a.dashboard_url = f"{reverse('reporting:unit', args=[a.code])}?{query}"
+
+    rows = []
+    for t in targets:
+        r = current.get(t.code)
+        by_year = []
+        for y in years:
+            ry = by_key.get((y, Period.YEAR, t.code))
+            by_year.append({"year": y, "result": ry, "text": charts.format_target_value(t, ry.value if ry else None)})
+        quarters = []
+        for p in [*d.QUARTERS, Period.YEAR]:
+            rq = by_key.get((filters.year, p, t.code))
+            quarters.append({"period": p, "result": rq,
+                             "text": charts.format_target_value(t, rq.value if rq else None)})
+        rows.append({
+            "target": t, "result": r,
+            "value": charts.format_target_value(t, r.value if r else None),
+            "threshold": charts.format_threshold(t, r.threshold if r else None),
+            "reason": d.miss_reason(r) if r else "",
+            "offenders": d.offending_conferences(r.details, t.code) if r and r.status == Status.MISSED else [],
+            "by_year": by_year, "quarters": quarters,
+        })
+    computed = [r.computed_at for r in current.values() if r]
+    values_chart = charts.unit_values_chart(current, targets)
+    charts_ = [values_chart]
+    links = {
+        "documents": _record_url("documents:document_list", "/documents/", unit_code=obj.code, year=filters.year),
+        "conferences": _record_url("meetings:conference_list", "/conferences/", unit_code=obj.code,
+                                   year=filters.year),
+        "digitization": _record_url("documents:digitization_list", "/documents/digitization/",
+                                    unit_code=obj.code, year=filters.year),
+    }
+    context = {
+        **_filter_context(filters),
+        "unit": obj, "ancestors": ancestors, "rows": rows, "years": years, "charts": charts_,
+        "quarter_periods": [*d.QUARTERS, Period.YEAR], "links": links,
+        "computed_at": max(computed) if computed else None, "has_results": bool(computed),
+        "is_province": obj.level == Level.PROVINCIAL and obj.kind == Kind.LOCALITY,
+        "province_url": f"{reverse('reporting:province', args=[obj.code])}?{query}",
+        "title": obj.name, "csv_query": query,
+    }
+    return _render_or_csv(request, "reporting/unit.html", context, charts_,
+                          f"unit-{obj.code}-{filters.year}-{filters.period}")
