@@ -145,3 +145,18 @@ def test_a_document_type_in_use_cannot_be_deleted(client_for, administrator, tre
     response = client_for(administrator).delete("/api/v1/document-types/KH/")
     assert response.status_code == 409
     assert client_for(administrator).get("/api/v1/document-types/KH/").status_code == 200
+
+
+def test_filtering_by_another_provinces_unit_reveals_nothing(client_for, officer_hn, tree, resource):
+    url, model, factory, payload, update = resource
+    factory(unit=tree["79"])
+    response = client_for(officer_hn).get(url, {"unit": tree["79"].pk})
+    # The unit is not among those the officer may name: refused on the filter, no record shown.
+    assert response.status_code == 400
+    assert set(response.json()) == {"unit"}
+
+
+def test_administrator_reads_every_unit_record(client_for, administrator, tree, resource):
+    url, model, factory, payload, update = resource
+    records = {factory(unit=tree[code]).pk for code in ("00004", "26740")}
+    assert _ids(client_for(administrator).get(url)) == records
