@@ -124,6 +124,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets whose field names collide across endpoints get explicit schema names.
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceFormatEnum": "meetings.choices.Format",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (eagerly) and their
