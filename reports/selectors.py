@@ -4,21 +4,20 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reform.choices import Kind, Level, Role
 from reform.models import Target, Unit, User
-from reporting.choices import Status
-from reporting.models import ComplianceResult, ComplianceRollup
+from reporting.models import ComplianceResult
+from reporting.selectors import compliance_summary
 
 from .choices import ReportState, Timeliness
 from .conf import setting_int
 from .models import PeriodReport, ReportExport
 from .periods import ReportingPeriod, recent_periods, scheduled_codes
 
-STATUSES = [status.value for status in Status]
 SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 # Conclusion 226 section 2: documents, conferences, IT and digital transformation.
 TARGET_GROUPS = {"2.1": _("Documents"), "2.2": _("Conferences"), "2.3": _("IT and digital transformation")}
@@ -36,36 +35,14 @@ def target_group(clause: str) -> str:
 
 
 def summary(*, unit: Unit, period: ReportingPeriod) -> list[dict]:
-    """Per target: the subtree's units by status and the aggregate figure, as the engine stored them."""
-    rollups = {
-        rollup.target_id: rollup
-        for rollup in ComplianceRollup.objects.filter(unit=unit, year=period.year, period=period.engine_period)
-    }
-    # Without a stored roll-up (e.g. not computed yet) the counts still come from the stored results.
-    counts: dict[str, dict[str, int]] = {}
-    if len(rollups) < Target.objects.count():
-        for row in (
-            ComplianceResult.objects.filter(unit__path__startswith=unit.path, year=period.year, period=period.engine_period)
-            .values("target", "status").annotate(n=Count("id"))
-        ):
-            counts.setdefault(row["target"], {})[row["status"]] = row["n"]
+    """Per target: the subtree's units by status and the aggregate figure, as the engine stored them.
+
+    The engine's `compliance_summary` for the engine period of the report, flattened for the writers
+    (counts at the top level) and with the target group and the met/missed shares of the judged units.
+    """
     rows = []
-    for target in targets():
-        rollup = rollups.get(target.code)
-        row = {"target": target.code, "name": target.name, "clause": target.clause, "group": target_group(target.clause),
-               "comparison": target.comparison}
-        if rollup is not None:
-            row.update({status: rollup.count_for(status) for status in STATUSES})
-            row.update(units=rollup.n_units, status=rollup.status, value=rollup.value, threshold=rollup.threshold,
-                       numerator=rollup.numerator, denominator=rollup.denominator, baseline=rollup.baseline,
-                       computed_at=rollup.computed_at)
-        else:
-            found = counts.get(target.code, {})
-            row.update({status: found.get(status, 0) for status in STATUSES})
-            threshold = target.threshold_for(period.year)
-            row.update(units=sum(found.values()), status=None, value=None,
-                       threshold=threshold.threshold if threshold else None,
-                       numerator=None, denominator=None, baseline=None, computed_at=None)
+    for row in compliance_summary(year=period.year, period=period.engine_period, unit=unit):
+        row = {**row, **row["counts"], "units": row["n_units"], "group": target_group(row["clause"])}
         judged = row["met"] + row["missed"]
         row["met_share"] = round(row["met"] / judged, 4) if judged else None
         row["missed_share"] = round(row["missed"] / judged, 4) if judged else None

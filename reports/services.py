@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
+from reporting.services import compliance_compute
 
 from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
 from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
@@ -62,6 +63,8 @@ def report_submit(*, user: User, unit: Unit, year: int, period: str, difficultie
     reporting_period = ReportingPeriod(year=int(year), code=period)
     if not reporting_period.is_closed(timezone.localdate()):
         raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period}})
+    # Fresh figures for the snapshot: the engine recomputes the locality's subtree (a fixed number of queries).
+    compliance_compute(year=reporting_period.year, unit=unit)
     start, end = reporting_period.window
     report, _created = PeriodReport.objects.select_for_update().get_or_create(
         unit=unit, year=reporting_period.year, period=reporting_period.code,
@@ -164,7 +167,7 @@ def report_reopen(*, user: User, report: PeriodReport, reason: str) -> PeriodRep
 # --- exports -----------------------------------------------------------------------------------------------
 
 def export_request(*, user: User | None, unit: Unit, period: ReportingPeriod, format: str,
-                   scheduled: bool = False) -> ReportExport:
+                   scheduled: bool = False, language: str | None = None) -> ReportExport:
     """Create a pending export and queue its generation once the transaction commits."""
     if user is not None and not Unit.objects.visible_to(user).filter(pk=unit.pk).exists():
         raise ValidationError({"unit": _("You can only export reports of your own unit and the units below it.")})
@@ -172,7 +175,7 @@ def export_request(*, user: User | None, unit: Unit, period: ReportingPeriod, fo
         raise ValidationError({"format": _("Choose one of: %(formats)s.") % {"formats": ", ".join(ExportFormat.values)}})
     export = ReportExport(
         unit=unit, year=period.year, period=period.code, format=format, scheduled=scheduled,
-        requested_by=user, task_id=str(uuid.uuid4()),
+        requested_by=user, task_id=str(uuid.uuid4()), language=(language or settings.LANGUAGE_CODE)[:8],
     )
     export.full_clean(validate_constraints=False)
     export.save()

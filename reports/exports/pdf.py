@@ -187,10 +187,11 @@ def render(data, *, progress) -> bytes:
     ]
     if data.report is not None:
         story.append(Paragraph(_escape(f"{_('Report state')}: {data.report.get_state_display()}"), styles["muted"]))
+    # The chart first, so the first page shows the picture at a glance; the table with the figures follows.
+    story += [Spacer(1, 6), _chart(data)]
+    progress(1, 4)
     story += [Paragraph(_escape(_("Targets of Conclusion 226-KL/TW, section 2")), styles["h2"]),
               _summary_table(data, styles), Spacer(1, 8)]
-    progress(1, 4)
-    story += [_chart(data)]
     progress(2, 4)
     own = _own_table(data, styles)
     if own is not None:

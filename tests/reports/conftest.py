@@ -16,6 +16,13 @@ def day(month: int, dd: int, year: int = YEAR) -> datetime.date:
     return datetime.date(year, month, dd)
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Generated files go to a temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    return settings.MEDIA_ROOT
+
+
 @pytest.fixture
 def submitted_q1(officer_hn, tree):
     return services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q1",

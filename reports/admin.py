@@ -1,0 +1,46 @@
+"""Admin of period reports: read their state and history; state changes go through the report pages (services)."""
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
+
+
+class PeriodReportEventInline(admin.TabularInline):
+    model = PeriodReportEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "actor", "from_state", "to_state", "comment"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(PeriodReport)
+class PeriodReportAdmin(SimpleHistoryAdmin):
+    list_display = ["period_label", "unit", "state", "submitted_at", "decided_at", "deadline"]
+    list_filter = ["state", "year", "period"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit"]
+    inlines = [PeriodReportEventInline]
+    # Approving, returning and reopening are workflow steps with their own rules and audit: use the pages.
+    readonly_fields = [f.name for f in PeriodReport._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin):
+    list_display = ["id", "unit", "period_label", "format", "status", "scheduled", "created_at", "finished_at"]
+    list_filter = ["status", "format", "scheduled", "year", "period"]
+    search_fields = ["unit__code", "unit__name"]
+    list_select_related = ["unit"]
+    readonly_fields = ["task_id", "done", "total", "error", "created_at", "finished_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["user", "message", "created_at", "read_at", "emailed_at"]
+    search_fields = ["user__username", "message", "key"]
+    list_select_related = ["user"]
