@@ -1,0 +1,119 @@
+"""The report pages: officers submit and follow, reviewers approve or return, administrators reopen."""
+from __future__ import annotations
+
+import pytest
+from django.template import Context, Template
+from django.test import Client, RequestFactory
+
+from reports import services
+from reports.models import Notification, PeriodReport, ReportExport
+from tests.factories import PASSWORD
+
+from .conftest import YEAR
+
+
+def login(user) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def test_officer_sees_the_periods_to_report_and_submits_with_a_narrative(officer_hn, tree):
+    client = login(officer_hn)
+    page = client.get("/reports/").content.decode()
+    assert f"{YEAR}-Q1" in page and "/reports/submit/" in page
+    response = client.post("/reports/submit/", {"period": f"{YEAR}-Q1", "difficulties": "Thiếu máy scan",
+                                               "proposals": "Cấp thêm thiết bị"})
+    report = PeriodReport.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    assert (report.unit, report.state, report.difficulties) == (tree["01"], "submitted", "Thiếu máy scan")
+    detail = client.get(f"/reports/{report.pk}/").content.decode()
+    assert "Thiếu máy scan" in detail and "Cấp thêm thiết bị" in detail and 'id="history"' in detail
+
+
+def test_submit_page_shows_a_refusal_on_the_form(officer_hn, submitted_q1):
+    response = login(officer_hn).post("/reports/submit/", {"period": f"{YEAR}-Q1"})
+    assert response.status_code == 200 and "form-errors" in response.content.decode()
+
+
+def test_reviewers_cannot_submit_and_officers_cannot_see_other_provinces_reports(reviewer, officer_hcm, submitted_q1):
+    assert login(reviewer).get("/reports/submit/").status_code == 403
+    assert login(officer_hcm).get(f"/reports/{submitted_q1.pk}/").status_code == 404
+
+
+def test_reviewer_queue_approve_and_return_with_comment(reviewer, submitted_q1, officer_hn):
+    client = login(reviewer)
+    page = client.get("/reports/").content.decode()
+    assert 'id="review-queue"' in page and f"/reports/{submitted_q1.pk}/" in page
+    client.post(f"/reports/{submitted_q1.pk}/return/", {"comment": ""})
+    submitted_q1.refresh_from_db()
+    assert submitted_q1.state == "submitted"  # a return needs a comment
+    client.post(f"/reports/{submitted_q1.pk}/return/", {"comment": "Thiếu số liệu hội nghị"})
+    submitted_q1.refresh_from_db()
+    assert submitted_q1.state == "returned" and submitted_q1.comment == "Thiếu số liệu hội nghị"
+    # the officer sees the state and the reviewer's comment in the history
+    detail = login(officer_hn).get(f"/reports/{submitted_q1.pk}/").content.decode()
+    assert "Thiếu số liệu hội nghị" in detail
+
+
+def test_reviewer_approves_from_the_page_and_officers_cannot(reviewer, officer_hn, submitted_q1):
+    login(officer_hn).post(f"/reports/{submitted_q1.pk}/approve/")
+    submitted_q1.refresh_from_db()
+    assert submitted_q1.state == "submitted"
+    response = login(reviewer).post(f"/reports/{submitted_q1.pk}/approve/", {"comment": "Đạt"})
+    submitted_q1.refresh_from_db()
+    assert response.status_code == 302 and submitted_q1.state == "approved"
+
+
+def test_administrator_reopens_from_the_page_with_a_reason(administrator, approved_q1):
+    client = login(administrator)
+    assert 'id="reopen"' in client.get(f"/reports/{approved_q1.pk}/").content.decode()
+    client.post(f"/reports/{approved_q1.pk}/reopen/", {"reason": ""})
+    approved_q1.refresh_from_db()
+    assert approved_q1.state == "approved"
+    client.post(f"/reports/{approved_q1.pk}/reopen/", {"reason": "Bổ sung văn bản"})
+    approved_q1.refresh_from_db()
+    assert approved_q1.state == "draft" and approved_q1.events.last().comment == "Bổ sung văn bản"
+
+
+def test_rate_page_for_reviewers_only(reviewer, officer_hn, submitted_q1, tree):
+    page = login(reviewer).get("/reports/rate/", {"period": f"{YEAR}-Q1"}).content.decode()
+    assert 'id="rate-expected">2<' in page and 'id="rate-missing">1<' in page
+    assert 'data-timeliness="late"' in page  # submitted today for a past period
+    page = login(reviewer).get("/reports/rate/", {"period": f"{YEAR}-Q1", "unit": "01"}).content.decode()
+    assert "Phường Hoàn Kiếm" in page and 'id="rate-missing">2<' in page
+    assert login(reviewer).get("/reports/rate/", {"period": "bad"}).status_code == 200
+    assert login(officer_hn).get("/reports/rate/").status_code == 403
+
+
+def test_archive_page_generates_and_lists_scoped_exports(officer_hn, officer_hcm, tree, django_capture_on_commit_callbacks):
+    client = login(officer_hn)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/archive/", {"unit": tree["01"].pk, "period": f"{YEAR}-H1", "format": "csv"})
+    assert response.status_code == 302
+    export = ReportExport.objects.get()
+    assert export.status == "ready" and export.requested_by == officer_hn
+    page = client.get("/reports/archive/").content.decode()
+    assert f"/reports/archive/{export.pk}/download/" in page
+    assert client.get(f"/reports/archive/{export.pk}/download/").status_code == 200
+    assert f"/reports/archive/{export.pk}/download/" not in login(officer_hcm).get("/reports/archive/").content.decode()
+    response = client.post("/reports/archive/", {"unit": tree["01"].pk, "period": "2026-Q9", "format": "csv"})
+    assert response.status_code == 200 and ReportExport.objects.count() == 1
+
+
+def test_notifications_include_lists_unread_and_marks_read(officer_hn):
+    services.notification_create(user=officer_hn, key="k1", message="Báo cáo quý I sắp đến hạn", url="/reports/")
+    request = RequestFactory().get("/")
+    request.user = officer_hn
+    html = Template('{% include "reports/_notifications.html" %}').render(Context({"request": request}))
+    assert "Báo cáo quý I sắp đến hạn" in html
+    note = Notification.objects.get()
+    login(officer_hn).post(f"/reports/notifications/{note.pk}/read/", {"next": "https://evil.example/"})
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert "Báo cáo quý I" not in Template('{% include "reports/_notifications.html" %}').render(Context({"request": request}))
+
+
+@pytest.mark.parametrize("url", ["/reports/", "/reports/archive/"])
+def test_pages_need_a_login(client, url, tree):
+    assert client.get(url).status_code == 302
