@@ -49,6 +49,20 @@ def separators() -> str:
     return ",." if (get_language() or "vi").startswith("vi") else ".,"
 
 
+def wrap_label(text: str, width: int = 46) -> str:
+    """Break a long target name over lines (plotly's <br>), so the bars keep most of the width."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
 def format_number(value, decimals: int = 0) -> str:
     if value is None:
         return "–"
@@ -160,19 +174,20 @@ def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
 # --------------------------------------------------------------------------------------------------
 def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> Chart:
     """Per target, the shares of units met / missed / no baseline / no data (stacked horizontal bars)."""
-    names = [r["target_name"] for r in rows]
+    names = [wrap_label(r["target_name"]) for r in rows]
     fig = go.Figure()
     for status in d.SHARE_STATUSES:
         label = status_label(status)
         fig.add_trace(go.Bar(
             name=label, orientation="h", y=names, x=[r[f"share_{status}"] or 0 for r in rows],
             customdata=[r[f"n_{status}"] for r in rows], marker_color=STATUS_COLOURS[status],
-            hovertemplate=f"%{{y}}<br>{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
+            hovertemplate=f"{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
         ))
-    _layout(fig, height=90 + 34 * max(len(rows), 1), barmode="stack",
+    _layout(fig, height=90 + 44 * max(len(rows), 1), barmode="stack",
             xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e3e6ea", "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+            legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container",
+                    "traceorder": "normal"})
     columns = [Column("target", _("Code")), Column("target_name", _("Target")), Column("units", _("Units"), "int")]
     for status in d.SHARE_STATUSES:
         columns.append(Column(f"n_{status}", status_label(status), "int"))
@@ -251,7 +266,7 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
                    "gridcolor": "#e3e6ea", "tickformat": ",d", "automargin": True},
             yaxis2={"title": {"text": conf_label, "font": {"color": CONF_COLOUR}}, "rangemode": "tozero",
                     "overlaying": "y", "side": "right", "tickformat": ",d", "automargin": True, "showgrid": False},
-            legend={"orientation": "h", "y": 1.05, "yanchor": "bottom", "x": 0})
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xref": "container"})
     return Chart(
         id=chart_id, title=_("Documents and conferences per year"),
         description=_("Lines: the number of administrative documents issued and of countable conferences held, "
@@ -315,7 +330,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
             "threshold": r.threshold if r else None, "threshold__target": target,
         })
     by_code = {row["target"]: row for row in rows}
-    names = [t.name for t in shown]
+    names = [wrap_label(t.name) for t in shown]
     values = [as_float(by_code[t.code]["value"]) for t in shown]
     thresholds = [as_float(by_code[t.code]["threshold"]) for t in shown]
     colours = [STATUS_COLOURS.get(by_code[t.code]["status"], "#9aa4b1") for t in shown]
@@ -327,10 +342,10 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
                    marker={"symbol": "line-ns-open", "size": 22, "color": "#1d232b", "line": {"width": 3}},
                    hovertemplate="%{y}: %{x:.1%}<extra>" + threshold_label + "</extra>"),
     ])
-    _layout(fig, height=90 + 34 * max(len(shown), 1),
+    _layout(fig, height=90 + 44 * max(len(shown), 1),
             xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573"},
             yaxis={"autorange": "reversed", "automargin": True},
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
+            legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container"})
     return Chart(
         id=chart_id, title=_("Value against threshold"),
         description=_("Bars: the unit's value for each target measured as a share, coloured by status; the black "

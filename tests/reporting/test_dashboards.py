@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting import dashboards
+from reporting import charts, dashboards
 from reporting.models import ComplianceResult
 from tests.factories import PASSWORD, UserFactory
 from tests.reporting.factories_dash import (
@@ -99,7 +99,7 @@ def test_status_bars_equal_the_stored_counts(client, reviewer, tree_results):
             assert rows[code][f"n_{status}"] == n
             assert rows[code][f"share_{status}"] == (n / applicable if applicable else None)
     # The figure draws exactly those shares, one trace per status, targets in catalogue order.
-    names = [t.name for t in dashboards.target_list()]
+    names = [charts.wrap_label(t.name) for t in dashboards.target_list()]
     met = next(t for t in fig["data"] if t["y"] == names and t["marker"]["color"] == "#1e7b3c")
     assert met["x"] == [rows[c]["share_met"] or 0 for c in TARGET_CODES]
 
@@ -367,3 +367,56 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     english = client.get("/dashboard/unit/01/?year=2026")
     assert "25.5 %" in english.content.decode()
     assert "Administrative documents at least 15 % fewer" in english.content.decode()
+
+
+# -- end to end with the engine --------------------------------------------------------------------
+def test_charts_show_what_the_engine_stored_from_records(client, reviewer, tree):
+    import datetime
+
+    from reporting.services import compliance_compute
+    from tests.factories import ConferenceFactory, DocumentFactory
+
+    plan = {"00070": (20, 15), "00004": (10, 9), "26734": (8, 8), "01": (30, 20)}  # documents 2025, 2026
+    for code, (before, now) in plan.items():
+        for i in range(before):
+            DocumentFactory(unit=tree[code], issued_on=datetime.date(2025, 3, 10), number=f"{i + 1}/QĐ-UBND")
+        for i in range(now):
+            DocumentFactory(unit=tree[code], issued_on=datetime.date(2026, 3, 10), number=f"{i + 1}/QĐ-UBND",
+                            is_digitized=i % 4 != 0)
+    for year, n in [(2025, 5), (2026, 3)]:
+        for i in range(n):
+            ConferenceFactory(unit=tree["00070"], held_on=datetime.date(year, 4, 2),
+                              format="in_person" if i == 0 else "online")
+    ConferenceFactory(unit=tree["00070"], held_on=datetime.date(2026, 4, 3), category="dissemination",
+                      duration_days=Decimal("1.0"), title="Hội nghị quá dài")
+    compliance_compute(year=2025)
+    compliance_compute(year=2026)
+
+    login(client, reviewer)
+    response = client.get("/dashboard/?year=2026&period=Y")
+    stored = ComplianceResult.objects.filter(year=2026, period="Y")
+    rows = {r["target"]: r for r in chart(response, "status-shares").rows}
+    for code in TARGET_CODES:
+        for status in ["met", "missed", "no_baseline", "no_data"]:
+            assert rows[code][f"n_{status}"] == stored.filter(target_id=code, status=status).count(), (code, status)
+    heat = figure(response, "provinces")["data"][0]
+    for row_index, code in enumerate(["01", "79"]):
+        for col_index, target in enumerate(TARGET_CODES):
+            result = stored.get(unit__code=code, target_id=target)
+            assert dashboards.STATUS_ORDER[heat["z"][row_index][col_index]] == result.status
+    trend = {r["year"]: r for r in chart(response, "trend").rows}
+    docs_2026 = sum(stored.filter(target_id="DOC_REDUCTION").values_list("numerator", flat=True))
+    assert trend[2026]["documents"] == docs_2026 == sum(now for _b, now in plan.values())
+    assert trend[2025]["documents"] == sum(before for before, _n in plan.values())
+    histogram = chart(response, "doc-reduction").rows
+    assert sum(r["units"] for r in histogram) == stored.filter(target_id="DOC_REDUCTION", value__isnull=False).count()
+
+    unit_page = client.get("/dashboard/unit/00070/?year=2026&period=Y")
+    for row in chart(unit_page, "unit-values").rows:
+        result = stored.get(unit__code="00070", target_id=row["target"])
+        assert (row["status"], row["value"], row["threshold"]) == (result.status, result.value, result.threshold)
+    duration = next(r for r in unit_page.context["rows"] if r["target"].code == "CONFERENCE_DURATION")
+    assert duration["result"].status == "missed"
+    long_one = duration["offenders"][0]
+    assert long_one["title"] == "Hội nghị quá dài" and long_one["url"].startswith("/conferences/")
+    assert f'href="{long_one["url"]}"' in unit_page.content.decode()

@@ -1,0 +1,109 @@
+"""Browser tests: headless Chromium from Debian driven by Selenium 4, against pytest-django's live server."""
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium that talks to nothing but the app (no background networking), English first."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic",
+                "--no-first-run", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                "--window-size=1400,1100", "--lang=en-US", f"--user-data-dir={profile}"):
+        options.add_argument(arg)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def screenshot(request, browser):
+    """`screenshot("step")` writes test-artifacts/screenshots/<test>-<n>-<step>.png."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    counter = {"n": 0}
+
+    def take(step: str) -> Path:
+        counter["n"] += 1
+        path = SCREENSHOTS / f"{request.node.name}-{counter['n']:02d}-{step}.png"
+        browser.save_screenshot(str(path))
+        return path
+
+    return take
+
+
+def network_events(driver) -> list[dict]:
+    """The DevTools Network events logged since the last call (requests sent and responses received)."""
+    events = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method", "").startswith("Network."):
+            events.append(message)
+    return events
+
+
+def seed_catalogues() -> None:
+    """Re-run the data migrations' seeds (targets, thresholds, document types, schedules) where they are missing.
+
+    A transactional test ends with a flush of every table, which would leave a reused test database
+    (`--reuse-db`) without the catalogues the migrations seeded, for this and every later session.
+    """
+    from django.apps import apps
+
+    from documents.models import DocumentType
+    from reform.models import Target
+
+    if not Target.objects.exists():
+        importlib.import_module("reform.migrations.0003_seed_targets").seed(apps, None)
+    if not DocumentType.objects.exists():
+        importlib.import_module("documents.migrations.0003_seed_document_types").seed(apps, None)
+
+
+def restore_database() -> None:
+    """After the flush: reload what the session serialized at its start (same primary keys, so the next
+    serialized test reloads it without conflicts), then seed whatever is still missing."""
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        connection.creation.deserialize_db_from_string(contents)
+    seed_catalogues()
+
+
+@pytest.fixture(autouse=True)
+def seeded_catalogues(django_db_setup, django_db_blocker):
+    """Catalogues present before the test (a database reused after a flush may lack them)."""
+    with django_db_blocker.unblock():
+        seed_catalogues()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the catalogues back after the test's fixtures are gone, i.e. after the transactional flush."""
+    yield
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        restore_database()
