@@ -1,8 +1,6 @@
 """The register of issued documents, its type catalogue, and the quarterly digitisation reports."""
 from __future__ import annotations
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,7 +13,8 @@ from simple_history.models import HistoricalRecords
 from reform.models import UnitRecord
 
 from .choices import Quarter
-from .symbols import normalize, parse_symbol
+from .rules import digitization_report_rules, document_rules
+from .symbols import normalize
 
 
 class DocumentType(models.Model):
@@ -84,27 +83,16 @@ class Document(UnitRecord):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
-        errors: dict[str, list] = {}
-        self.number = normalize(self.number)
-        if self.issued_on:
-            self.year = self.issued_on.year
-            if self.issued_on > timezone.localdate():
-                errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
-        parsed = parse_symbol(self.number, DocumentType.objects.values_list("code", flat=True))
-        self.needs_review = parsed is None
-        if parsed is not None:
-            if not self.doc_type_id:
-                self.doc_type_id = parsed.implied_type
-            elif parsed.implied_type != self.doc_type_id:
-                errors.setdefault("number", []).append(
-                    _("The symbol “%(number)s” is of type %(found)s, not the chosen type %(chosen)s.")
-                    % {"number": self.number, "found": parsed.implied_type, "chosen": self.doc_type_id}
-                )
-            if parsed.year and self.issued_on and parsed.year != self.issued_on.year:
-                errors.setdefault("number", []).append(
-                    _("The symbol carries the year %(symbol_year)s but the document was issued in %(year)s.")
-                    % {"symbol_year": parsed.year, "year": self.issued_on.year}
-                )
+        errors, facts = document_rules(
+            number=self.number, doc_type=self.doc_type_id, issued_on=self.issued_on,
+            type_codes=DocumentType.objects.values_list("code", flat=True), today=timezone.localdate(),
+        )
+        self.number = facts.number
+        if facts.year is not None:
+            self.year = facts.year
+        self.needs_review = facts.needs_review
+        if not self.doc_type_id and facts.doc_type:
+            self.doc_type_id = facts.doc_type
         if errors:
             raise ValidationError(errors)
 
@@ -152,14 +140,9 @@ class DigitizationReport(UnitRecord):
         return f"{self.unit_id} {self.year} Q{self.quarter}"
 
     def clean(self) -> None:
-        errors = {}
-        if self.procedures_total is not None and self.procedures_digital is not None:
-            if self.procedures_digital > self.procedures_total:
-                errors["procedures_digital"] = _("Digitally handled procedures (%(digital)s) cannot exceed the total (%(total)s).") % {
-                    "digital": self.procedures_digital, "total": self.procedures_total}
-        if self.year and self.quarter in (1, 2, 3, 4):
-            starts = datetime.date(self.year, 3 * self.quarter - 2, 1)
-            if starts > timezone.localdate():
-                errors["quarter"] = _("This quarter has not started yet.")
+        errors = digitization_report_rules(
+            year=self.year, quarter=self.quarter, procedures_total=self.procedures_total,
+            procedures_digital=self.procedures_digital, today=timezone.localdate(),
+        )
         if errors:
             raise ValidationError(errors)

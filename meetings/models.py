@@ -15,6 +15,7 @@ from reform.models import UnitRecord
 
 from .choices import Category, Format, Scope
 from .querysets import ConferenceQuerySet
+from .rules import conference_rules, normalize_exception_ref
 
 
 class Conference(UnitRecord):
@@ -60,13 +61,10 @@ class Conference(UnitRecord):
         return self.title
 
     def clean(self) -> None:
-        errors = {}
-        self.exception_ref = (self.exception_ref or "").strip()
-        if self.held_on and self.held_on > timezone.localdate():
-            errors["held_on"] = _("The date cannot be in the future.")
-        if self.duration_days is not None and self.duration_days <= 0:
-            errors["duration_days"] = _("The duration must be more than zero days.")
-        if self.exception_approved and not self.exception_ref:
-            errors["exception_ref"] = _("An approved exception needs the reference of the standing-committee decision.")
+        self.exception_ref = normalize_exception_ref(self.exception_ref)
+        errors = conference_rules(
+            held_on=self.held_on, duration_days=self.duration_days, exception_approved=self.exception_approved,
+            exception_ref=self.exception_ref, today=timezone.localdate(),
+        )
         if errors:
             raise ValidationError(errors)

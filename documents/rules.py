@@ -1,0 +1,79 @@
+"""Pure validation rules of the documents registers: plain values in, `{field: [messages]}` out.
+
+One set of rules for forms, API and bulk uploads: `Document.clean` and `DigitizationReport.clean`
+call these, and so does the importer (row by row, with no database access per row).
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from .symbols import ParsedSymbol, normalize, parse_symbol
+
+Errors = dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """What the rules derive from a document's values (stored with it)."""
+
+    number: str  # normalized
+    doc_type: str | None  # the chosen type, or the one the symbol implies when none was chosen
+    year: int | None
+    needs_review: bool  # the symbol follows none of the known forms
+
+
+def document_rules(
+    *,
+    number: str,
+    doc_type: str | None,
+    issued_on: datetime.date | None,
+    type_codes: Iterable[str],
+    today: datetime.date,
+    parse: Callable[[str, Iterable[str]], ParsedSymbol | None] = parse_symbol,
+) -> tuple[Errors, DocumentFacts]:
+    """Check a document's number and symbol against its type and issue date.
+
+    `parse` defaults to `symbols.parse_symbol`; a bulk upload may pass a memoizing wrapper of it.
+    """
+    errors: Errors = {}
+    number = normalize(number)
+    year = issued_on.year if issued_on else None
+    if issued_on and issued_on > today:
+        errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
+    parsed = parse(number, type_codes)
+    if parsed is not None:
+        if not doc_type:
+            doc_type = parsed.implied_type
+        elif parsed.implied_type != doc_type:
+            errors.setdefault("number", []).append(
+                _("The symbol “%(number)s” is of type %(found)s, not the chosen type %(chosen)s.")
+                % {"number": number, "found": parsed.implied_type, "chosen": doc_type}
+            )
+        if parsed.year and issued_on and parsed.year != issued_on.year:
+            errors.setdefault("number", []).append(
+                _("The symbol carries the year %(symbol_year)s but the document was issued in %(year)s.")
+                % {"symbol_year": parsed.year, "year": issued_on.year}
+            )
+    return errors, DocumentFacts(number=number, doc_type=doc_type or None, year=year, needs_review=parsed is None)
+
+
+def digitization_report_rules(
+    *, year: int | None, quarter: int | None, procedures_total: int | None, procedures_digital: int | None,
+    today: datetime.date,
+) -> Errors:
+    """Digital procedures cannot exceed the total; a quarter that has not started cannot be reported."""
+    errors: Errors = {}
+    if procedures_total is not None and procedures_digital is not None and procedures_digital > procedures_total:
+        errors["procedures_digital"] = [
+            _("Digitally handled procedures (%(digital)s) cannot exceed the total (%(total)s).")
+            % {"digital": procedures_digital, "total": procedures_total}
+        ]
+    if year and quarter in (1, 2, 3, 4):
+        starts = datetime.date(year, 3 * quarter - 2, 1)
+        if starts > today:
+            errors["quarter"] = [_("This quarter has not started yet.")]
+    return errors

@@ -1,0 +1,34 @@
+"""Pure validation rules of the conferences register: plain values in, `{field: [messages]}` out.
+
+One set of rules for forms, API and bulk uploads: `Conference.clean` calls this, and so does the importer.
+"""
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+Errors = dict[str, list[str]]
+
+
+def conference_rules(
+    *, held_on: datetime.date | None, duration_days: Decimal | None, exception_approved: bool,
+    exception_ref: str, today: datetime.date,
+) -> Errors:
+    """A conference is not in the future, lasts more than zero days, and an approved exception has its reference.
+
+    `exception_ref` is expected stripped (see `normalize_exception_ref`).
+    """
+    errors: Errors = {}
+    if held_on and held_on > today:
+        errors["held_on"] = [_("The date cannot be in the future.")]
+    if duration_days is not None and duration_days <= 0:
+        errors["duration_days"] = [_("The duration must be more than zero days.")]
+    if exception_approved and not exception_ref:
+        errors["exception_ref"] = [_("An approved exception needs the reference of the standing-committee decision.")]
+    return errors
+
+
+def normalize_exception_ref(value: str | None) -> str:
+    return (value or "").strip()
