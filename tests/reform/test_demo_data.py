@@ -1,0 +1,169 @@
+"""`manage.py demo_data` on PostgreSQL (COPY path), on a tiny subset: one province, a few communes, low volume."""
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections import defaultdict
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from documents.models import DigitizationReport, Document, DocumentType
+from documents.symbols import normalize, parse_symbol
+from meetings.models import Conference
+from reform.models import Unit
+from reform.services import record_create, record_delete
+from tests.factories import UserFactory
+
+TINY = {"provinces": ["46"], "max_communes": 8, "volume": 0.2, "no_compute": True}
+
+
+def demo(**options) -> str:
+    out = io.StringIO()
+    call_command("demo_data", stdout=out, **(TINY | options))
+    return out.getvalue()
+
+
+def snapshot() -> list[tuple]:
+    return sorted(Document.objects.values_list("unit__code", "number", "year", "doc_type", "issued_on", "needs_review"))
+
+
+def conference_snapshot() -> list[tuple]:
+    return sorted(Conference.objects.values_list("unit__code", "held_on", "title", "format", "duration_days", "scope"))
+
+
+@pytest.mark.django_db
+def test_demo_data_loads_units_first_and_covers_the_province_its_communes_and_agencies():
+    assert not Unit.objects.exists()
+    output = demo(seed=1)
+    assert Unit.objects.filter(level="commune").count() == 3321  # load_units ran
+    units_with_docs = set(Document.objects.values_list("unit__code", flat=True).distinct())
+    communes = set(Unit.objects.filter(parent__code="46", level="commune").order_by("code").values_list("code", flat=True)[:8])
+    agencies = set(Unit.objects.filter(parent__code="46", kind="agency").values_list("code", flat=True))
+    assert units_with_docs == {"TW", "46"} | communes | agencies
+    assert {"46-VPUB", "46-VPTU", "46-VPHDND", "46-MTTQ"} <= agencies
+    assert set(Unit.objects.filter(kind="agency").values_list("block", flat=True)) == {"party", "state", "elected", "front"}
+    assert Conference.objects.exists() and DigitizationReport.objects.exists()
+    assert "documents" in output
+
+
+@pytest.mark.django_db
+def test_same_seed_gives_the_same_records_and_a_rerun_replaces_instead_of_duplicating():
+    demo(seed=7)
+    documents, conferences = snapshot(), conference_snapshot()
+    reports = sorted(DigitizationReport.objects.values_list("unit__code", "year", "quarter", "procedures_total",
+                                                            "procedures_digital"))
+    assert len(documents) > 1000
+    demo(seed=7)
+    assert snapshot() == documents
+    assert conference_snapshot() == conferences
+    assert sorted(DigitizationReport.objects.values_list("unit__code", "year", "quarter", "procedures_total",
+                                                         "procedures_digital")) == reports
+    demo(seed=8)
+    assert snapshot() != documents
+    assert Document.objects.count() < 1.2 * len(documents)  # replaced, not added
+
+
+@pytest.mark.django_db
+def test_generating_one_year_gives_the_same_records_as_generating_all_years():
+    demo(seed=3)
+    only_2025 = [row for row in snapshot() if row[2] == 2025]
+    demo(seed=3, years=[2025])
+    assert [row for row in snapshot() if row[2] == 2025] == only_2025
+
+
+@pytest.mark.django_db
+def test_demo_data_never_dates_a_record_in_the_future_and_writes_no_audit_rows():
+    demo(seed=11)
+    today = timezone.localdate()
+    assert Document.objects.aggregate(last=Max("issued_on"))["last"] <= today
+    assert Conference.objects.aggregate(last=Max("held_on"))["last"] <= today
+    assert Document.objects.filter(year=today.year).exists()
+    for year, quarter in DigitizationReport.objects.values_list("year", "quarter").distinct():
+        ends = datetime.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - datetime.timedelta(days=1)
+        assert ends < today
+    assert Document.history.count() == Conference.history.count() == DigitizationReport.history.count() == 0
+
+
+@pytest.mark.django_db
+def test_demo_symbols_match_their_types_and_years_and_a_few_need_review():
+    demo(seed=5)
+    codes = list(DocumentType.objects.values_list("code", flat=True))
+    rows = list(Document.objects.values_list("number", "doc_type", "issued_on", "year", "needs_review"))
+    forms = defaultdict(int)
+    for number, doc_type, issued_on, year, needs_review in rows:
+        assert number == normalize(number)
+        assert year == issued_on.year
+        parsed = parse_symbol(number, codes)
+        assert needs_review is (parsed is None), number
+        if parsed is not None:
+            assert parsed.implied_type == doc_type, number
+            assert parsed.year in (None, year), number
+            forms[parsed.form] += 1
+            forms["with year"] += parsed.year is not None
+    assert set(forms) == {"state", "party", "letter", "with year"}
+    flagged = sum(row[4] for row in rows)
+    assert 0 < flagged < 0.03 * len(rows)
+    letters = Document.objects.filter(doc_type="CV").values_list("number", flat=True)
+    assert any(re.fullmatch(r"\d+/UBND-[^\W\d_]+", n) for n in letters)
+    duplicates = Document.objects.values("unit", "number", "year").annotate(n=Count("id")).filter(n__gt=1)
+    assert not duplicates.exists()
+
+
+@pytest.mark.django_db
+def test_some_units_cut_documents_by_15_percent_or_more_some_a_little_and_some_grow():
+    demo(seed=226)
+    counts = defaultdict(dict)
+    for unit, year, n in (Document.objects.filter(doc_type__counts_toward_reduction=True)
+                          .values_list("unit__code", "year").annotate(n=Count("id"))):
+        counts[unit][year] = n
+    reductions = [(c[2024] - c[2025]) / c[2024] for c in counts.values() if c.get(2024) and c.get(2025)]
+    assert any(r >= 0.15 for r in reductions)
+    assert any(0 < r < 0.15 for r in reductions)
+    assert any(r < 0 for r in reductions)
+
+
+@pytest.mark.django_db
+def test_demo_conferences_mix_formats_sessions_and_exceptions_with_references():
+    demo(seed=226)
+    assert set(Conference.objects.values_list("format", flat=True)) == {"online", "hybrid", "in_person"}
+    assert Conference.objects.filter(is_regular_session=True).exists()
+    assert Conference.objects.filter(scope="all_leaders").exists()
+    refs = list(Conference.objects.filter(exception_approved=True).values_list("exception_ref", flat=True))
+    assert refs and all(re.fullmatch(r"\d+-QĐ/(TU|ĐU)", ref) for ref in refs)
+    assert not Conference.objects.filter(exception_approved=False).exclude(exception_ref="").exists()
+    assert Conference.objects.filter(duration_days__gt=1.5).exists()  # a few offenders
+    assert Conference.objects.filter(budget_spent__gt=0).exists()
+
+
+@pytest.mark.django_db
+def test_records_entered_by_people_survive_a_rerun_and_are_not_duplicated():
+    demo(seed=9)
+    generated = Document.objects.filter(unit__code="46", year=2025, needs_review=False).order_by("id").first()
+    admin = UserFactory(username="admin-demo", role="admin", is_staff=True, is_superuser=True)
+    record_delete(instance=generated, user=admin)  # a person corrects a demo record: delete it, enter it again
+    kept = record_create(model=Document, user=admin, data={
+        "unit": generated.unit, "number": generated.number, "doc_type_id": generated.doc_type_id,
+        "title": "Entered by a person", "issued_on": generated.issued_on})
+    total = Document.objects.count()
+    demo(seed=9)
+    assert Document.objects.filter(pk=kept.pk, title="Entered by a person").exists()
+    assert Document.objects.filter(unit=kept.unit, number=kept.number, year=kept.year).count() == 1
+    assert Document.objects.count() == total
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_a_year_that_has_not_started():
+    with pytest.raises(CommandError, match="future"):
+        demo(years=[timezone.localdate().year + 1])
+    assert not Document.objects.exists()
+
+
+@pytest.mark.django_db
+def test_demo_data_refuses_an_unknown_province():
+    with pytest.raises(CommandError, match="99"):
+        demo(provinces=["99"])
