@@ -8,12 +8,22 @@ from .choices import Period, Status
 
 
 class ComplianceResult(models.Model):
-    """One unit's standing on one target for one year and period, with the figures that decided it."""
+    """One unit's standing on one target for one year and period, with the figures that decided it.
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="compliance_results")
+    Derived data, replaced wholesale by the engine: the foreign keys carry no database constraint (no
+    per-row trigger on a 200,000-row COPY) and no single-column indexes (the unique (unit, year, period,
+    target) and the (year, period, target, status) indexes serve every read); deleting a unit or target still
+    cascades through Django.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="compliance_results", db_constraint=False, db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=2, choices=Period.choices)
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="results")
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="results", db_constraint=False, db_index=False
+    )
     status = models.CharField(_("status"), max_length=16, choices=Status.choices)
     value = models.DecimalField(_("value"), max_digits=12, decimal_places=4, null=True, blank=True)
     threshold = models.DecimalField(_("threshold"), max_digits=10, decimal_places=4, null=True, blank=True)
@@ -45,10 +55,14 @@ class ComplianceRollup(models.Model):
     The aggregate applies the target's rule to the subtree's summed counts (units where the target applies).
     """
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="compliance_rollups")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="compliance_rollups", db_constraint=False, db_index=False
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=2, choices=Period.choices)
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="rollups")
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="rollups", db_constraint=False, db_index=False
+    )
     n_met = models.PositiveIntegerField(_("units met"), default=0)
     n_missed = models.PositiveIntegerField(_("units missed"), default=0)
     n_no_baseline = models.PositiveIntegerField(_("units without baseline"), default=0)

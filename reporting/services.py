@@ -139,33 +139,47 @@ def _offender_row(code: str, row: dict, limits: dict) -> dict:
     return item
 
 
-def _copy_value(name: str, value: Any) -> Any:
-    if value is None:
-        return ""  # COPY's CSV format reads an unquoted empty field as NULL
-    if name == "details":
-        return json.dumps(value, ensure_ascii=False)
-    if name == "computed_at":
-        return value.isoformat()
-    return value
+RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "status", "value", "threshold", "numerator",
+                  "denominator", "baseline", "details", "computed_at")
+ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data",
+                  "n_not_applicable", "n_units", "status", "value", "threshold", "numerator", "denominator",
+                  "baseline", "computed_at")
 
 
-def _write(model, rows: list[dict]) -> None:
-    """Insert rows fast: COPY on PostgreSQL, batched bulk_create elsewhere (the SQLite demo)."""
+def _write(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Insert rows fast: COPY on PostgreSQL, batched bulk_create elsewhere (the SQLite demo).
+
+    Rows are tuples in `columns` order; `details` holds a dict (shared between identical results, so its
+    JSON is encoded once) and `computed_at` a datetime.
+    """
     if not rows:
         return
     if connection.vendor == "postgresql":
-        names = list(rows[0])
+        details_at = columns.index("details") if "details" in columns else None
+        when_at = columns.index("computed_at")
+        when = rows[0][when_at].isoformat()
+        encoded: dict[int, str] = {}
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer)  # None is written as an unquoted empty field: NULL for COPY
         for row in rows:
-            writer.writerow([_copy_value(name, row[name]) for name in names])
+            row = list(row)
+            row[when_at] = when
+            if details_at is not None:
+                details = row[details_at]
+                key = id(details)
+                text = encoded.get(key)
+                if text is None:
+                    text = encoded[key] = json.dumps(details, ensure_ascii=False)
+                row[details_at] = text
+            writer.writerow(row)
         buffer.seek(0)
-        columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in names)
+        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
+                          for c in columns)
         with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({columns}) "
+            cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
                                f"FROM STDIN WITH (FORMAT csv)", buffer)
         return
-    model.objects.bulk_create([model(**row) for row in rows], batch_size=WRITE_BATCH)
+    model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows], batch_size=WRITE_BATCH)
 
 
 def _lock_year(year: int) -> None:
@@ -175,24 +189,32 @@ def _lock_year(year: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [226, year])
 
 
-def _rollup_row(*, unit_id: int, year: int, period: str, target: Target, threshold, vector: list[int],
-                now) -> dict:
-    status_counts = {status: vector[i] for status, i in STATUS_INDEX.items()}
-    if threshold is None:
-        result = rules.not_applicable()
-    else:
-        result = rules.aggregate(
-            target.comparison, threshold.threshold, numerator=vector[5], denominator=vector[6],
-            baseline=vector[7], status_counts=status_counts,
-        )
-    return {
-        "unit_id": unit_id, "year": year, "period": period, "target_id": target.code,
-        "n_met": vector[0], "n_missed": vector[1], "n_no_baseline": vector[2], "n_no_data": vector[3],
-        "n_not_applicable": vector[4], "n_units": sum(vector[:5]),
-        "status": str(result.status), "value": result.value, "threshold": result.threshold,
-        "numerator": result.numerator, "denominator": result.denominator, "baseline": result.baseline,
-        "computed_at": now,
-    }
+class _Rollups:
+    """Builds roll-up rows; identical subtree vectors (common: empty communes) are judged once."""
+
+    def __init__(self, *, year: int, targets: dict[str, Target], thresholds: dict, now) -> None:
+        self.year, self.targets, self.thresholds, self.now = year, targets, thresholds, now
+        self.memo: dict[tuple, tuple] = {}
+
+    def row(self, *, unit_id: int, period: str, code: str, vector: list[int] | tuple[int, ...]) -> tuple:
+        vector = tuple(vector)
+        key = (code, vector)
+        judged = self.memo.get(key)
+        if judged is None:
+            threshold = self.thresholds.get(code)
+            if threshold is None:
+                result = rules.not_applicable()
+            else:
+                result = rules.aggregate(
+                    self.targets[code].comparison, threshold.threshold, numerator=vector[5],
+                    denominator=vector[6], baseline=vector[7],
+                    status_counts={status: vector[i] for status, i in STATUS_INDEX.items()},
+                )
+            judged = self.memo[key] = (
+                *vector[:5], sum(vector[:5]), str(result.status), result.value, result.threshold,
+                result.numerator, result.denominator, result.baseline,
+            )
+        return (unit_id, self.year, period, code, *judged, self.now)
 
 
 def compliance_compute(
@@ -242,67 +264,72 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
 
     now = timezone.now()
-    periods = [(period, period_quarters(period)[-1]) for period in PERIODS_TO_DATE]
-    windows = {period: to_date_window(year, period) for period in PERIODS_TO_DATE}
-    keys = [(period, target.code) for period, _q in periods for target in targets]
-    key_index = {key: i for i, key in enumerate(keys)}
-    result_rows: list[dict] = []
+    periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1]) for period in PERIODS_TO_DATE]
+    keys = [(period, target.code) for period, _q, _end in periods for target in targets]
+    targets_by_code = {t.code: t for t in targets}
+    zero = [0, 0, 0, 0]
+    measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
+    # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
+    memo: dict[tuple, tuple] = {}
+    result_rows: list[tuple] = []
     vectors: dict[int, list[int]] = {}
 
     for done, u in enumerate(units, 1):
-        data: dict[str, list[int]] = {}
+        uid = u["id"]
+        data: dict[str, list[int]] = dict.fromkeys(measure_names, zero)
         for source in (documents, conferences, digitization):
-            data.update(source.get(u["id"]) or {})
-        for name in (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES):
-            data.setdefault(name, [0, 0, 0, 0])
-        vector = [0] * (VECTOR * len(keys))
-        for period, last_quarter in periods:
+            found = source.get(uid)
+            if found:
+                data.update(found)
+        vector: list[int] = []
+        for period, last_quarter, end in periods:
             for target in targets:
                 code = target.code
-                threshold = thresholds.get(code)
                 numbers = numbers_for(code, data, last_quarter)
-                if threshold is None:
-                    result = rules.not_applicable(reason="before_applies_from")
-                elif not applies(target, u):
-                    result = rules.not_applicable(threshold=threshold.threshold, reason="does_not_apply")
-                else:
-                    result = rules.evaluate(target.comparison, threshold.threshold, numbers)
-                details = dict(result.details)
-                if code in offenders and result.status == Status.MISSED:
-                    end = windows[period][1]
-                    listed = [_offender_row(code, row, params[code]) for row in offenders[code].get(u["id"], ())
-                              if row["held_on"] <= end]
-                    details["offenders"] = listed
+                applicable = applies(target, u)
+                key = (code, applicable, numbers["numerator"], numbers["denominator"], numbers["baseline"])
+                judged = memo.get(key)
+                if judged is None:
+                    threshold = thresholds.get(code)
+                    if threshold is None:
+                        result = rules.not_applicable(reason="before_applies_from")
+                    elif not applicable:
+                        result = rules.not_applicable(threshold=threshold.threshold, reason="does_not_apply")
+                    else:
+                        result = rules.evaluate(target.comparison, threshold.threshold, numbers)
+                    judged = memo[key] = (str(result.status), result.value, result.threshold, result.numerator,
+                                          result.denominator, result.baseline, result.details)
+                status, value, threshold_value, numerator, denominator, baseline, details = judged
+                if status == Status.MISSED and code in offenders:
+                    details = dict(details)
+                    details["offenders"] = [
+                        _offender_row(code, row, params[code]) for row in offenders[code].get(uid, ())
+                        if row["held_on"] <= end
+                    ]
                     details["offenders_total"] = (
                         numbers["denominator"] - numbers["numerator"] if code in OFFENDER_TARGETS
                         else numbers["numerator"])
-                base = VECTOR * key_index[(period, code)]
-                vector[base + STATUS_INDEX[result.status]] += 1
-                if result.status != Status.NOT_APPLICABLE:
-                    vector[base + 5] += result.numerator or 0
-                    vector[base + 6] += result.denominator or 0
-                    vector[base + 7] += result.baseline or 0
-                result_rows.append({
-                    "unit_id": u["id"], "year": year, "period": period, "target_id": code,
-                    "status": str(result.status), "value": result.value, "threshold": result.threshold,
-                    "numerator": result.numerator, "denominator": result.denominator, "baseline": result.baseline,
-                    "details": details, "computed_at": now,
-                })
-        vectors[u["id"]] = vector
+                result_rows.append((uid, year, period, code, status, value, threshold_value, numerator, denominator,
+                                    baseline, details, now))
+                counted = [0, 0, 0, 0, 0, 0, 0, 0]
+                counted[STATUS_INDEX[status]] = 1
+                if status != Status.NOT_APPLICABLE:
+                    counted[5], counted[6], counted[7] = numerator or 0, denominator or 0, baseline or 0
+                vector += counted
+        vectors[uid] = vector
         if progress and done % 500 == 0:
             progress(done, total)
 
     # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
-    in_scope = {u["id"]: u for u in units}
     for u in sorted(units, key=lambda u: u["depth"], reverse=True):
         parent = u["parent_id"]
         if parent in vectors:
             vectors[parent] = [a + b for a, b in zip(vectors[parent], vectors[u["id"]])]
-    targets_by_code = {t.code: t for t in targets}
+    builder = _Rollups(year=year, targets=targets_by_code, thresholds=thresholds, now=now)
     rollup_rows = [
-        _rollup_row(unit_id=unit_id, year=year, period=period, target=targets_by_code[code],
-                    threshold=thresholds.get(code), vector=vectors[unit_id][VECTOR * i: VECTOR * (i + 1)], now=now)
-        for unit_id, u in in_scope.items() if u["kind"] == Kind.LOCALITY
+        builder.row(unit_id=u["id"], period=period, code=code,
+                    vector=vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)])
+        for u in units if u["kind"] == Kind.LOCALITY
         for i, (period, code) in enumerate(keys)
     ]
 
@@ -315,23 +342,22 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
             rollups = rollups.filter(unit__path__startswith=unit.path)
         results.delete()
         rollups.delete()
-        _write(ComplianceResult, result_rows)
+        _write(ComplianceResult, RESULT_COLUMNS, result_rows)
         counter.count += 1 if result_rows and connection.vendor == "postgresql" else 0
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree.
         ancestor_rows = []
         for ancestor in ancestors:
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
-                vector = [row["n_met"], row["n_missed"], row["n_no_baseline"], row["n_no_data"],
+                if row["target_id"] not in targets_by_code:
+                    continue
+                vector = (row["n_met"], row["n_missed"], row["n_no_baseline"], row["n_no_data"],
                           row["n_not_applicable"], row["sum_numerator"] or 0, row["sum_denominator"] or 0,
-                          row["sum_baseline"] or 0]
-                target = targets_by_code.get(row["target_id"])
-                if target is not None:
-                    ancestor_rows.append(_rollup_row(
-                        unit_id=ancestor["id"], year=year, period=row["period"], target=target,
-                        threshold=thresholds.get(target.code), vector=vector, now=now))
+                          row["sum_baseline"] or 0)
+                ancestor_rows.append(builder.row(unit_id=ancestor["id"], period=row["period"],
+                                                 code=row["target_id"], vector=vector))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
-        _write(ComplianceRollup, rollup_rows + ancestor_rows)
+        _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows + ancestor_rows)
         counter.count += 1 if (rollup_rows or ancestor_rows) and connection.vendor == "postgresql" else 0
 
     if progress:
