@@ -48,3 +48,29 @@ def test_production_refuses_to_start_without_allowed_hosts():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_docker_compose_runs_the_five_services_with_the_spec_environment():
+    import yaml
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:7")
+    assert "migrate" in services["web"]["command"] and "collectstatic" in services["web"]["command"]
+    assert "gunicorn reform.wsgi" in services["web"]["command"]
+    assert services["worker"]["command"][:4] == ["celery", "-A", "reform", "worker"]
+    assert services["beat"]["command"][:4] == ["celery", "-A", "reform", "beat"]
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS"} <= set(env), name
+        assert env["DJANGO_SETTINGS_MODULE"] == "reform.settings.production"
+        assert env["DATABASE_URL"].startswith("postgres://") and env["DATABASE_URL"].endswith("@db:5432/reform")
+        assert env["REDIS_URL"] == "redis://redis:6379/0"
+
+
+def test_dockerfile_installs_the_pinned_requirements_on_python_3_11():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
+    assert "pip install -r requirements.txt" in dockerfile
