@@ -9,10 +9,13 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import plotly.graph_objects as go
-from django.utils.formats import number_format
+import plotly.io as pio
+from django.utils.formats import get_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -44,6 +47,37 @@ PLOTLY_CONFIG = {
 }
 
 
+class Spec:
+    """A Plotly figure as plain data (traces and layout), serialised by plotly without re-validation.
+
+    Building `go.Figure` objects validates every property on every request, which costs more than all the
+    SQL of a page; the specs are validated once by the tests instead (`to_figure()` builds the checked
+    `go.Figure`)."""
+
+    def __init__(self, data=None):
+        self.data = [] if data is None else [data] if isinstance(data, dict) else list(data)
+        self.layout: dict = {}
+
+    def add_trace(self, trace: dict) -> None:
+        self.data.append(trace)
+
+    def update_layout(self, **layout) -> None:
+        self.layout.update(layout)
+
+    def to_dict(self) -> dict:
+        return {"data": self.data, "layout": self.layout}
+
+    def to_json(self) -> str:
+        return pio.to_json(self.to_dict(), validate=False)
+
+    def to_figure(self) -> go.Figure:
+        return go.Figure(self.to_dict())
+
+
+def trace(kind: str, **props) -> dict:
+    return {"type": kind, **props}
+
+
 def separators() -> str:
     """plotly's decimal and thousands separators for the active language (Vietnamese writes 1.234,5)."""
     return ",." if (get_language() or "vi").startswith("vi") else ".,"
@@ -63,16 +97,31 @@ def wrap_label(text: str, width: int = 46) -> str:
     return "<br>".join(lines)
 
 
+_SEPARATORS: dict[str, tuple[str, str]] = {}
+_STATUS_LABELS: dict[tuple[str, str], str] = {}
+
+
+def _number_separators() -> tuple[str, str]:
+    """The active language's decimal and thousands separators (looked up once per language)."""
+    language = get_language() or "vi"
+    if language not in _SEPARATORS:
+        _SEPARATORS[language] = (get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR"))
+    return _SEPARATORS[language]
+
+
 def format_number(value, decimals: int = 0) -> str:
+    """Like Django's number_format with grouping, but cheap enough for tables of thousands of cells."""
     if value is None:
         return "–"
-    return number_format(value, decimals, use_l10n=True, force_grouping=True)
+    decimal_sep, thousand_sep = _number_separators()
+    text = format(Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP), f",.{decimals}f")
+    return text.replace(",", "\0").replace(".", decimal_sep).replace("\0", thousand_sep)
 
 
 def format_percent(fraction, decimals: int = 1) -> str:
     if fraction is None:
         return "–"
-    return f"{number_format(Decimal(str(fraction)) * 100, decimals, use_l10n=True, force_grouping=True)} %"
+    return f"{format_number(Decimal(str(fraction)) * 100, decimals)} %"
 
 
 def format_target_value(target: Target, value) -> str:
@@ -90,8 +139,11 @@ def format_threshold(target: Target, threshold) -> str:
     return f"{sign} {format_target_value(target, threshold)}".strip()
 
 
-def status_label(status: str) -> str:
-    return str(Status(status).label) if status in Status.values else "–"
+def status_label(status: str | None) -> str:
+    key = (get_language() or "vi", status or "")
+    if key not in _STATUS_LABELS:
+        _STATUS_LABELS[key] = str(Status(status).label) if status in Status.values else "–"
+    return _STATUS_LABELS[key]
 
 
 @dataclass
@@ -108,7 +160,7 @@ class Chart:
     id: str
     title: str
     description: str
-    figure: go.Figure
+    figure: Spec
     columns: list[Column]
     rows: list[dict]
     click_urls: list[str] = field(default_factory=list)
@@ -143,6 +195,11 @@ class Chart:
     def table(self) -> list[list[dict]]:
         return [[self._cell(c, row) for c in self.columns] for row in self.rows]
 
+    def tbody_html(self) -> str:
+        """The table's rows as HTML, built in Python: a template loop over thousands of cells is the slowest
+        part of a province page."""
+        return rows_html(self.table())
+
     def csv(self) -> str:
         """Machine-readable values: codes for statuses, fractions with 4 decimals (as in the API)."""
         out = io.StringIO()
@@ -162,10 +219,33 @@ class Chart:
         return out.getvalue()
 
 
-def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
+def cell_html(cell: dict, *, header: bool = False) -> str:
+    text = escape(cell["text"])
+    if cell.get("url"):
+        inner = f'<a href="{escape(cell["url"])}">{text}</a>'
+    elif cell.get("status"):
+        label = escape(cell.get("label") or "")
+        hidden = f'<span class="visually-hidden">{label}: </span>' if label else ""
+        title = f' title="{escape(cell["title"])}"' if cell.get("title") else ""
+        inner = f'<span class="status status--{escape(cell["status"])}"{title}>{hidden}{text}</span>'
+    else:
+        inner = text
+    if header:
+        return f'<th scope="row">{inner}</th>'
+    return f'<td class="num">{inner}</td>' if cell.get("numeric") else f"<td>{inner}</td>"
+
+
+def rows_html(rows: list[list[dict]], *, header_column: int = 0) -> str:
+    return mark_safe("".join(
+        "<tr>" + "".join(cell_html(cell, header=i == header_column) for i, cell in enumerate(row)) + "</tr>"
+        for row in rows
+    ))
+
+
+def _layout(fig: Spec, *, height: int, **extra) -> Spec:
     extra.setdefault("margin", {"l": 10, "r": 10, "t": 30, "b": 40})
     fig.update_layout(
-        template="none", height=height, separators=separators(), font={"family": FONT, "size": 13},
+        height=height, separators=separators(), font={"family": FONT, "size": 13},
         paper_bgcolor="#ffffff", plot_bgcolor="#ffffff", hoverlabel={"font": {"family": FONT}}, **extra,
     )
     return fig
@@ -175,12 +255,12 @@ def _layout(fig: go.Figure, *, height: int, **extra) -> go.Figure:
 def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> Chart:
     """Per target, the shares of units met / missed / no baseline / no data (stacked horizontal bars)."""
     names = [wrap_label(r["target_name"]) for r in rows]
-    fig = go.Figure()
+    fig = Spec()
     for status in d.SHARE_STATUSES:
         label = status_label(status)
-        fig.add_trace(go.Bar(
+        fig.add_trace(trace("bar", 
             name=label, orientation="h", y=names, x=[r[f"share_{status}"] or 0 for r in rows],
-            customdata=[r[f"n_{status}"] for r in rows], marker_color=STATUS_COLOURS[status],
+            customdata=[r[f"n_{status}"] for r in rows], marker={"color": STATUS_COLOURS[status]},
             hovertemplate=f"{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
         ))
     _layout(fig, height=90 + 44 * max(len(rows), 1), barmode="stack",
@@ -230,7 +310,7 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
     scale = []
     for i, status in enumerate(d.STATUS_ORDER):
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
-    fig = go.Figure(go.Heatmap(
+    fig = Spec(trace("heatmap", 
         z=z, x=[t.code for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
         customdata=[[u.code] * len(targets) for u in units],
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
@@ -253,10 +333,10 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
     """Documents and conferences per year (the same window each year), on two axes."""
     years = [str(r["year"]) for r in rows]
     docs_label, conf_label = _("Administrative documents"), _("Conferences (regular sessions apart)")
-    fig = go.Figure([
-        go.Scatter(name=docs_label, x=years, y=[r["documents"] for r in rows], mode="lines+markers",
+    fig = Spec([
+        trace("scatter", name=docs_label, x=years, y=[r["documents"] for r in rows], mode="lines+markers",
                    line={"color": DOC_COLOUR, "width": 3}, hovertemplate="%{x}: %{y:,}<extra>" + docs_label + "</extra>"),
-        go.Scatter(name=conf_label, x=years, y=[r["conferences"] for r in rows], mode="lines+markers", yaxis="y2",
+        trace("scatter", name=conf_label, x=years, y=[r["conferences"] for r in rows], mode="lines+markers", yaxis="y2",
                    line={"color": CONF_COLOUR, "width": 3, "dash": "dot"},
                    hovertemplate="%{x}: %{y:,}<extra>" + conf_label + "</extra>"),
     ])
@@ -291,8 +371,8 @@ def reduction_histogram_chart(values: list[float], threshold: float | None, *,
         colours.append(STATUS_COLOURS[Status.MET] if low >= line else STATUS_COLOURS[Status.MISSED])
     labels = [b["label"] for b in bins]
     units_label = _("Units")
-    fig = go.Figure(go.Bar(
-        x=centers, y=[b["n"] for b in bins], width=d.HIST_STEP * 0.92, marker_color=colours, text=labels,
+    fig = Spec(trace("bar", 
+        x=centers, y=[b["n"] for b in bins], width=d.HIST_STEP * 0.92, marker={"color": colours}, text=labels,
         hovertemplate="%{text}: %{y:,}<extra>" + units_label + "</extra>", textposition="none",
     ))
     line_label = _("Target: %(pct)s %% fewer") % {"pct": format_number(line, 0)}
@@ -335,10 +415,10 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
     thresholds = [as_float(by_code[t.code]["threshold"]) for t in shown]
     colours = [STATUS_COLOURS.get(by_code[t.code]["status"], "#9aa4b1") for t in shown]
     value_label, threshold_label = _("Value"), _("Threshold")
-    fig = go.Figure([
-        go.Bar(name=value_label, orientation="h", y=names, x=values, marker_color=colours,
+    fig = Spec([
+        trace("bar", name=value_label, orientation="h", y=names, x=values, marker={"color": colours},
                hovertemplate="%{y}: %{x:.1%}<extra>" + value_label + "</extra>"),
-        go.Scatter(name=threshold_label, mode="markers", y=names, x=thresholds,
+        trace("scatter", name=threshold_label, mode="markers", y=names, x=thresholds,
                    marker={"symbol": "line-ns-open", "size": 22, "color": "#1d232b", "line": {"width": 3}},
                    hovertemplate="%{y}: %{x:.1%}<extra>" + threshold_label + "</extra>"),
     ])

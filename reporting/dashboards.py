@@ -21,7 +21,7 @@ from reform.choices import Block, Comparison, Kind, Level
 from reform.models import Target, Unit
 
 from .choices import Period, Status
-from .models import ComplianceResult
+from .models import ComplianceResult, ComplianceRollup
 
 DOC_REDUCTION = "DOC_REDUCTION"
 MEETING_REDUCTION = "MEETING_REDUCTION"
@@ -164,6 +164,43 @@ def status_counts(*, year: int, period: str, q: Q = Q()) -> tuple[dict[str, dict
     return counts, computed_at
 
 
+def _rollups(*, root: Unit | None) -> QuerySet[ComplianceRollup]:
+    """Roll-ups of a locality's subtree: `root`, or the root of the tree (the nation) when None."""
+    qs = ComplianceRollup.objects.order_by()
+    return qs.filter(unit=root) if root is not None else qs.filter(unit__parent__isnull=True,
+                                                                   unit__level=Level.CENTRAL)
+
+
+def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | None, root: Unit | None):
+    """Status counts of a scope: from the stored roll-up of the subtree when no level/block filter narrows it
+    (a dozen rows), otherwise by grouping the units' results. Same figures either way."""
+    if filters is None or not (filters.level or filters.block):
+        rows = list(_rollups(root=root).filter(year=year, period=period).values_list(
+            "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "computed_at"))
+        if rows:
+            counts: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in Status.values})
+            computed_at = None
+            for target_id, met, missed, no_baseline, no_data, na, last in rows:
+                counts[target_id] = {Status.MET: met, Status.MISSED: missed, Status.NO_BASELINE: no_baseline,
+                                     Status.NO_DATA: no_data, Status.NOT_APPLICABLE: na}
+                computed_at = last if computed_at is None or last > computed_at else computed_at
+            return counts, computed_at
+    return status_counts(year=year, period=period, q=scope_q(filters, root=root))
+
+
+def scope_trend(*, period: str, filters: DashboardFilters | None, root: Unit | None,
+                year: int | None = None) -> list[dict]:
+    """Documents and conferences per year: from the subtree's roll-ups when possible, else summing results."""
+    if filters is None or not (filters.level or filters.block):
+        qs = _rollups(root=root).filter(period=period, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION])
+        if year is not None:
+            qs = qs.filter(year__gt=year - TREND_YEARS, year__lte=year)
+        rows = list(qs.values_list("year", "target_id", CURRENT_COUNT, PREVIOUS_COUNT))
+        if rows:
+            return _trend_rows(rows)
+    return national_trend(period=period, q=scope_q(filters, root=root), year=year)
+
+
 def status_shares(*, targets: list[Target], counts: dict[str, dict[str, int]]) -> list[dict]:
     """Rows for the stacked bars: per target, the count and share of applicable units in each status."""
     rows = []
@@ -198,16 +235,26 @@ CURRENT_COUNT = "numerator"
 PREVIOUS_COUNT = "baseline"
 
 
-def national_trend(*, period: str, q: Q = Q()) -> list[dict]:
+TREND_YEARS = 5
+
+
+def national_trend(*, period: str, q: Q = Q(), year: int | None = None) -> list[dict]:
     """Documents and conferences per year (same window each year), summed over the units' own results.
 
     Each unit is judged on its own records, so summing the units' counts gives the total of the scope.
     The year before the first computed year comes from the baselines of that first year.
     """
+    qs = results(period=period).filter(q, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION])
+    if year is not None:  # a bounded window of years keeps the (year, period, target) index usable
+        qs = qs.filter(year__gt=year - TREND_YEARS, year__lte=year)
     rows = (
-        results(period=period).filter(q, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION]).order_by()
+        qs.order_by()
         .values_list("year", "target_id").annotate(current=Sum(CURRENT_COUNT), previous=Sum(PREVIOUS_COUNT))
     )
+    return _trend_rows(rows)
+
+
+def _trend_rows(rows) -> list[dict]:
     by_year: dict[int, dict] = {}
     previous: dict[int, dict] = {}
     for year, target_id, current, prev in rows:

@@ -76,14 +76,14 @@ def overview(request):
     root = next((p for p in all_provinces if p.code == filters.province), None) if filters.province else None
     q = d.scope_q(filters, root=root)
 
-    counts, computed_at = d.status_counts(year=filters.year, period=filters.period, q=q)
+    counts, computed_at = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters, root=root)
     shares = d.status_shares(targets=targets, counts=counts)
     heat_units = [root] if root else all_provinces
     grid = d.unit_status_grid(year=filters.year, period=filters.period,
                               q=d.scope_q(root=root) & Q(unit__level=Level.PROVINCIAL, unit__kind=Kind.LOCALITY))
     link_query = filters.query(province="", level="", block="")
     row_urls = [f"{reverse('reporting:province', args=[p.code])}?{link_query}" for p in heat_units]
-    trend = d.national_trend(period=filters.period, q=q)
+    trend = d.scope_trend(period=filters.period, filters=filters, root=root, year=filters.year)
     values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
 
     charts_ = [
@@ -121,14 +121,15 @@ def province(request, code: str):
                                  block=filters.block, province=root.code, years=filters.years)
     targets = d.target_list()
     q = d.scope_q(filters, root=root)
-    counts, computed_at = d.status_counts(year=filters.year, period=filters.period, q=q)
+    counts, computed_at = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters, root=root)
     shares = d.status_shares(targets=targets, counts=counts)
     units = d.subtree_units(root, filters)
     grid = d.unit_status_grid(year=filters.year, period=filters.period, q=d.scope_q(root=root))
     heat_units = [root] + units
     unit_query = filters.query(province="", level="", block="")
-    row_urls = [f"{reverse('reporting:unit', args=[u.code])}?{unit_query}" for u in heat_units]
-    trend = d.national_trend(period=filters.period, q=q)
+    unit_link = reverse("reporting:unit", args=["CODE"]).replace("CODE", "{}")
+    row_urls = [f"{unit_link.format(u.code)}?{unit_query}" for u in heat_units]
+    trend = d.scope_trend(period=filters.period, filters=filters, root=root, year=filters.year)
     values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
 
     sort = request.GET.get("sort", "")
@@ -136,14 +137,22 @@ def province(request, code: str):
     if sort not in SORT_KEYS and sort.lstrip("-") not in codes:
         sort = ""
     table = d.unit_table(units=units, targets=targets, grid=grid, sort=sort)
+    unit_base = reverse("reporting:unit", args=["CODE"]).replace("CODE", "{}")
+    html_rows = []
     for row in table:
-        row["url"] = f"{reverse('reporting:unit', args=[row['code']])}?{unit_query}"
-        row["cell_list"] = [
-            {"target": t, "cell": row["cells"].get(t.code),
-             "text": charts.format_target_value(t, (row["cells"].get(t.code) or {}).get("value")),
-             "label": charts.status_label((row["cells"].get(t.code) or {}).get("status"))}
-            for t in targets
-        ]
+        row["url"] = f"{unit_base.format(row['code'])}?{unit_query}"
+        cells = [{"text": row["code"]}, {"text": row["name"], "url": row["url"]},
+                 {"text": charts.format_number(row["n_missed"]), "numeric": True}]
+        for t in targets:
+            cell = row["cells"].get(t.code)
+            if cell is None:
+                cells.append({"text": "–", "numeric": True})
+                continue
+            label = charts.status_label(cell["status"])
+            cells.append({"text": charts.format_target_value(t, cell["value"]), "status": cell["status"],
+                          "label": label, "title": f"{t.name}: {label}", "numeric": True})
+        html_rows.append(cells)
+    table_html = charts.rows_html(html_rows, header_column=1)
     units_chart = _units_table_chart(table, targets)
     sort_query = filters.query(province="")
     sort_headers = []
@@ -175,7 +184,7 @@ def province(request, code: str):
     context = {
         **_filter_context(filters),
         "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
-        "table": table, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
+        "table": table, "table_html": table_html, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
         "has_results": computed_at is not None,
         "title": root.name,
     }
@@ -199,7 +208,7 @@ def _units_table_chart(table: list[dict], targets) -> charts.Chart:
     for t in targets:
         columns.append(charts.Column(f"{t.code}_status", f"{t.name} ({_('status')})", "status"))
         columns.append(charts.Column(f"{t.code}_value", f"{t.name} ({_('value')})", "value"))
-    return charts.Chart(id="units", title=_("Units"), description="", figure=charts.go.Figure(), columns=columns,
+    return charts.Chart(id="units", title=_("Units"), description="", figure=charts.Spec(), columns=columns,
                         rows=rows)
 
 

@@ -420,3 +420,20 @@ def test_charts_show_what_the_engine_stored_from_records(client, reviewer, tree)
     long_one = duration["offenders"][0]
     assert long_one["title"] == "Hội nghị quá dài" and long_one["url"].startswith("/conferences/")
     assert f'href="{long_one["url"]}"' in unit_page.content.decode()
+
+
+def _without_template(figure_json: dict) -> dict:
+    figure_json.get("layout", {}).pop("template", None)
+    return figure_json
+
+
+def test_every_figure_spec_is_valid_plotly_as_sent(client, reviewer, tree_results):
+    """The specs skip plotly's validation at request time; here plotly validates them, and the JSON the page
+    sends must be what the validated figure would send (no magic underscores, no unknown properties)."""
+    login(client, reviewer)
+    pages = ["/dashboard/?year=2026", "/dashboard/province/01/?year=2026", "/dashboard/unit/00070/?year=2026"]
+    for url in pages:
+        for c in client.get(url).context["charts"]:
+            sent = json.loads(c.figure.to_json())
+            validated = _without_template(json.loads(c.figure.to_figure().to_json()))
+            assert sent == validated, (url, c.id)
