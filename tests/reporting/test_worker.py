@@ -1,0 +1,60 @@
+"""A real Celery worker, through Redis, computes a year; the API reports the task and returns the results."""
+from __future__ import annotations
+
+import datetime
+import time
+
+import pytest
+from rest_framework.test import APIClient
+
+from tests.factories import ConferenceFactory, DocumentFactory, UnitFactory, UserFactory
+
+pytestmark = [pytest.mark.worker]
+
+
+def _poll(client: APIClient, task_id: str, timeout: float = 60.0) -> dict:
+    deadline = time.monotonic() + timeout
+    seen = []
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/tasks/{task_id}/").json()
+        seen.append(body["state"])
+        if body["state"] in ("SUCCESS", "FAILURE"):
+            body["seen_states"] = seen
+            return body
+        time.sleep(0.2)
+    raise AssertionError(f"task {task_id} did not finish in {timeout} s; states seen: {seen[-5:]}")
+
+
+def test_real_worker_computes_a_year_and_the_api_returns_the_results(celery_worker_process):
+    root = UnitFactory(code="TW", name="Trung ương", level="central", parent=None)
+    province = UnitFactory(code="01", name="Hà Nội", level="provincial", parent=root)
+    commune = UnitFactory(code="00070", name="Hoàn Kiếm", level="commune", parent=province)
+    for i in range(20):
+        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2024, 5, 1))
+    for i in range(15):
+        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2025, 5, 1))
+    ConferenceFactory(unit=commune, held_on=datetime.date(2025, 2, 3), format="in_person")
+    reviewer = UserFactory(username="worker-reviewer", role="reviewer", unit=None)
+    client = APIClient()
+    client.force_authenticate(reviewer)
+
+    response = client.post("/api/v1/compliance/compute/", {"year": 2025}, format="json")
+    assert response.status_code == 202, response.content
+    task_id = response.json()["task_id"]
+
+    body = _poll(client, task_id)
+    assert body["state"] == "SUCCESS", body
+    assert body["result"]["year"] == 2025
+    assert body["result"]["units"] == 3
+    assert body["progress"] == {"done": 3, "total": 3}
+
+    rows = client.get("/api/v1/compliance/", {"year": 2025, "period": "Y", "unit_code": "00070",
+                                              "target": "DOC_REDUCTION"}).json()
+    assert rows["count"] == 1
+    row = rows["results"][0]
+    # 20 documents in 2024, 15 in 2025: a 25 % reduction, met.
+    assert row["status"] == "met"
+    assert row["value"] == "0.2500"
+    assert (row["numerator"], row["baseline"]) == (15, 20)
+    all_rows = client.get("/api/v1/compliance/", {"year": 2025, "period": "Y", "page_size": 500}).json()
+    assert {r["unit_code"] for r in all_rows["results"]} == {"TW", "01", "00070"}
