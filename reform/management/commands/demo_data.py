@@ -50,4 +50,4 @@ class Command(BaseCommand):
         # Charts read precomputed results only, so compute them when the engine is installed.
         if not no_compute and "compute_compliance" in get_commands():
             for year in sorted(set(years)):
-                call_command("compute_compliance", year=year, stdout=self.stdout, stderr=self.stderr)
+                call_command("compute_compliance", year=year, verbosity=0, stdout=self.stdout, stderr=self.stderr)
