@@ -152,7 +152,7 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         if record.history_type != "-" and record.id in existing:
             url = reverse(url_name, args=[record.id])
         return {
-            "record": record, "model_name": model._meta.verbose_name, "label": str(record.instance),
+            "kind": kind, "record": record, "model_name": model._meta.verbose_name, "label": str(record.instance),
             "action": record.history_type, "action_label": ACTIONS.get(record.history_type, record.history_type),
             "user": record.history_user, "changes": changes, "url": url,
             "reason": record.history_change_reason,

@@ -20,10 +20,9 @@ def sort_header(context, key: str, label: str, numeric: bool = False) -> str:
     else:
         next_key, state, arrow = key, "none", ""
     href = f"?{base}&sort={next_key}" if base else f"?sort={next_key}"
-    css = ' class="num"' if numeric else ""
     return format_html(
-        '<th scope="col" aria-sort="{}"{}><a href="{}">{} <span class="sort-indicator" aria-hidden="true">{}</span></a></th>',
-        state, format_html(css), href, label, arrow,
+        '<th scope="col" aria-sort="{}" class="{}"><a href="{}">{} <span class="sort-indicator" aria-hidden="true">{}</span></a></th>',
+        state, "num" if numeric else "", href, label, arrow,
     )
 
 

@@ -1,0 +1,121 @@
+"""The audit trail page, the Django admin, and switching the language."""
+import datetime
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from documents.models import Document
+from reform import services
+from tests.factories import ConferenceFactory, DigitizationReportFactory, DocumentFactory
+
+
+def test_audit_trail_is_for_administrators_only(client, hn_client, reviewer_client, admin_client_):
+    assert client.get(reverse("audit_trail")).status_code == 302
+    assert hn_client.get(reverse("audit_trail")).status_code == 403
+    assert reviewer_client.get(reverse("audit_trail")).status_code == 403
+    assert admin_client_.get(reverse("audit_trail")).status_code == 200
+
+
+def test_audit_trail_shows_who_when_and_before_after(admin_client_, tree, officer_hn):
+    document = services.record_create(model=Document, user=officer_hn, data={
+        "unit": tree["01"], "number": "7/QĐ-UBND", "doc_type_id": "QĐ", "title": "Bản gốc",
+        "issued_on": datetime.date(2025, 4, 1),
+    })
+    services.record_update(instance=document, user=officer_hn, data={"title": "Bản sửa"})
+    conference = ConferenceFactory(unit=tree["00070"], title="Hội nghị sẽ bị xoá")
+    services.record_delete(instance=conference, user=officer_hn)
+    response = admin_client_.get(reverse("audit_trail"), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    entries = response.context["entries"]
+    assert [(e["kind"], e["action"]) for e in entries] == [
+        ("conference", "-"), ("conference", "+"), ("document", "~"), ("document", "+"),
+    ]
+    change = entries[2]
+    assert change["user"] == officer_hn
+    assert {"label": "title", "old": "Bản gốc", "new": "Bản sửa"} in change["changes"]
+    html = response.content.decode()
+    assert "Bản gốc" in html and "Bản sửa" in html and "Hội nghị sẽ bị xoá" in html
+    only_documents = admin_client_.get(reverse("audit_trail"), {"model": "document"}).context["entries"]
+    assert {e["kind"] for e in only_documents} == {"document"}
+
+
+def test_audit_trail_runs_a_bounded_number_of_queries(admin_client_, tree, officer_hn, django_assert_max_num_queries):
+    for i in range(30):
+        document = DocumentFactory(unit=tree["01"], number=f"{i + 1}/QĐ-UBND")
+        services.record_update(instance=document, user=officer_hn, data={"title": f"Sửa {i}"})
+    # page of 25 entries: a previous version per changed row, plus a fixed number of queries
+    with django_assert_max_num_queries(45):
+        assert admin_client_.get(reverse("audit_trail")).status_code == 200
+
+
+def test_admin_changelists_and_add_pages_load_for_every_registered_model(admin_client_, tree):
+    DocumentFactory(unit=tree["01"])
+    ConferenceFactory(unit=tree["01"])
+    DigitizationReportFactory(unit=tree["01"])
+    ours = {"reform", "documents", "meetings"}
+    models = [m for m in admin.site._registry if m._meta.app_label in ours]
+    assert {m._meta.model_name for m in models} >= {
+        "unit", "user", "target", "targetthreshold", "policysetting", "documenttype", "document", "conference",
+        "digitizationreport",
+    }
+    for model in admin.site._registry:
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert admin_client_.get(url).status_code == 200, url
+    for model in models:
+        opts = model._meta
+        assert admin_client_.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 200
+
+
+def test_admin_shows_record_history_and_edits_go_through_the_services(admin_client_, administrator, tree):
+    document = DocumentFactory(unit=tree["01"], number="3/QĐ-UBND", issued_on=datetime.date(2025, 3, 3))
+    url = reverse("admin:documents_document_change", args=[document.pk])
+    data = {"unit": tree["01"].pk, "number": "3/QĐ-UBND", "doc_type": "QĐ", "title": "Sửa trong admin",
+            "issued_on": "2025-03-03", "is_digitized": "on"}
+    assert admin_client_.post(url, data).status_code == 302
+    document.refresh_from_db()
+    assert document.title == "Sửa trong admin"
+    assert document.history.first().history_user == administrator
+    history = admin_client_.get(reverse("admin:documents_document_history", args=[document.pk]))
+    assert history.status_code == 200 and "Sửa trong admin" in history.content.decode()
+    # a contradicting symbol is refused in the admin too
+    data["number"] = "3-NQ/TU"
+    assert admin_client_.post(url, data).status_code == 200
+    document.refresh_from_db()
+    assert document.number == "3/QĐ-UBND"
+
+
+def test_officers_cannot_open_the_admin(hn_client):
+    assert hn_client.get(reverse("admin:index")).status_code == 302
+
+
+def test_switching_language_changes_the_labels(hn_client):
+    url = reverse("documents:document_list")
+    response = hn_client.post("/i18n/setlang/", {"language": "en", "next": url})
+    assert response.status_code == 302 and response["Location"] == url
+    english = hn_client.get(url).content.decode()
+    assert "Register of issued documents" in english and 'lang="en"' in english
+    hn_client.post("/i18n/setlang/", {"language": "vi", "next": url})
+    vietnamese = hn_client.get(url).content.decode()
+    assert "Sổ đăng ký văn bản ban hành" in vietnamese and 'lang="vi"' in vietnamese
+    assert "Register of issued documents" not in vietnamese
+
+
+def test_vietnamese_is_the_default_and_model_labels_are_translated(hn_client):
+    html = hn_client.get(reverse("documents:document_create")).content.decode()
+    assert "Số và ký hiệu" in html  # the model field label "number and symbol"
+    assert "Ngày ban hành" in html  # "issue date"
+
+
+def test_dates_and_numbers_follow_the_language(hn_client, tree):
+    DigitizationReportFactory(unit=tree["01"], year=2025, quarter=1, procedures_total=12345, procedures_digital=12000)
+    DocumentFactory(unit=tree["01"], issued_on=datetime.date(2025, 3, 10))
+    vi_docs = hn_client.get(reverse("documents:document_list")).content.decode()
+    assert "10/03/2025" in vi_docs
+    vi = hn_client.get(reverse("documents:digitization_list")).content.decode()
+    assert "12.345" in vi
+    hn_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    en = hn_client.get(reverse("documents:digitization_list")).content.decode()
+    assert "12,345" in en
+    assert "03/10/2025" in hn_client.get(reverse("documents:document_list")).content.decode()
