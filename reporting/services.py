@@ -179,7 +179,30 @@ def _write(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
             cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
                                f"FROM STDIN WITH (FORMAT csv)", buffer)
         return
-    model.objects.bulk_create([model(**dict(zip(columns, row))) for row in rows], batch_size=WRITE_BATCH)
+    # Elsewhere (SQLite): one executemany of a plain INSERT; bulk_create would split 200,000 rows into
+    # thousands of statements under SQLite's variable limit.
+    ops = connection.ops
+    fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
+    adapters = []
+    for f in fields:
+        if f.get_internal_type() == "DecimalField":
+            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
+        elif f.get_internal_type() == "DateTimeField":
+            adapters.append(lambda v, f=f: f.get_db_prep_value(v, connection))
+        elif f.get_internal_type() == "JSONField":
+            adapters.append(lambda v: json.dumps(v, ensure_ascii=False))
+        else:
+            adapters.append(None)
+    placeholders = ", ".join(["%s"] * len(columns))
+    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} "
+           f"({', '.join(ops.quote_name(f.column) for f in fields)}) VALUES ({placeholders})")
+    params = [
+        [value if adapt is None or value is None else adapt(value) for value, adapt in zip(row, adapters)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        for start in range(0, len(params), WRITE_BATCH * 25):
+            cursor.executemany(sql, params[start:start + WRITE_BATCH * 25])
 
 
 def _lock_year(year: int) -> None:
