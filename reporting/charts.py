@@ -83,7 +83,7 @@ def separators() -> str:
     return ",." if (get_language() or "vi").startswith("vi") else ".,"
 
 
-def wrap_label(text: str, width: int = 46) -> str:
+def wrap_label(text: str, width: int = 52) -> str:
     """Break a long target name over lines (plotly's <br>), so the bars keep most of the width."""
     words, lines, line = str(text).split(), [], ""
     for word in words:
@@ -263,7 +263,7 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
             customdata=[r[f"n_{status}"] for r in rows], marker={"color": STATUS_COLOURS[status]},
             hovertemplate=f"{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
         ))
-    _layout(fig, height=90 + 44 * max(len(rows), 1), barmode="stack",
+    _layout(fig, height=90 + 52 * max(len(rows), 1), barmode="stack", bargap=0.25,
             xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e3e6ea", "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
             legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container",
@@ -341,11 +341,12 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
                    hovertemplate="%{x}: %{y:,}<extra>" + conf_label + "</extra>"),
     ])
     _layout(fig, height=340,
-            xaxis={"type": "category", "title": {"text": period_label}},
-            yaxis={"title": {"text": docs_label, "font": {"color": DOC_COLOUR}}, "rangemode": "tozero",
-                   "gridcolor": "#e3e6ea", "tickformat": ",d", "automargin": True},
-            yaxis2={"title": {"text": conf_label, "font": {"color": CONF_COLOUR}}, "rangemode": "tozero",
-                    "overlaying": "y", "side": "right", "tickformat": ",d", "automargin": True, "showgrid": False},
+            xaxis={"type": "category", "title": {"text": period_label}, "automargin": True},
+            # Axis titles are left to the legend (colours match), so the half-width plot keeps its width.
+            yaxis={"rangemode": "tozero", "gridcolor": "#e3e6ea", "tickformat": "~s", "automargin": True,
+                   "tickfont": {"color": DOC_COLOUR}},
+            yaxis2={"rangemode": "tozero", "overlaying": "y", "side": "right", "tickformat": "~s",
+                    "automargin": True, "showgrid": False, "tickfont": {"color": CONF_COLOUR}},
             legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xref": "container"})
     return Chart(
         id=chart_id, title=_("Documents and conferences per year"),
@@ -379,7 +380,8 @@ def reduction_histogram_chart(values: list[float], threshold: float | None, *,
     _layout(fig, height=340,
             xaxis={"title": {"text": _("Reduction of administrative documents against the year before")},
                    "tickvals": centers[::2], "ticktext": labels[::2], "tickangle": -30, "automargin": True},
-            yaxis={"title": {"text": units_label}, "gridcolor": "#e3e6ea", "rangemode": "tozero"},
+            yaxis={"title": {"text": units_label}, "gridcolor": "#e3e6ea", "rangemode": "tozero",
+                   "automargin": True, "tickformat": ",d"},
             shapes=[{"type": "line", "x0": line, "x1": line, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
                      "line": {"color": "#1d232b", "width": 2, "dash": "dash"}}],
             annotations=[{"x": line, "y": 1, "xref": "x", "yref": "paper", "text": line_label, "showarrow": False,
@@ -422,7 +424,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
                    marker={"symbol": "line-ns-open", "size": 22, "color": "#1d232b", "line": {"width": 3}},
                    hovertemplate="%{y}: %{x:.1%}<extra>" + threshold_label + "</extra>"),
     ])
-    _layout(fig, height=90 + 44 * max(len(shown), 1),
+    _layout(fig, height=90 + 52 * max(len(shown), 1),
             xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573"},
             yaxis={"autorange": "reversed", "automargin": True},
             legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container"})
