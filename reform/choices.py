@@ -1,6 +1,7 @@
 """Enumerations of the core domain: unit levels, kinds, blocks, user roles, target rules."""
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Level(models.TextChoices):
@@ -16,7 +17,7 @@ class Kind(models.TextChoices):
 
 class Block(models.TextChoices):
     PARTY = "party", _("Party")
-    STATE = "state", _("State")
+    STATE = "state", pgettext_lazy("block", "State")
     ELECTED = "elected", _("Elected bodies")
     FRONT = "front", _("Fatherland Front and mass organisations")
 
