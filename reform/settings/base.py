@@ -128,6 +128,9 @@ SPECTACULAR_SETTINGS = {
     # Choice sets whose field names collide across endpoints get explicit schema names.
     "ENUM_NAME_OVERRIDES": {
         "ConferenceFormatEnum": "meetings.choices.Format",
+        "PeriodReportStateEnum": "reports.choices.ReportState",
+        "ReportExportFormatEnum": "reports.choices.ExportFormat",
+        "ReportExportStatusEnum": "reports.choices.ExportStatus",
     },
 }
 
