@@ -131,6 +131,10 @@ SPECTACULAR_SETTINGS = {
         "PeriodReportStateEnum": "reports.choices.ReportState",
         "ReportExportFormatEnum": "reports.choices.ExportFormat",
         "ReportExportStatusEnum": "reports.choices.ExportStatus",
+        "UnitKindEnum": "reform.choices.Kind",
+        "ImportKindEnum": "imports.choices.ImportKind",
+        "ComplianceStatusEnum": "reporting.choices.Status",
+        "ImportStatusEnum": "imports.choices.ImportStatus",
     },
 }
 
