@@ -1,11 +1,14 @@
 """General pages: the home page and the administrators' audit trail across every register."""
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
 from django.db.models import CharField, Value
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -22,7 +25,8 @@ AUDITED = {
     "digitization": (DigitizationReport, "documents:digitization_detail"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "year", "needs_review"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
+DERIVED_FIELDS = {"document": {"year", "needs_review"}}  # computed from other fields: not news of their own
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -71,6 +75,13 @@ def _display(field, value, units: dict[int, Unit]) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
+    if isinstance(value, datetime.datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and not field.is_relation \
+            and field.name not in ("year", "quarter"):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
     if field.is_relation and field.related_model is Unit:
         unit = units.get(value)
         return f"{unit.code} – {unit.name}" if unit else str(value)
@@ -89,7 +100,7 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         keys = [kind] if kind in AUDITED else list(AUDITED)
         parts = [
             AUDITED[key][0].history.model.objects.annotate(kind=Value(key, output_field=CharField()))
-            .values("history_id", "history_date", "kind")
+            .values("history_id", "history_date", "kind").order_by()  # SQLite: no ORDER BY inside a UNION
             for key in keys
         ]
         combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
@@ -126,12 +137,13 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
 
     def _entry(self, kind, record, previous, units, existing: set[int]) -> dict:
         model, url_name = AUDITED[kind]
+        hidden = HIDDEN_FIELDS | DERIVED_FIELDS.get(kind, set())
         fields = {f.name: f for f in model._meta.concrete_fields}
         changes = []
         if previous is not None:
             delta = record.diff_against(previous)
             for change in delta.changes:
-                if change.field in HIDDEN_FIELDS:
+                if change.field in hidden:
                     continue
                 field = fields.get(change.field)
                 changes.append({
@@ -140,7 +152,7 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
                 })
         else:
             for name, field in fields.items():
-                if name in HIDDEN_FIELDS:
+                if name in hidden:
                     continue
                 value = _display(field, getattr(record, field.attname), units)
                 changes.append({

@@ -119,3 +119,15 @@ def test_dates_and_numbers_follow_the_language(hn_client, tree):
     en = hn_client.get(reverse("documents:digitization_list")).content.decode()
     assert "12,345" in en
     assert "03/10/2025" in hn_client.get(reverse("documents:document_list")).content.decode()
+
+
+def test_audit_trail_formats_numbers_and_dates_for_the_language(admin_client_, tree, officer_hn):
+    from documents.models import DigitizationReport
+
+    report = services.record_create(model=DigitizationReport, user=officer_hn, data={
+        "unit": tree["01"], "year": 2025, "quarter": 2, "procedures_total": 12000, "procedures_digital": 11000,
+    })
+    services.record_update(instance=report, user=officer_hn, data={"procedures_digital": 11500})
+    html = admin_client_.get(reverse("audit_trail"), {"model": "digitization"}).content.decode()
+    assert "11.000" in html and "11.500" in html and "2025" in html  # Vietnamese grouping, the year left alone
+    assert "2.025" not in html
