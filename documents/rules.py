@@ -6,6 +6,8 @@ call these, and so does the importer (row by row, with no database access per ro
 from __future__ import annotations
 
 import datetime
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -14,6 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from .symbols import ParsedSymbol, normalize, parse_symbol
 
 Errors = dict[str, list[str]]
+
+
+def normalize_number(text: str) -> str:
+    """`symbols.normalize`, skipped when it would change nothing (bulk uploads call this per row).
+
+    `normalize` only touches whitespace, combining marks (a D with a combining stroke) and non-NFC
+    text: a text in NFC with neither whitespace nor combining diacritics is returned as it is.
+    """
+    if text and _NEEDS_NORMALIZING.search(text) is None and unicodedata.is_normalized("NFC", text):
+        return text
+    return normalize(text)
+
+
+_NEEDS_NORMALIZING = re.compile(r"[\s\u0300-\u036f]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ def document_rules(
     `parse` defaults to `symbols.parse_symbol`; a bulk upload may pass a memoizing wrapper of it.
     """
     errors: Errors = {}
-    number = normalize(number)
+    number = normalize_number(number)
     year = issued_on.year if issued_on else None
     if issued_on and issued_on > today:
         errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))

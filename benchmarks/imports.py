@@ -1,0 +1,250 @@
+"""Benchmark of bulk uploads on PostgreSQL: our upload service vs django-import-export vs a raw COPY.
+
+Builds a 200,000-row document CSV, then times in one run:
+  (a) our service end to end (hash, store, stream, validate every row, COPY to staging, set-based checks,
+      one upsert), in a subprocess so that its peak memory (ru_maxrss) is its own;
+  (b) django-import-export importing the same file into the same model with its fastest documented
+      settings (use_bulk, batch_size, skip_diff, a Resource whose import_id_fields is the natural key);
+  (c) a raw `COPY ... FROM STDIN` of the same file into a bare table.
+Prints as its last line:
+  ours_rows_per_s=<n> django_import_export_rows_per_s=<n> raw_copy_rows_per_s=<n> vs_die=<x> vs_copy=<x> peak_mb=<n>
+
+Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_bench_imports python benchmarks/imports.py [--rows N]
+       [--die-rows N]  (django-import-export on a prefix of the file; rows/s stay comparable)
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/reform_bench_imports"
+os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform.settings.local")
+os.environ.pop("REDIS_URL", None)
+
+TYPES = [("QĐ", "{n}/QĐ-UBND"), ("KH", "{n}/KH-UBND"), ("BC", "{n}/BC-UBND"), ("CV", "{n}/UBND-VP"),
+         ("TB", "{n}/TB-VP"), ("NQ", "{n}-NQ/TU"), ("KL", "{n}-KL/TU")]
+
+
+def ensure_database(url: str) -> None:
+    import psycopg2
+    from urllib.parse import urlparse
+
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    conn = psycopg2.connect(dbname="postgres", user=parts.username or "postgres", host=parts.hostname or "127.0.0.1",
+                            port=parts.port or 5432, password=parts.password)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not cursor.fetchone():
+            cursor.execute(f'CREATE DATABASE "{name}"')
+    conn.close()
+
+
+def setup_django(media: str) -> None:
+    os.environ["MEDIA_ROOT"] = media
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def ensure_units_and_user():
+    from reform.models import Unit, User
+
+    root, _ = Unit.objects.get_or_create(code="TW", defaults={"name": "Trung ương", "level": "central"})
+    province, _ = Unit.objects.get_or_create(code="01", defaults={"name": "Thành phố Hà Nội", "level": "provincial", "parent": root})
+    existing = set(Unit.objects.filter(parent=province).values_list("code", flat=True))
+    for i in range(100):
+        code = f"{i + 1:05d}"
+        if code not in existing:
+            Unit.objects.create(code=code, name=f"Xã {code}", level="commune", parent=province)
+    user, created = User.objects.get_or_create(username="bench-officer", defaults={"role": "entry", "unit": province})
+    return user, [f"{i + 1:05d}" for i in range(100)]
+
+
+def build_csv(path: Path, rows: int, communes: list[str]) -> None:
+    rng = random.Random(226)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["unit_code", "number", "doc_type", "title", "issued_on", "is_digitized", "sent_electronically"])
+        for i in range(rows):
+            unit = communes[i % len(communes)]
+            code, pattern = TYPES[(i // len(communes)) % len(TYPES)]
+            writer.writerow([
+                unit, pattern.format(n=i // len(communes) + 1), code,
+                f"Về việc triển khai nhiệm vụ số {i + 1} năm 2025 của đơn vị {unit}",
+                f"2025-{rng.randint(1, 10):02d}-{rng.randint(1, 28):02d}",
+                rng.choice(["true", "false", "1", "0", "có", "không"]), rng.choice(["true", "false"]),
+            ])
+
+
+def truncate() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE documents_document, documents_historicaldocument RESTART IDENTITY")
+        cursor.execute("VACUUM ANALYZE documents_document")
+
+
+def run_ours_child(path: str) -> None:
+    """Child process: upload the file through the service, print seconds and peak memory as JSON."""
+    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: F401
+    from django.core.files import File
+
+    from imports import services
+    from reform.models import User
+
+    user = User.objects.get(username="bench-officer")
+    started = time.perf_counter()
+    with open(path, "rb") as handle:
+        upload = File(handle, name="bench.csv")
+        upload.size = os.path.getsize(path)
+        batch = services.import_create(user=user, kind="documents", upload=upload, language="en")
+    batch = services.import_run(batch_id=batch.pk)
+    seconds = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "status": batch.status, "created": batch.created,
+                      "updated": batch.updated, "unchanged": batch.unchanged, "errors": batch.errors[:3],
+                      "message": batch.message}))
+
+
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
+
+
+def run_ours(path: Path, media: str) -> dict:
+    # As in production, tasks go to a Redis broker: the upload runs here, in the child, through the
+    # service, and the compliance recompute it triggers is queued (not run inline, not timed).
+    env = {**os.environ, "MEDIA_ROOT": media, "REDIS_URL": BENCH_REDIS}
+    out = subprocess.run([sys.executable, __file__, "--child", str(path)], env=env, capture_output=True, text=True)
+    if out.returncode:
+        raise SystemExit(out.stderr[-3000:])
+    import redis
+
+    redis.Redis.from_url(BENCH_REDIS).delete("celery")  # drop the queued tasks nobody will run
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_die(path: Path, rows: int) -> float:
+    """django-import-export, fastest documented settings, into the same model."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from documents.models import Document, DocumentType
+    from reform.models import Unit
+
+    class DocumentResource(resources.ModelResource):
+        unit = fields.Field(attribute="unit", column_name="unit_code", widget=widgets.ForeignKeyWidget(Unit, "code"))
+        doc_type = fields.Field(attribute="doc_type", column_name="doc_type", widget=widgets.ForeignKeyWidget(DocumentType, "code"))
+        is_digitized = fields.Field(attribute="is_digitized", column_name="is_digitized", widget=widgets.BooleanWidget())
+        sent_electronically = fields.Field(attribute="sent_electronically", column_name="sent_electronically", widget=widgets.BooleanWidget())
+        issued_on = fields.Field(attribute="issued_on", column_name="issued_on", widget=widgets.DateWidget("%Y-%m-%d"))
+        year = fields.Field(attribute="year", column_name="year", widget=widgets.IntegerWidget())
+
+        class Meta:
+            model = Document
+            fields = ("unit", "number", "doc_type", "title", "issued_on", "year", "is_digitized", "sent_electronically")
+            import_id_fields = ("unit", "number", "year")
+            use_bulk = True
+            batch_size = 1000
+            skip_diff = True
+            skip_unchanged = False
+            clean_model_instances = False
+
+        def before_import(self, dataset, **kwargs):
+            # The year is derived in Document.save(), which bulk mode does not call: add it from the date
+            # (part of the natural key, so import_id_fields can use it).
+            dataset.append_col([str(value)[:4] for value in dataset["issued_on"]], header="year")
+
+    with path.open(encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        data = tablib.Dataset(headers=header)
+        for i, row in enumerate(reader):
+            if i >= rows:
+                break
+            data.append(row)
+    started = time.perf_counter()
+    result = DocumentResource().import_data(data, dry_run=False, raise_errors=True, use_transactions=True)
+    seconds = time.perf_counter() - started
+    assert not result.has_errors(), result.row_errors()[:3]
+    return seconds
+
+
+def run_copy(path: Path) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_bare_documents")
+        cursor.execute("CREATE TABLE bench_bare_documents (unit_code text, number text, doc_type text, title text, "
+                       "issued_on date, is_digitized text, sent_electronically text)")
+    started = time.perf_counter()
+    with connection.cursor() as cursor, path.open("r", encoding="utf-8") as handle:
+        cursor.copy_expert("COPY bench_bare_documents FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
+    seconds = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_bare_documents")
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=200_000)
+    parser.add_argument("--die-rows", type=int, default=20_000)
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    if args.child:
+        import django
+
+        django.setup()
+        run_ours_child(args.child)
+        return
+    ensure_database(os.environ["DATABASE_URL"])
+    with tempfile.TemporaryDirectory() as tmp:
+        media = str(Path(tmp) / "media")
+        setup_django(media)
+        user, communes = ensure_units_and_user()
+        path = Path(tmp) / "documents.csv"
+        build_csv(path, args.rows, communes)
+        print(f"file: {args.rows} rows, {path.stat().st_size / 1e6:.1f} MB")
+
+        truncate()
+        ours = run_ours(path, media)
+        print(f"ours (first upload): {ours}")
+        assert ours["status"] == "succeeded" and ours["created"] == args.rows, ours
+        again = run_ours(path, media)
+        print(f"ours (same file again): {again['seconds']:.2f}s created={again['created']} unchanged={again['unchanged']}")
+
+        truncate()
+        die_rows = min(args.die_rows, args.rows)
+        die_seconds = run_die(path, die_rows)
+        print(f"django-import-export: {die_rows} rows in {die_seconds:.2f}s"
+              + (f" (a {die_rows}-row prefix of the file)" if die_rows < args.rows else ""))
+        truncate()
+
+        copy_seconds = run_copy(path)
+        print(f"raw COPY: {args.rows} rows in {copy_seconds:.2f}s")
+
+    ours_rps = args.rows / ours["seconds"]
+    die_rps = die_rows / die_seconds
+    copy_rps = args.rows / copy_seconds
+    print(f"ours_rows_per_s={ours_rps:.0f} django_import_export_rows_per_s={die_rps:.0f} raw_copy_rows_per_s={copy_rps:.0f} "
+          f"vs_die={ours_rps / die_rps:.1f} vs_copy={ours['seconds'] / copy_seconds:.2f} peak_mb={ours['peak_mb']:.0f}")
+
+
+if __name__ == "__main__":
+    main()

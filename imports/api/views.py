@@ -1,0 +1,76 @@
+"""API of bulk uploads: POST a file (202 and the upload's id), GET its status, download all its errors."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils import translation
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, status
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import services
+from ..selectors import import_list
+from .serializers import ImportBatchSerializer, ImportCreatedSerializer, ImportCreateSerializer
+
+
+class ImportListCreateView(generics.ListAPIView):
+    """Your uploads (administrators: all), newest first; POST a file to upload it."""
+
+    serializer_class = ImportBatchSerializer
+    parser_classes = [MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return services.ImportBatch.objects.none()
+        return import_list(user=self.request.user)
+
+    @extend_schema(request=ImportCreateSerializer, responses={202: ImportCreatedSerializer, 403: OpenApiResponse()})
+    def post(self, request, *args, **kwargs):
+        if not services.can_upload(request.user):
+            raise PermissionDenied(translation.gettext("Your role cannot upload records."))
+        serializer = ImportCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        batch = services.import_create(
+            user=request.user, kind=serializer.validated_data["kind"], upload=serializer.validated_data["file"],
+            language=translation.get_language() or "",
+        )
+        return Response({"id": batch.pk, "task_id": batch.task_id}, status=status.HTTP_202_ACCEPTED)
+
+
+class ImportDetailView(generics.RetrieveAPIView):
+    """Status (pending, running, succeeded, failed), progress, counts and errors of one of your uploads."""
+
+    serializer_class = ImportBatchSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return services.ImportBatch.objects.none()
+        return import_list(user=self.request.user)
+
+
+class CSVRenderer(BaseRenderer):
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else str(data or "").encode()
+
+
+class ImportErrorsCsvView(APIView):
+    """Every error of an upload as CSV (line, column, message)."""
+
+    renderer_classes = [CSVRenderer, JSONRenderer]
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
+    def get(self, request, pk: int):
+        batch = get_object_or_404(import_list(user=request.user), pk=pk)
+        if not batch.errors_file:
+            raise Http404
+        return FileResponse(batch.errors_file.open("rb"), as_attachment=True, filename=f"import-{batch.pk}-errors.csv",
+                            content_type="text/csv; charset=utf-8")

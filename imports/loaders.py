@@ -1,0 +1,460 @@
+"""Loaders of validated rows: PostgreSQL (COPY into a TEMP staging table, set-based checks, one upsert)
+and a plain ORM path (bulk_create/bulk_update) for SQLite. Both run inside the caller's transaction and
+write nothing unless the whole file is clean; both report the same errors with the same messages.
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reform.models import Unit, User
+
+from .choices import ImportKind
+from .columns import MODELS
+from .validation import KEY_COLUMN, NATURAL_KEYS, STAGING_FIELDS, ErrorSink
+
+Progress = Callable[[int], None]
+PROGRESS_EVERY = 10000
+
+# Staging column types (PostgreSQL) of each field.
+PG_TYPES = {
+    "unit_code": "text", "number": "text", "doc_type": "text", "title": "text", "issued_on": "date", "year": "integer",
+    "is_digitized": "boolean", "sent_electronically": "boolean", "needs_review": "boolean", "held_on": "date",
+    "duration_days": "numeric", "format": "text", "category": "text", "scope": "text", "is_regular_session": "boolean",
+    "exception_approved": "boolean", "exception_ref": "text", "reheld_after_online": "boolean",
+    "budget_allocated": "bigint", "budget_spent": "bigint", "opening_speech_min": "integer",
+    "closing_speeches_min": "integer", "longest_presentation_min": "integer", "participants": "integer",
+    "quarter": "integer", "procedures_total": "bigint", "procedures_digital": "bigint",
+}
+# The date column a period lock is reported on (as reports.locking.DATE_FIELDS).
+LOCK_COLUMN = {ImportKind.DOCUMENTS: "issued_on", ImportKind.CONFERENCES: "held_on",
+               ImportKind.DIGITIZATION_REPORTS: "quarter"}
+
+
+def unknown_unit_message() -> str:
+    return _("Unknown unit code “%(code)s”.")
+
+
+def out_of_scope_message() -> str:
+    return _("Unit “%(code)s” is not your unit nor below it: you can only upload rows for your own unit and the units below it.")
+
+
+def duplicate_message() -> str:
+    return _("The same record appears twice in the file: this row repeats line %(first)s.")
+
+
+@dataclass
+class LoadResult:
+    ok: bool
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    unit_ids: set[int] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+
+
+def _model_column(name: str) -> str:
+    """The database column of a staging field in the register's table."""
+    return {"unit_code": "unit_id", "doc_type": "doc_type_id"}.get(name, name)
+
+
+def _locking():
+    try:
+        from reports import locking
+    except ImportError:  # period locking not installed: nothing is locked
+        return None
+    return locking
+
+
+# --------------------------------------------------------------------------------------------- PostgreSQL
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    cls = value.__class__
+    if cls is str:
+        return value.translate(_COPY_ESCAPES)
+    if cls is bool:
+        return "t" if value else "f"
+    if cls is datetime.date:
+        return value.isoformat()
+    return str(value)
+
+
+class CopyStream:
+    """A file-like `read()` that pulls rows from a generator and formats them for `COPY ... FROM STDIN`.
+
+    psycopg2's `copy_expert` reads it chunk by chunk, so the file is validated while PostgreSQL parses
+    what came before: memory stays flat, and the two processes work at the same time.
+    """
+
+    def __init__(self, rows: Iterator[tuple], progress: Progress | None):
+        self.rows = rows
+        self.progress = progress
+        self.count = 0
+        self.error: BaseException | None = None
+        self._buffer = ""
+
+    def read(self, size: int = 65536) -> str:
+        try:
+            parts = []
+            length = 0
+            for row in self.rows:
+                line = "\t".join([_copy_text(v) for v in row]) + "\n"
+                parts.append(line)
+                length += len(line)
+                self.count += 1
+                if self.progress and self.count % PROGRESS_EVERY == 0:
+                    self.progress(self.count)
+                if length >= size:
+                    break
+            return "".join(parts)
+        except BaseException as error:  # kept: psycopg2 replaces it with a generic COPY error
+            self.error = error
+            raise
+
+    readline = read
+
+
+class PostgresLoader:
+    """COPY into a TEMP staging table, set-based checks in SQL, then one upsert."""
+
+    def __init__(self, *, kind: str, user: User, sink: ErrorSink):
+        self.kind = kind
+        self.user = user
+        self.sink = sink
+        self.fields = STAGING_FIELDS[kind]
+        self.model = MODELS[kind]
+        self.table = self.model._meta.db_table
+
+    def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT pg_advisory_xact_lock(hashtext('imports:{self.kind}'))")
+            columns = ", ".join(f"{name} {PG_TYPES[name]}" for name in self.fields)
+            cursor.execute("DROP TABLE IF EXISTS import_staging, import_errors")
+            cursor.execute(f"CREATE TEMP TABLE import_staging (line integer, {columns}) ON COMMIT DROP")
+            cursor.execute("CREATE TEMP TABLE import_errors (line integer, col text, message text) ON COMMIT DROP")
+            stream = CopyStream(rows, progress)
+            try:
+                cursor.copy_expert(f"COPY import_staging (line, {', '.join(self.fields)}) FROM STDIN", stream, 1 << 17)
+            except Exception:
+                if stream.error is not None:
+                    raise stream.error from None
+                raise
+            total = stream.count
+            if progress:
+                progress(total)
+            self._check(cursor)
+            cursor.execute("SELECT count(*) FROM import_errors")
+            sql_errors = cursor.fetchone()[0]
+            if self.sink.count or sql_errors:
+                return LoadResult(ok=False, rows=total)
+            result = self._upsert(cursor)
+            result.rows = total
+            result.unchanged = total - result.created - result.updated
+            return result
+
+    def sorted_errors(self, python_errors: ErrorSink) -> Iterator[tuple[int | None, str, str]]:
+        """Every error, Python's and SQL's, ordered by line (call after a failed `load`)."""
+        with connection.cursor() as cursor:
+            rows = ((line, column, message) for line, column, message in python_errors)
+            stream = CopyStream(rows, None)
+            cursor.copy_expert("COPY import_errors (line, col, message) FROM STDIN", stream, 1 << 17)
+        # A named (server-side) cursor streams them back however many there are.
+        with connection.connection.cursor(name="import_errors_cursor") as cursor:
+            cursor.itersize = 5000
+            cursor.execute("SELECT line, col, message FROM import_errors ORDER BY line NULLS FIRST, col")
+            yield from cursor
+
+    # -- checks
+
+    def _check(self, cursor) -> None:
+        editable_sql, editable_params = Unit.objects.editable_by(self.user).values("id").query.sql_with_params()
+        cursor.execute(
+            f"""
+            INSERT INTO import_errors (line, col, message)
+            SELECT s.line, 'unit_code',
+                   replace(CASE WHEN u.id IS NULL THEN %s ELSE %s END, '%%(code)s', s.unit_code)
+              FROM import_staging s LEFT JOIN reform_unit u ON u.code = s.unit_code
+             WHERE s.unit_code IS NOT NULL AND (u.id IS NULL OR u.id NOT IN ({editable_sql}))
+            """,
+            [unknown_unit_message(), out_of_scope_message(), *editable_params],
+        )
+        key = NATURAL_KEYS[self.kind]
+        not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
+        join = " AND ".join(f"s.{name} = d.{name}" for name in key)
+        cursor.execute(
+            f"""
+            INSERT INTO import_errors (line, col, message)
+            SELECT s.line, %s, replace(%s, '%%(first)s', d.first_line::text)
+              FROM import_staging s
+              JOIN (SELECT {', '.join(key)}, min(line) AS first_line FROM import_staging
+                     WHERE {not_null} GROUP BY {', '.join(key)} HAVING count(*) > 1) d ON {join}
+             WHERE s.line > d.first_line
+            """,
+            [KEY_COLUMN[self.kind], duplicate_message()],
+        )
+        self._check_locks(cursor)
+
+    def _check_locks(self, cursor) -> None:
+        locking = _locking()
+        if locking is None:
+            return
+        cursor.execute(
+            "SELECT DISTINCT u.code, u.path FROM import_staging s JOIN reform_unit u ON u.code = s.unit_code"
+        )
+        code_paths = cursor.fetchall()
+        windows = locking.locked_windows_for([path for _code, path in code_paths])
+        locks = [
+            (code, start, end, locking.lock_message(report))
+            for code, path in code_paths for start, end, report in windows.get(path, [])
+        ]
+        if not locks:
+            return
+        cursor.execute("CREATE TEMP TABLE import_locks (unit_code text, starts date, ends date, message text) ON COMMIT DROP")
+        cursor.executemany("INSERT INTO import_locks VALUES (%s, %s, %s, %s)", locks)
+        if self.kind == ImportKind.DIGITIZATION_REPORTS:
+            cursor.execute("SELECT DISTINCT year, quarter FROM import_staging WHERE year IS NOT NULL AND quarter IS NOT NULL")
+            spans = [(year, quarter, *locking.quarter_span(year, quarter)) for year, quarter in cursor.fetchall()]
+            cursor.execute("CREATE TEMP TABLE import_spans (year integer, quarter integer, starts date, ends date) ON COMMIT DROP")
+            cursor.executemany("INSERT INTO import_spans VALUES (%s, %s, %s, %s)", spans)
+            source = ("(SELECT s.line, s.unit_code, p.starts, p.ends FROM import_staging s "
+                      "JOIN import_spans p ON p.year = s.year AND p.quarter = s.quarter)")
+        else:
+            date = LOCK_COLUMN[self.kind]
+            source = f"(SELECT line, unit_code, {date} AS starts, {date} AS ends FROM import_staging)"
+        cursor.execute(
+            f"""
+            INSERT INTO import_errors (line, col, message)
+            SELECT DISTINCT ON (r.line) r.line, %s, l.message
+              FROM {source} r JOIN import_locks l
+                ON l.unit_code = r.unit_code AND l.starts <= r.ends AND l.ends >= r.starts
+             ORDER BY r.line, l.starts
+            """,
+            [LOCK_COLUMN[self.kind]],
+        )
+
+    # -- the write
+
+    def _upsert(self, cursor) -> LoadResult:
+        data = [name for name in self.fields if name != "unit_code"]
+        target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at"]
+        select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()"]
+        compared = [_model_column(name) for name in data]
+        year = "year" if self.kind != ImportKind.CONFERENCES else "extract(year FROM held_on)::integer"
+        source = "FROM import_staging s JOIN reform_unit u ON u.code = s.unit_code"
+        if self.kind == ImportKind.CONFERENCES:
+            return self._update_then_insert(cursor, data, target, select, compared, source)
+        conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])
+        sets = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*compared, "updated_at"])
+        cursor.execute(
+            f"""
+            WITH up AS (
+                INSERT INTO {self.table} AS t ({', '.join(target)})
+                SELECT {', '.join(select)} {source} ORDER BY {conflict.replace('unit_id', 'u.id')}
+                ON CONFLICT ({conflict}) DO UPDATE SET {sets}
+                WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})
+                RETURNING (xmax = 0) AS inserted, unit_id, {year} AS year
+            )
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
+                   coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT year), '{{}}')
+              FROM up
+            """
+        )
+        created, updated, unit_ids, years = cursor.fetchone()
+        return LoadResult(ok=True, created=created, updated=updated, unit_ids=set(unit_ids), years=set(years))
+
+    def _update_then_insert(self, cursor, data, target, select, compared, source) -> LoadResult:
+        """Conferences have no unique constraint on their natural key: update the matches, insert the rest."""
+        match = "t.unit_id = u.id AND t.held_on = s.held_on AND t.title = s.title"
+        sets = ", ".join(f"{column} = s.{name}" for column, name in zip(compared, data))
+        cursor.execute(
+            f"""
+            WITH up AS (
+                UPDATE {self.table} t SET {sets}, updated_at = now()
+                  {source}
+                 WHERE {match}
+                   AND ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})
+                RETURNING s.line, t.unit_id, extract(year FROM t.held_on)::integer AS year
+            )
+            SELECT count(DISTINCT line), coalesce(array_agg(DISTINCT unit_id), '{{}}'),
+                   coalesce(array_agg(DISTINCT year), '{{}}') FROM up
+            """
+        )
+        updated, unit_ids, years = cursor.fetchone()
+        cursor.execute(
+            f"""
+            WITH ins AS (
+                INSERT INTO {self.table} ({', '.join(target)})
+                SELECT {', '.join(select)} {source}
+                 WHERE NOT EXISTS (SELECT 1 FROM {self.table} t WHERE {match})
+                RETURNING unit_id, extract(year FROM held_on)::integer AS year
+            )
+            SELECT count(*), coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT year), '{{}}')
+              FROM ins
+            """
+        )
+        created, new_units, new_years = cursor.fetchone()
+        return LoadResult(ok=True, created=created, updated=updated, unit_ids={*unit_ids, *new_units},
+                          years={*years, *new_years})
+
+
+# --------------------------------------------------------------------------------------------- ORM (SQLite)
+
+
+class OrmLoader:
+    """The plain path: the same checks in Python, writes with bulk_create/bulk_update, chunk by chunk.
+
+    Chunks are written as they come (inside the caller's transaction); after the first error nothing
+    more is written and the caller rolls back, but every row is still checked so every error is listed.
+    """
+
+    chunk_size = 2000
+
+    def __init__(self, *, kind: str, user: User, sink: ErrorSink):
+        self.kind = kind
+        self.user = user
+        self.sink = sink
+        self.fields = STAGING_FIELDS[kind]
+        self.index = {name: i + 1 for i, name in enumerate(self.fields)}
+        self.model = MODELS[kind]
+        self.units = dict(Unit.objects.values_list("code", "id"))
+        self.paths = dict(Unit.objects.values_list("id", "path"))
+        self.editable = set(Unit.objects.editable_by(user).values_list("id", flat=True))
+        self.key = [self.index[name] for name in NATURAL_KEYS[kind]]
+        self.seen: dict[tuple, int] = {}
+        self.result = LoadResult(ok=True)
+        self.locking = _locking()
+        self.windows: dict[str, list] = {}
+
+    def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
+        chunk: list[tuple] = []
+        for row in rows:
+            self.result.rows += 1
+            if self._check_row(row):
+                chunk.append(row)
+            if len(chunk) >= self.chunk_size:
+                self._flush(chunk)
+                chunk = []
+            if progress and self.result.rows % PROGRESS_EVERY == 0:
+                progress(self.result.rows)
+        self._flush(chunk)
+        if progress:
+            progress(self.result.rows)
+        result = self.result
+        result.ok = self.sink.count == 0
+        result.unchanged = result.rows - result.created - result.updated
+        return result
+
+    def _check_row(self, row: tuple) -> bool:
+        line, code = row[0], row[1]
+        ok = True
+        if code is not None:
+            unit_id = self.units.get(code)
+            if unit_id is None:
+                self.sink.add(line, "unit_code", unknown_unit_message() % {"code": code})
+                ok = False
+            elif unit_id not in self.editable:
+                self.sink.add(line, "unit_code", out_of_scope_message() % {"code": code})
+                ok = False
+        key = tuple(row[i] for i in self.key)
+        if None not in key:
+            first = self.seen.setdefault(key, line)
+            if first != line:
+                self.sink.add(line, KEY_COLUMN[self.kind], duplicate_message() % {"first": first})
+                ok = False
+        return ok
+
+    def _span(self, row: tuple) -> tuple[datetime.date, datetime.date] | None:
+        i = self.index
+        if self.kind == ImportKind.DIGITIZATION_REPORTS:
+            if row[i["year"]] is None or row[i["quarter"]] is None:
+                return None
+            return self.locking.quarter_span(row[i["year"]], row[i["quarter"]])
+        value = row[i[LOCK_COLUMN[self.kind]]]
+        return (value, value) if value else None
+
+    def _check_locks(self, chunk: list[tuple]) -> None:
+        if self.locking is None:
+            return
+        paths = {self.paths[self.units[row[1]]] for row in chunk}
+        missing = paths - self.windows.keys()
+        if missing:
+            self.windows.update(self.locking.locked_windows_for(missing))
+        for row in chunk:
+            span = self._span(row)
+            if span is None:
+                continue
+            for start, end, report in self.windows.get(self.paths[self.units[row[1]]], []):
+                if start <= span[1] and end >= span[0]:
+                    self.sink.add(row[0], LOCK_COLUMN[self.kind], self.locking.lock_message(report))
+                    break
+
+    def _flush(self, chunk: list[tuple]) -> None:
+        chunk = [row for row in chunk if row[1] is not None]
+        if not chunk:
+            return
+        self._check_locks(chunk)
+        if self.sink.count:
+            return  # the file is refused: keep checking, stop writing
+        model, i = self.model, self.index
+        data = [name for name in self.fields if name != "unit_code"]
+        attrs = [_model_column(name) for name in data]
+        key_attrs = ["unit_id", *[_model_column(n) for n in NATURAL_KEYS[self.kind][1:]]]
+        wanted = {}
+        for row in chunk:
+            values = {"unit_id": self.units[row[1]], **{attr: row[i[name]] for attr, name in zip(attrs, data)}}
+            wanted[(row[0])] = values
+        lookup = {f"{attr}__in": {values[attr] for values in wanted.values()} for attr in key_attrs}
+        existing: dict[tuple, list] = {}
+        for obj in model.objects.filter(**lookup):
+            existing.setdefault(tuple(getattr(obj, attr) for attr in key_attrs), []).append(obj)
+        now = timezone.now()
+        to_create, to_update = [], []
+        for values in wanted.values():
+            key = tuple(values[attr] for attr in key_attrs)
+            matches = existing.get(key)
+            year = values["held_on"].year if self.kind == ImportKind.CONFERENCES else values["year"]
+            if not matches:
+                to_create.append(model(**values))
+                self.result.created += 1
+            else:
+                changed = False
+                for obj in matches:
+                    if any(_differs(getattr(obj, attr), values[attr]) for attr in attrs):
+                        for attr in attrs:
+                            setattr(obj, attr, values[attr])
+                        obj.updated_at = now
+                        to_update.append(obj)
+                        changed = True
+                if not changed:
+                    continue
+                self.result.updated += 1
+            self.result.unit_ids.add(values["unit_id"])
+            self.result.years.add(year)
+        model.objects.bulk_create(to_create, batch_size=500)
+        if to_update:
+            model.objects.bulk_update(to_update, [*attrs, "updated_at"], batch_size=500)
+
+
+def _differs(stored: Any, new: Any) -> bool:
+    if isinstance(stored, Decimal) and new is not None:
+        return stored != Decimal(new)
+    return stored != new
+
+
+def loader_for(*, kind: str, user: User, sink: ErrorSink, force_orm: bool = False):
+    if connection.vendor == "postgresql" and not force_orm:
+        return PostgresLoader(kind=kind, user=user, sink=sink)
+    return OrmLoader(kind=kind, user=user, sink=sink)

@@ -1,0 +1,64 @@
+"""One bulk upload of a register file: who, when, what, and how it went (the audit event of the upload)."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ImportKind, ImportStatus
+
+
+def _upload_to(instance: "ImportBatch", filename: str) -> str:
+    return f"imports/{instance.created_at:%Y/%m}/{instance.sha256[:16]}-{filename}"[:250]
+
+
+class ImportBatch(models.Model):
+    """A file uploaded by an officer and its outcome; the whole upload is ONE event of the audit trail.
+
+    `errors` keeps the first bad rows (line, column, message) for the page and the API; every bad row
+    is in `errors_file` (CSV). Counts are per row of the file: created, updated, unchanged.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
+                             related_name="import_batches")
+    kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=_upload_to, max_length=255)
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("file size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    rows_total = models.PositiveIntegerField(_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    message = models.TextField(_("message"), blank=True, help_text=_("Why the whole file was refused, if it was."))
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    errors_file = models.FileField(_("all errors (CSV)"), upload_to="imports/errors/", blank=True, max_length=255)
+    unit_ids = models.JSONField(_("units changed"), default=list, blank=True)
+    years = models.JSONField(_("years changed"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    @property
+    def progress(self) -> float:
+        if self.status == ImportStatus.SUCCEEDED:
+            return 1.0
+        return min(1.0, self.rows_done / self.rows_total) if self.rows_total else 0.0

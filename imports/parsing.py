@@ -1,0 +1,207 @@
+"""Streaming readers of uploaded CSV and XLSX files: rows come one at a time, never the whole file.
+
+CSV: UTF-8 (with or without BOM), `,` `;` or tab separated, read by `csv.reader` over a text stream.
+XLSX: the zip's declared uncompressed size is checked before opening (zip bombs), then openpyxl in
+read-only mode streams the first sheet.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.utils.translation import gettext as _
+
+from .columns import Schema, fold
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # the old binary .xls
+
+
+class FileRefused(Exception):
+    """The whole file cannot be read; the message tells the officer why and what to do."""
+
+    def __init__(self, message: str, *, line: int | None = None, column: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class RowSource:
+    """The matched header and an iterator of (line number, cells in column order)."""
+
+    columns: list[str | None]  # column name per position (None: ignored)
+    rows: Iterator[tuple[int, list[Any]]]
+    estimated_rows: int
+    unknown_headers: list[str] = field(default_factory=list)
+
+
+def detect_format(head: bytes, file_name: str) -> str:
+    name = file_name.lower()
+    if head.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise FileRefused(_("The old Excel format (.xls) is not supported: save the file as .xlsx or as CSV UTF-8."))
+    if name.endswith((".xlsx", ".xlsm")):
+        if not head.startswith(XLSX_MAGIC):
+            raise FileRefused(_("The file is not a valid XLSX workbook (it may be damaged, or renamed from another format)."))
+        return "xlsx"
+    if head.startswith(XLSX_MAGIC):
+        return "xlsx"
+    if b"\x00" in head:
+        raise FileRefused(_("The file is not a CSV file (it contains binary data). Upload a CSV (UTF-8) or an XLSX file."))
+    return "csv"
+
+
+def open_rows(stream: IO[bytes], file_name: str, schema: Schema, *, max_rows: int, max_xlsx_uncompressed: int,
+              size: int) -> RowSource:
+    head = stream.read(8192)
+    stream.seek(0)
+    if not head:
+        raise FileRefused(_("The file is empty."))
+    if detect_format(head, file_name) == "xlsx":
+        header, rows, estimate = _xlsx_rows(stream, max_xlsx_uncompressed)
+    else:
+        header, rows, estimate = _csv_rows(stream, head, size)
+    columns, unknown, missing = schema.match_header(header)
+    if not any(columns):
+        raise FileRefused(
+            _("The first row is not a header this upload knows. Expected the columns: %(columns)s.")
+            % {"columns": ", ".join(column.name for column in schema.columns)}, line=1,
+        )
+    if missing:
+        raise FileRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}, line=1)
+    return RowSource(columns=columns, rows=_limited(_skip_label_row(rows, columns, schema), max_rows),
+                     estimated_rows=estimate, unknown_headers=unknown)
+
+
+def _skip_label_row(rows: Iterator[tuple[int, list[Any]]], columns: list[str | None], schema: Schema):
+    """Templates carry a second header row of human labels under the API names: skip it if present."""
+    first = next(rows, None)
+    if first is None:
+        return
+    line, cells = first
+    filled = [(i, cell) for i, cell in enumerate(cells) if cell not in (None, "")]
+    is_label_row = len(filled) >= 2 and all(
+        i < len(columns) and columns[i] and schema.header_keys.get(fold(str(cell))) == columns[i] for i, cell in filled
+    )
+    if not is_label_row:
+        yield first
+    yield from rows
+
+
+def _limited(rows: Iterator[tuple[int, list[Any]]], max_rows: int):
+    count = 0
+    for row in rows:
+        count += 1
+        if count > max_rows:
+            raise FileRefused(_("The file has more than %(max)s rows; split it into smaller files.") % {"max": max_rows})
+        yield row
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {delimiter: first_line.count(delimiter) for delimiter in (",", ";", "\t")}
+    return max(counts, key=counts.get) if any(counts.values()) else ","
+
+
+def _csv_rows(stream: IO[bytes], head: bytes, size: int):
+    try:
+        # Only the start is checked here; a bad byte later is caught while streaming.
+        head.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not just a character cut at the end of the sample
+            raise _encoding_error(head[: error.start].count(b"\n") + 1) from None
+    lines = _count_lines(stream)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    first_line = head.decode("utf-8-sig", errors="ignore").splitlines()[0] if head.strip() else ""
+    reader = csv.reader(text, delimiter=_sniff_delimiter(first_line), strict=False)
+    try:
+        header = next(reader)
+    except UnicodeDecodeError:
+        raise _encoding_error(1) from None
+    except csv.Error as error:
+        raise FileRefused(_("The file is not a readable CSV file: %(error)s") % {"error": error}) from None
+    return header, _csv_iter(reader), max(1, lines - 1)
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    """Newlines in the file (a fast pass in C over 1 MB blocks), for the progress bar; the position is kept."""
+    position = stream.tell()
+    stream.seek(0)
+    lines = 0
+    last = b""
+    while block := stream.read(1 << 20):
+        lines += block.count(b"\n")
+        last = block
+    stream.seek(position)
+    return max(1, lines + (0 if last.endswith(b"\n") else 1))
+
+
+def _encoding_error(line: int) -> FileRefused:
+    return FileRefused(
+        _("The file is not encoded in UTF-8 (the first bad character is on line %(line)s). In Excel choose "
+          "“Save as… CSV UTF-8”, or upload the XLSX file.") % {"line": line}, line=line,
+    )
+
+
+def _csv_iter(reader) -> Iterator[tuple[int, list[str]]]:
+    previous = reader.line_num
+    try:
+        for cells in reader:
+            line = previous + 1
+            previous = reader.line_num
+            if cells and any(cells):
+                yield line, cells
+    except UnicodeDecodeError:
+        raise _encoding_error(previous + 1) from None
+    except csv.Error as error:
+        raise FileRefused(_("Line %(line)s is not valid CSV: %(error)s") % {"line": previous + 1, "error": error},
+                          line=previous + 1) from None
+
+
+def _xlsx_rows(stream: IO[bytes], max_uncompressed: int):
+    from openpyxl import load_workbook
+
+    try:
+        with zipfile.ZipFile(stream) as archive:
+            declared = sum(info.file_size for info in archive.infolist())
+            if "xl/workbook.xml" not in archive.namelist():
+                raise FileRefused(_("The file is not a valid XLSX workbook (no workbook inside the archive)."))
+    except zipfile.BadZipFile:
+        raise FileRefused(_("The file is not a valid XLSX workbook (it may be damaged, or renamed from another format).")) from None
+    if declared > max_uncompressed:
+        raise FileRefused(
+            _("The workbook unpacks to %(size)s MB, more than the %(max)s MB allowed; split it or upload CSV.")
+            % {"size": declared // (1024 * 1024), "max": max_uncompressed // (1024 * 1024)}
+        )
+    stream.seek(0)
+    try:
+        workbook = load_workbook(stream, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = list(next(rows, ()) or ())
+    except FileRefused:
+        raise
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
+        raise FileRefused(_("The XLSX workbook cannot be read: %(error)s") % {"error": error.__class__.__name__}) from None
+    estimate = max(1, (sheet.max_row or 2) - 1)
+    return header, _xlsx_iter(rows, workbook), estimate
+
+
+def _xlsx_iter(rows, workbook) -> Iterator[tuple[int, list[Any]]]:
+    line = 1
+    try:
+        for cells in rows:
+            line += 1
+            if any(cell is not None and cell != "" for cell in cells):
+                yield line, list(cells)
+    except FileRefused:
+        raise
+    except Exception as error:  # noqa: BLE001
+        raise FileRefused(_("The XLSX workbook cannot be read after line %(line)s: %(error)s")
+                          % {"line": line, "error": error.__class__.__name__}, line=line) from None
+    finally:
+        workbook.close()

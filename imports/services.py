@@ -1,0 +1,241 @@
+"""Writes of bulk uploads: accept a file (`import_create`) and run it (`import_run`, from the Celery task).
+
+A run is all-or-nothing: rows are streamed, validated and loaded inside one transaction, and if any
+row is bad the transaction is rolled back and every bad row is reported (line, column, message).
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import logging
+import tempfile
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reform.models import User
+from reform.signals import records_changed
+
+from .choices import ImportKind, ImportStatus
+from .columns import MODELS, schema_for
+from .loaders import LoadResult, PostgresLoader, loader_for
+from .models import ImportBatch
+from .parsing import FileRefused, open_rows
+from .validation import ErrorSink, RowValidator
+
+logger = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+KEEP_ERRORS = 500  # errors kept on the batch row (page and API); all of them are in the CSV file
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "IMPORTS_MAX_UPLOAD_BYTES", 200 * MB)
+
+
+def max_xlsx_uncompressed_bytes() -> int:
+    return getattr(settings, "IMPORTS_MAX_XLSX_UNCOMPRESSED_BYTES", 1024 * MB)
+
+
+def max_rows() -> int:
+    return getattr(settings, "IMPORTS_MAX_ROWS", 2_000_000)
+
+
+def can_upload(user: User) -> bool:
+    return user.is_authenticated and (user.is_administrator or user.is_entry_officer)
+
+
+def progress_key(batch_id: int) -> str:
+    return f"imports:progress:{batch_id}"
+
+
+@transaction.atomic
+def import_create(*, user: User, kind: str, upload: UploadedFile, language: str = "") -> ImportBatch:
+    """Store the uploaded file and queue its import (after commit). Refuses reviewers and oversized files."""
+    if not can_upload(user):
+        raise PermissionDenied(_("Your role cannot upload records."))
+    if kind not in ImportKind.values:
+        raise ValidationError({"kind": _("Choose what the file holds: %(kinds)s.") % {"kinds": ", ".join(ImportKind.values)}})
+    limit = max_upload_bytes()
+    if upload.size > limit:
+        raise ValidationError({"file": _("The file is %(size)s MB, more than the %(max)s MB allowed: split it into smaller files.")
+                               % {"size": round(upload.size / MB, 1), "max": limit // MB}})
+    if upload.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    batch = ImportBatch(
+        user=user, kind=kind, file_name=(upload.name or "upload")[:255], file_size=upload.size,
+        sha256=digest.hexdigest(), language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:8],
+        task_id=str(uuid.uuid4()), created_at=timezone.now(),
+    )
+    batch.file.save(upload.name or "upload", upload, save=False)
+    batch.save()
+    transaction.on_commit(lambda: _enqueue(batch))
+    return batch
+
+
+def _enqueue(batch: ImportBatch) -> None:
+    from .tasks import import_run as import_run_task
+
+    try:
+        import_run_task.apply_async(args=[batch.pk], task_id=batch.task_id)
+    except Exception as error:  # noqa: BLE001 - the broker is down: say so on the batch, never a 500
+        logger.exception("Could not queue import %s", batch.pk)
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED, finished_at=timezone.now(),
+            message=_("The upload could not be queued (%(error)s); please try again later.") % {"error": error},
+        )
+
+
+class _Refused(Exception):
+    """Raised inside the transaction to roll it back when any row is bad."""
+
+
+class _ProgressReporter:
+    """Publishes rows done: in the cache (read by the status endpoint) and, on PostgreSQL, on the batch row
+    through a second connection (the import's own transaction is invisible until it commits)."""
+
+    def __init__(self, batch: ImportBatch, on_progress: Callable[[int, int], None] | None):
+        self.batch = batch
+        self.total = batch.rows_total
+        self.on_progress = on_progress
+        self.side = connections.create_connection("default") if connection.vendor == "postgresql" else None
+
+    def __call__(self, done: int) -> None:
+        if done > self.total:
+            self.total = int(done * 1.1) + 1
+        cache.set(progress_key(self.batch.pk), {"rows_done": done, "rows_total": self.total}, 3600)
+        if self.side is not None:
+            try:
+                with self.side.cursor() as cursor:
+                    cursor.execute("UPDATE imports_importbatch SET rows_done = %s, rows_total = %s WHERE id = %s",
+                                   [done, self.total, self.batch.pk])
+            except Exception:  # noqa: BLE001 - progress is best effort
+                logger.warning("progress update failed", exc_info=True)
+        if self.on_progress:
+            self.on_progress(done, self.total)
+
+    def close(self) -> None:
+        if self.side is not None:
+            self.side.close()
+
+
+def import_run(*, batch_id: int, on_progress: Callable[[int, int], None] | None = None,
+               force_orm: bool = False) -> ImportBatch:
+    """Validate and load a stored upload, all or nothing; idempotent (a finished batch is left as it is)."""
+    batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
+    if batch.is_finished:
+        return batch
+    batch.status, batch.started_at = ImportStatus.RUNNING, timezone.now()
+    batch.save(update_fields=["status", "started_at"])
+    with translation.override(batch.language or settings.LANGUAGE_CODE):
+        sink = ErrorSink(keep=KEEP_ERRORS)
+        try:
+            result = _run(batch, sink, on_progress, force_orm)
+        except FileRefused as refused:
+            _finish_failed(batch, message=refused.message,
+                           errors=[(refused.line, refused.column, refused.message)] if refused.line else [])
+        except Exception:
+            logger.exception("Import %s crashed", batch.pk)
+            _finish_failed(batch, message=_("The upload failed because of an internal error; nothing was written."),
+                           errors=[])
+            raise
+        else:
+            if result is not None:
+                _finish_succeeded(batch, result)
+        finally:
+            sink.close()
+            cache.delete(progress_key(batch.pk))
+    return batch
+
+
+def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> LoadResult | None:
+    schema = schema_for(batch.kind)
+    reporter = None
+    try:
+        with batch.file.open("rb") as opened, transaction.atomic():
+            stream = getattr(opened, "file", opened)  # the real file object (TextIOWrapper needs one)
+            source = open_rows(stream, batch.file_name, schema, max_rows=max_rows(),
+                               max_xlsx_uncompressed=max_xlsx_uncompressed_bytes(), size=batch.file_size)
+            # Never write the batch row on this connection inside the transaction: the progress
+            # reporter updates it from a second connection, which would wait for our row lock.
+            batch.rows_total = source.estimated_rows
+            reporter = _ProgressReporter(batch, on_progress)
+            reporter(0)
+            validator = RowValidator(schema, source.columns, sink, today=timezone.localdate())
+            loader = loader_for(kind=batch.kind, user=batch.user, sink=sink, force_orm=force_orm)
+            rows = (validator(line, cells) for line, cells in source.rows)
+            result = loader.load(rows, reporter)
+            batch.rows_total = result.rows
+            if not result.ok:
+                errors = loader.sorted_errors(sink) if isinstance(loader, PostgresLoader) else iter(sink)
+                _store_errors(batch, errors)
+                raise _Refused
+            if source.unknown_headers:
+                batch.message = _("Columns ignored (not known to this upload): %(columns)s.") % {
+                    "columns": ", ".join(source.unknown_headers)}
+            if result.created or result.updated:
+                model = MODELS[batch.kind]
+                unit_ids, years = set(result.unit_ids), set(result.years)
+                transaction.on_commit(
+                    lambda: records_changed.send(sender=model, model=model, unit_ids=unit_ids, years=years)
+                )
+            return result
+    except _Refused:
+        batch.status, batch.finished_at = ImportStatus.FAILED, timezone.now()
+        batch.rows_done = batch.rows_total
+        batch.message = _("%(count)s errors: nothing was written. Correct the rows listed and upload the file again.") % {
+            "count": batch.error_count}
+        batch.save()
+        return None
+    finally:
+        if reporter is not None:
+            reporter.close()
+
+
+def _store_errors(batch: ImportBatch, errors: Iterable[tuple[int | None, str, str]]) -> None:
+    """Keep the first errors on the row and write all of them to a CSV file (UTF-8 with BOM, for Excel)."""
+    first, count = [], 0
+    with tempfile.TemporaryFile() as raw:
+        text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+        writer = csv.writer(text)
+        writer.writerow(["line", "column", "message"])
+        for line, column, message in errors:
+            count += 1
+            if len(first) < KEEP_ERRORS:
+                first.append({"line": line, "column": column, "message": message})
+            writer.writerow([line if line is not None else "", column, message])
+        text.flush()
+        raw.seek(0)
+        batch.errors_file.save(f"errors-{batch.pk}.csv", File(raw), save=False)
+        text.detach()
+    batch.errors, batch.error_count = first, count
+
+
+def _finish_failed(batch: ImportBatch, *, message: str, errors: list[tuple[int | None, str, str]]) -> None:
+    batch.status, batch.finished_at, batch.message = ImportStatus.FAILED, timezone.now(), message
+    batch.created = batch.updated = batch.unchanged = 0
+    if errors:
+        _store_errors(batch, errors)
+    batch.save()
+
+
+def _finish_succeeded(batch: ImportBatch, result: LoadResult) -> None:
+    batch.status, batch.finished_at = ImportStatus.SUCCEEDED, timezone.now()
+    batch.rows_total = batch.rows_done = result.rows
+    batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
+    batch.unit_ids, batch.years = sorted(result.unit_ids), sorted(result.years)
+    batch.errors, batch.error_count = [], 0
+    batch.save()

@@ -1,0 +1,194 @@
+"""Row validation of an upload: cells converted by the model fields' rules, then the registers' pure rules.
+
+Everything here needs no database per row. What needs the database for the whole file at once (unit
+codes and scope, duplicates inside the file, approved periods, the upsert) is the loaders' job
+(`imports.loaders`), set-based.
+"""
+from __future__ import annotations
+
+import csv
+import datetime
+import re
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from documents.models import DocumentType
+from documents.rules import digitization_report_rules, document_rules
+from documents.symbols import ParsedSymbol, parse_symbol
+from meetings.rules import conference_rules, normalize_exception_ref
+
+from .choices import ImportKind
+from .columns import CellError, Schema
+
+# The fields of a staging row, in order, after the line number (`unit_code` stands for the unit).
+STAGING_FIELDS: dict[str, list[str]] = {
+    ImportKind.DOCUMENTS: ["unit_code", "number", "doc_type", "title", "issued_on", "year", "is_digitized",
+                           "sent_electronically", "needs_review"],
+    ImportKind.CONFERENCES: ["unit_code", "title", "held_on", "duration_days", "format", "category", "scope",
+                             "is_regular_session", "exception_approved", "exception_ref", "reheld_after_online",
+                             "budget_allocated", "budget_spent", "opening_speech_min", "closing_speeches_min",
+                             "longest_presentation_min", "participants"],
+    ImportKind.DIGITIZATION_REPORTS: ["unit_code", "year", "quarter", "procedures_total", "procedures_digital"],
+}
+# The natural key of each register (the unit given by its code in the file).
+NATURAL_KEYS: dict[str, list[str]] = {
+    ImportKind.DOCUMENTS: ["unit_code", "number", "year"],
+    ImportKind.CONFERENCES: ["unit_code", "held_on", "title"],
+    ImportKind.DIGITIZATION_REPORTS: ["unit_code", "year", "quarter"],
+}
+# The column an error on the natural key is reported on.
+KEY_COLUMN = {ImportKind.DOCUMENTS: "number", ImportKind.CONFERENCES: "title", ImportKind.DIGITIZATION_REPORTS: "quarter"}
+
+
+class ErrorSink:
+    """Collects (line, column, message): counts them, keeps the first few, spools all to a temporary file."""
+
+    def __init__(self, keep: int = 500):
+        self.keep = keep
+        self.count = 0
+        self.first: list[dict[str, Any]] = []
+        self._file = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024, mode="w+", newline="", encoding="utf-8")
+        self._writer = csv.writer(self._file)
+
+    def add(self, line: int | None, column: str, message: Any) -> None:
+        self.count += 1
+        message = str(message)
+        if len(self.first) < self.keep:
+            self.first.append({"line": line, "column": column, "message": message})
+        self._writer.writerow((line if line is not None else "", column, message))
+
+    def __iter__(self) -> Iterator[tuple[int | None, str, str]]:
+        self._file.flush()
+        self._file.seek(0)
+        for line, column, message in csv.reader(self._file):
+            yield (int(line) if line else None), column, message
+        self._file.seek(0, 2)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+_SYMBOL_TAIL = re.compile(r"^(\d+[A-Za-z]?)([/-].*)$")
+
+
+class TailMemoParser:
+    """`parse_symbol` memoized on what follows the number: `12/QĐ-UBND` and `13/QĐ-UBND` parse alike.
+
+    Both symbol forms start with the number (`\\d+[A-Za-z]?`) followed by `/` or `-`, so the form,
+    type, issuer and year depend only on the rest. The `number` of a cached result is that of the first
+    symbol seen with the same tail: the rules read only the type and the year.
+    """
+
+    def __init__(self, limit: int = 20000):
+        self.cache: dict[str, ParsedSymbol | None] = {}
+        self.limit = limit
+
+    def __call__(self, text: str, type_codes: Iterable[str]) -> ParsedSymbol | None:
+        match = _SYMBOL_TAIL.match(text)
+        if match is None:
+            return parse_symbol(text, type_codes)
+        tail = match[2]
+        try:
+            return self.cache[tail]
+        except KeyError:
+            parsed = parse_symbol(text, type_codes)
+            if len(self.cache) < self.limit:
+                self.cache[tail] = parsed
+            return parsed
+
+
+class RowValidator:
+    """Turns (line, cells) into a staging tuple `(line, *STAGING_FIELDS[kind])`, reporting bad cells to the sink.
+
+    A bad row still gives a tuple (bad values are None) so that the set-based checks can report its
+    other problems too; `self.bad_rows` counts the rows with an error.
+    """
+
+    def __init__(self, schema: Schema, columns: list[str | None], sink: ErrorSink, *, today: datetime.date):
+        self.kind = schema.kind
+        self.sink = sink
+        self.today = today
+        self.bad_rows = 0
+        fields = STAGING_FIELDS[self.kind]
+        self.index = {name: i + 1 for i, name in enumerate(fields)}
+        self.template: list[Any] = [None] * (len(fields) + 1)
+        present = set()
+        self.plan = []
+        for position, name in enumerate(columns):
+            if name is not None:
+                self.plan.append((position, schema.by_name[name], self.index[name]))
+                present.add(name)
+        for column in schema.columns:
+            if column.name not in present and column.name in self.index:
+                self.template[self.index[column.name]] = column.default
+        self.check = getattr(self, f"_check_{self.kind.replace('-', '_')}")
+        if self.kind == ImportKind.DOCUMENTS:
+            self.type_codes = tuple(DocumentType.objects.values_list("code", flat=True))
+            self.type_set = frozenset(self.type_codes)
+            self.parse = TailMemoParser()
+
+    def __call__(self, line: int, cells: list[Any]) -> tuple:
+        out = self.template.copy()
+        out[0] = line
+        errors = 0
+        width = len(cells)
+        for position, column, index in self.plan:
+            try:
+                out[index] = column.convert(cells[position] if position < width else None)
+            except CellError as error:
+                self.sink.add(line, column.name, error.args[0])
+                errors += 1
+        errors += self.check(line, out)
+        if errors:
+            self.bad_rows += 1
+        return tuple(out)
+
+    def _report(self, line: int, errors: dict[str, list]) -> int:
+        for field, messages in errors.items():
+            for message in messages:
+                self.sink.add(line, field, message)
+        return len(errors)
+
+    def _check_documents(self, line: int, out: list[Any]) -> int:
+        i = self.index
+        number, doc_type, issued_on = out[i["number"]], out[i["doc_type"]], out[i["issued_on"]]
+        errors = 0
+        if doc_type is not None and doc_type not in self.type_set:
+            self.sink.add(line, "doc_type", _("Unknown document type “%(code)s”.") % {"code": doc_type})
+            doc_type = out[i["doc_type"]] = None
+            errors += 1
+        if number is None:
+            return errors
+        rule_errors, facts = document_rules(
+            number=number, doc_type=doc_type, issued_on=issued_on, type_codes=self.type_codes, today=self.today,
+            parse=self.parse,
+        )
+        out[i["number"]] = facts.number
+        out[i["year"]] = facts.year
+        out[i["needs_review"]] = facts.needs_review
+        if facts.doc_type is None and not errors:
+            self.sink.add(line, "doc_type", _("Give the document type: the symbol does not show it."))
+            errors += 1
+        out[i["doc_type"]] = facts.doc_type
+        if rule_errors:
+            errors += self._report(line, rule_errors)
+        return errors
+
+    def _check_conferences(self, line: int, out: list[Any]) -> int:
+        i = self.index
+        out[i["exception_ref"]] = normalize_exception_ref(out[i["exception_ref"]])
+        return self._report(line, conference_rules(
+            held_on=out[i["held_on"]], duration_days=out[i["duration_days"]],
+            exception_approved=bool(out[i["exception_approved"]]), exception_ref=out[i["exception_ref"]],
+            today=self.today,
+        ))
+
+    def _check_digitization_reports(self, line: int, out: list[Any]) -> int:
+        i = self.index
+        return self._report(line, digitization_report_rules(
+            year=out[i["year"]], quarter=out[i["quarter"]], procedures_total=out[i["procedures_total"]],
+            procedures_digital=out[i["procedures_digital"]], today=self.today,
+        ))
