@@ -117,3 +117,26 @@ def test_notifications_include_lists_unread_and_marks_read(officer_hn):
 @pytest.mark.parametrize("url", ["/reports/", "/reports/archive/"])
 def test_pages_need_a_login(client, url, tree):
     assert client.get(url).status_code == 302
+
+
+def test_api_lists_of_period_reports_and_exports_run_a_constant_number_of_queries(
+        tree, reviewer, officer_hn, officer_hcm, officer_commune, django_assert_max_num_queries):
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    for officer, unit in ((officer_hn, tree["01"]), (officer_hcm, tree["79"]), (officer_commune, tree["00070"])):
+        for period in ("Q1", "Q2", "H1"):
+            services.report_submit(user=officer, unit=unit, year=YEAR, period=period)
+        ReportExport.objects.create(unit=unit, year=YEAR, period="Q1", format="csv")
+    token, _ = Token.objects.get_or_create(user=reviewer)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    with django_assert_max_num_queries(8):
+        reports = client.get("/api/v1/period-reports/").json()
+    assert reports["count"] == 9 and reports["results"][0]["events"][0]["action"] == "submit"
+    with django_assert_max_num_queries(6):
+        assert client.get("/api/v1/reports/").json()["count"] == 3
+    token, _ = Token.objects.get_or_create(user=officer_hn)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    # Hà Nội's officer sees Hà Nội's and its commune's reports, not Hồ Chí Minh City's
+    assert client.get("/api/v1/period-reports/").json()["count"] == 6
