@@ -1,2 +1,14 @@
-"""URL patterns (filled in by the issue that builds them)."""
-urlpatterns: list = []
+"""Pages of bulk uploads (/imports/)."""
+from django.urls import path
+
+from . import views
+
+app_name = "imports"
+
+urlpatterns = [
+    path("", views.import_home, name="home"),
+    path("<int:pk>/", views.import_detail, name="detail"),
+    path("<int:pk>/status/", views.import_status, name="status"),
+    path("<int:pk>/errors.csv", views.import_errors_csv, name="errors_csv"),
+    path("templates/<str:kind>.<str:fmt>", views.import_template, name="template"),
+]

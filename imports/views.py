@@ -1,0 +1,92 @@
+"""Web pages of bulk uploads: upload a file, follow its progress, read the result, download templates."""
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reform.mixins import attach_errors
+
+from . import services
+from .choices import ImportKind
+from .columns import schema_for
+from .forms import ImportForm
+from .selectors import import_list, import_progress
+from .templates_files import template_csv, template_xlsx
+
+
+@login_required
+def import_home(request):
+    """The upload form and the user's recent uploads."""
+    if not services.can_upload(request.user):
+        raise PermissionDenied(_("Your role cannot upload records."))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = services.import_create(
+                user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
+                language=translation.get_language() or "",
+            )
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            return redirect("imports:detail", pk=batch.pk)
+    page = Paginator(import_list(user=request.user), 20).get_page(request.GET.get("page"))
+    kinds = [(kind, label, schema_for(kind).columns) for kind, label in ImportKind.choices]
+    return render(request, "imports/import_home.html", {
+        "form": form, "page_obj": page, "kinds": kinds,
+        "max_mb": services.max_upload_bytes() // services.MB, "max_rows": services.max_rows(),
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def import_detail(request, pk: int):
+    batch = get_object_or_404(import_list(user=request.user), pk=pk)
+    return render(request, "imports/import_detail.html", {"batch": batch, "progress": import_progress(batch=batch)})
+
+
+@login_required
+@require_GET
+def import_status(request, pk: int):
+    """JSON polled by the page's progress bar."""
+    batch = get_object_or_404(import_list(user=request.user), pk=pk)
+    return JsonResponse({
+        "id": batch.pk, "status": batch.status, "status_label": batch.get_status_display(),
+        "progress": import_progress(batch=batch), "finished": batch.is_finished,
+        "counts": {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged},
+        "error_count": batch.error_count,
+    })
+
+
+@login_required
+def import_errors_csv(request, pk: int):
+    batch = get_object_or_404(import_list(user=request.user), pk=pk)
+    if not batch.errors_file:
+        raise Http404
+    return FileResponse(batch.errors_file.open("rb"), as_attachment=True, filename=f"import-{batch.pk}-errors.csv",
+                        content_type="text/csv; charset=utf-8")
+
+
+@login_required
+@require_GET
+def import_template(request, kind: str, fmt: str):
+    """An empty template: `?lang=vi|en` for the labels (default: the page's language)."""
+    if kind not in ImportKind.values or fmt not in ("csv", "xlsx"):
+        raise Http404
+    language = request.GET.get("lang") or (translation.get_language() or "vi")[:2]
+    language = "vi" if language.startswith("vi") else "en"
+    with translation.override(language):
+        if fmt == "csv":
+            response = HttpResponse(template_csv(kind, language), content_type="text/csv; charset=utf-8")
+        else:
+            response = HttpResponse(
+                template_xlsx(kind, language),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+    response["Content-Disposition"] = f'attachment; filename="template-{kind}-{language}.{fmt}"'
+    return response
