@@ -9,4 +9,4 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         from . import receivers
 
-        receivers.connect_post_migrate(self)
+        receivers.connect(self)

@@ -36,5 +36,11 @@ def install_schedules(sender, *, using="default", **kwargs) -> None:
                        exc_info=True)
 
 
-def connect_post_migrate(app_config) -> None:
+def connect(app_config) -> None:
+    from django.core.signals import request_finished, request_started
+
+    from reporting import recompute
+
     post_migrate.connect(install_schedules, sender=app_config, dispatch_uid="reporting.install_schedules")
+    request_started.connect(recompute.request_started, dispatch_uid="reporting.recompute.request_started")
+    request_finished.connect(recompute.request_finished, dispatch_uid="reporting.recompute.request_finished")

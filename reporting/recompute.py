@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from django.utils import timezone
 from reform.models import Unit
 
 logger = logging.getLogger(__name__)
+_local = threading.local()  # in-process mode: is a request running, and did it change records?
 
 QUEUED_FLAG = "reporting:recompute-pending:queued"
 # An arbitrary constant key for pg_try_advisory_lock: one recompute_pending at a time across all workers.
@@ -94,13 +96,12 @@ def recompute_queue() -> str:
     from reporting.tasks import recompute_pending
 
     if _eager():
-        # In-process mode (embedded demo, most tests): nothing to coalesce across processes; run it now.
-        try:
-            recompute_pending.apply_async()
-        except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
-            logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
-            return "failed"
-        return "ran"
+        # In-process mode (embedded demo): within a request, run once when the request ends (a form or an API
+        # call that saves many records recomputes once); outside a request, run now.
+        if getattr(_local, "in_request", False):
+            _local.pending = True
+            return "deferred"
+        return _run_in_process()
     countdown = _countdown()
     try:
         # SET NX EX: the first change of a burst wins; the flag outlives the countdown a little so that the
@@ -120,6 +121,30 @@ def recompute_queue() -> str:
             pass
         return "broker-down"
     return "queued"
+
+
+def _run_in_process() -> str:
+    from reporting.tasks import recompute_pending
+
+    try:
+        recompute_pending.apply_async()
+    except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
+        logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
+        return "failed"
+    return "ran"
+
+
+def request_started(**kwargs) -> None:
+    _local.in_request = True
+    _local.pending = False
+
+
+def request_finished(**kwargs) -> None:
+    pending = getattr(_local, "pending", False)
+    _local.in_request = False
+    _local.pending = False
+    if pending and _eager():
+        _run_in_process()
 
 
 def clear_queued_flag() -> None:

@@ -25,6 +25,37 @@ def _database_url(settings_dict: dict) -> str:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
+def seed_catalogues(**kwargs) -> None:
+    """Re-run the project's seed data migrations (document types, targets, thresholds, policy switches).
+
+    A transactional test ends with a flush that empties every table, seeds included, and the test database is
+    reused by the next run (--reuse-db): the seeds are idempotent (update_or_create), so they are simply re-run.
+    """
+    from django.apps import apps
+    from django.db.migrations import RunPython
+    from django.db.migrations.loader import MigrationLoader
+
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    local = {"reform", "documents", "meetings", "reporting", "reports", "imports"}
+    for (app_label, _name), migration in sorted(loader.disk_migrations.items()):
+        if app_label not in local:
+            continue
+        for operation in migration.operations:
+            if isinstance(operation, RunPython) and operation.code.__name__.startswith("seed"):
+                operation.code(apps, None)
+
+
+@pytest.fixture
+def reseed_after_flush():
+    """Set up BEFORE transactional_db, so it is torn down after the flush: the flush's post_migrate re-seeds."""
+    from django.db.models.signals import post_migrate
+
+    uid = "tests.reporting.seed_catalogues"
+    post_migrate.connect(seed_catalogues, dispatch_uid=uid)
+    yield
+    post_migrate.disconnect(dispatch_uid=uid)
+
+
 @pytest.fixture
 def redis_client():
     import redis
@@ -48,26 +79,39 @@ def clean_queue(redis_client):
     clean()
 
 
+def set_celery_conf(app, **values) -> dict:
+    """Change Celery settings for a test; returns the previous values.
+
+    The app reads Django settings with the CELERY_ namespace, where the prefixed key wins over the plain one,
+    so both are set (`app.conf.task_always_eager = False` alone does not take effect)."""
+    previous = {key: app.conf[key] for key in values}
+    for key, value in values.items():
+        app.conf[key] = value
+        app.conf[f"CELERY_{key.upper()}"] = value
+    return previous
+
+
 @pytest.fixture
 def not_eager():
     """Tasks go through the broker (Redis) instead of running in-process, for the test's duration."""
     from reform.celery import app
 
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = False
+    previous = set_celery_conf(app, task_always_eager=False)
+    assert app.conf.task_always_eager is False
     try:
         yield app
     finally:
-        app.conf.task_always_eager = previous
+        set_celery_conf(app, **previous)
 
 
 @pytest.fixture
-def celery_worker_process(transactional_db, django_db_serialized_rollback, clean_queue, not_eager):
+def celery_worker_process(reseed_after_flush, transactional_db, clean_queue, not_eager):
     """`celery -A reform worker --pool=solo` as a subprocess, on the pytest test database and our Redis db.
 
     Waits until the worker answers a ping, and always terminates it (its log is printed when a test fails)."""
     from django.db import connection
 
+    seed_catalogues()  # a previous run's flush may have left the reused test database without them
     app = not_eager
     node = f"pytest-{uuid.uuid4().hex[:8]}@%h"
     env = {

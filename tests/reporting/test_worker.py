@@ -5,6 +5,7 @@ import datetime
 import time
 
 import pytest
+from django_celery_results.models import TaskResult
 from rest_framework.test import APIClient
 
 from tests.factories import ConferenceFactory, DocumentFactory, UnitFactory, UserFactory
@@ -47,6 +48,8 @@ def test_real_worker_computes_a_year_and_the_api_returns_the_results(celery_work
     assert body["result"]["year"] == 2025
     assert body["result"]["units"] == 3
     assert body["progress"] == {"done": 3, "total": 3}
+    # It really ran in the worker process, not in-process.
+    assert TaskResult.objects.get(task_id=task_id).worker.startswith("pytest-")
 
     rows = client.get("/api/v1/compliance/", {"year": 2025, "period": "Y", "unit_code": "00070",
                                               "target": "DOC_REDUCTION"}).json()
