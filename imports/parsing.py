@@ -124,7 +124,7 @@ def _csv_rows(stream: IO[bytes], head: bytes, size: int):
         raise _encoding_error(1) from None
     except csv.Error as error:
         raise FileRefused(_("The file is not a readable CSV file: %(error)s") % {"error": error}) from None
-    return header, _csv_iter(reader), max(1, lines - 1)
+    return header, _csv_iter(reader, stream), max(1, lines - 1)
 
 
 def _count_lines(stream: IO[bytes]) -> int:
@@ -147,7 +147,18 @@ def _encoding_error(line: int) -> FileRefused:
     )
 
 
-def _csv_iter(reader) -> Iterator[tuple[int, list[str]]]:
+def _first_bad_line(stream: IO[bytes]) -> int:
+    """The exact line of the first byte that is not UTF-8 (a rescan, only once the file is refused)."""
+    stream.seek(0)
+    for number, raw in enumerate(stream, start=1):
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return number
+    return 0
+
+
+def _csv_iter(reader, stream: IO[bytes]) -> Iterator[tuple[int, list[str]]]:
     previous = reader.line_num
     try:
         for cells in reader:
@@ -156,7 +167,7 @@ def _csv_iter(reader) -> Iterator[tuple[int, list[str]]]:
             if cells and any(cells):
                 yield line, cells
     except UnicodeDecodeError:
-        raise _encoding_error(previous + 1) from None
+        raise _encoding_error(_first_bad_line(stream) or previous + 1) from None
     except csv.Error as error:
         raise FileRefused(_("Line %(line)s is not valid CSV: %(error)s") % {"line": previous + 1, "error": error},
                           line=previous + 1) from None
