@@ -50,9 +50,15 @@ def test_real_worker_generates_the_export_and_the_api_serves_it(worker_media, ce
         time.sleep(0.2)
     assert body["status"] == "ready", (seen[-5:], body)
     assert body["progress"] == 1.0 and body["download_url"]
-    # It really ran in the worker process, and Celery's own record has the progress summary.
-    result = TaskResult.objects.get(task_id=task_id)
+    # It really ran in the worker process (which records PROGRESS, then SUCCESS just after the export is ready).
+    for _ in range(50):
+        result = TaskResult.objects.get(task_id=task_id)
+        if result.status == "SUCCESS":
+            break
+        assert result.status == "PROGRESS"
+        time.sleep(0.1)
     assert result.worker.startswith("pytest-") and result.status == "SUCCESS"
+    assert '"status": "ready"' in result.result
     client.force_login(reviewer)
     download = client.get(body["download_url"])
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
