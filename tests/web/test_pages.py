@@ -245,3 +245,31 @@ def test_conference_and_digitization_lists_filter_by_year(hn_client, tree):
     DigitizationReportFactory(unit=tree["01"], year=2025, quarter=1)
     response = hn_client.get(reverse("documents:digitization_list"), {"year": 2024})
     assert [(r.year, r.quarter) for r in response.context["object_list"]] == [(2024, 3)]
+
+
+@pytest.fixture
+def locked_2025(monkeypatch):
+    """A write guard like the period lock: refuses any write touching 2025."""
+    from django.core.exceptions import ValidationError
+
+    from reform import services
+
+    def guard(*, instance, user, action):
+        if getattr(instance, "issued_on", None) and instance.issued_on.year == 2025:
+            raise ValidationError("The 2025 report of this unit is approved: its records are locked.")
+
+    monkeypatch.setattr(services, "write_guards", [*services.write_guards, guard])
+
+
+def test_a_write_guard_refusal_shows_on_the_form_and_writes_nothing(hn_client, tree, locked_2025):
+    response = hn_client.post(reverse("documents:document_create"), document_post(tree["01"]))
+    assert response.status_code == 200
+    assert "locked" in " ".join(response.context["form"].non_field_errors())
+    assert Document.objects.count() == 0
+
+
+def test_a_write_guard_refusal_keeps_the_record_on_delete(hn_client, tree, locked_2025):
+    document = DocumentFactory(unit=tree["01"], issued_on=datetime.date(2025, 6, 1))
+    response = hn_client.post(reverse("documents:document_delete", args=[document.pk]), follow=True)
+    assert Document.objects.filter(pk=document.pk).exists()
+    assert any("locked" in str(m) for m in response.context["messages"])
