@@ -80,16 +80,17 @@ _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\
 
 
 def _copy_text(value: Any) -> str:
-    if value is None:
-        return "\\N"
     cls = value.__class__
     if cls is str:
-        return value.translate(_COPY_ESCAPES)
+        # `in` is a fast scan in C; `translate` goes character by character through a dict.
+        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+            return value.translate(_COPY_ESCAPES)
+        return value
+    if value is None:
+        return "\\N"
     if cls is bool:
         return "t" if value else "f"
-    if cls is datetime.date:
-        return value.isoformat()
-    return str(value)
+    return str(value)  # int, Decimal, and date (str() is its ISO form)
 
 
 class CopyStream:
@@ -111,7 +112,7 @@ class CopyStream:
             parts = []
             length = 0
             for row in self.rows:
-                line = "\t".join([_copy_text(v) for v in row]) + "\n"
+                line = "\t".join(map(_copy_text, row)) + "\n"
                 parts.append(line)
                 length += len(line)
                 self.count += 1

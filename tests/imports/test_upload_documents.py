@@ -231,3 +231,12 @@ def test_the_downloaded_template_is_accepted_back(officer_hn, client):
     assert batch.status == "succeeded" and batch.created == 1, (batch.message, batch.errors)
     csv_template = client.get("/imports/templates/conferences.csv?lang=en").content.decode("utf-8-sig")
     assert csv_template.splitlines()[0].startswith("unit_code,title,held_on,duration_days,format")
+
+
+def test_titles_with_tabs_backslashes_and_line_breaks_load_unchanged_through_copy(officer_hn):
+    title = "Về việc\tkiểm tra\\rà soát\nđợt 2"
+    batch = upload(officer_hn, csv_bytes([["01", "1/QĐ-UBND", "QĐ", title, "2025-01-02", "1", "1"]]))
+    assert batch.status == "succeeded", batch.errors
+    assert Document.objects.get().title == title
+    again = upload(officer_hn, csv_bytes([["01", "1/QĐ-UBND", "QĐ", title, "2025-01-02", "1", "1"]]))
+    assert again.unchanged == 1
