@@ -16,6 +16,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import services
 from .mixins import attach_errors
+from .choices import Role
 from .models import PolicySetting, Target, TargetThreshold, Unit, User
 
 admin.site.site_header = _("Reform compliance dashboard: administration")
@@ -115,6 +116,13 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description=_("full name"))
     def get_full_name(self, obj):
         return obj.get_full_name()
+
+    def save_model(self, request, obj, form, change):
+        # The administrator role is what the app checks; the admin site needs the matching Django flags
+        # (as `manage.py create_user --role admin` sets them).
+        if obj.role == Role.ADMIN:
+            obj.is_staff = obj.is_superuser = True
+        super().save_model(request, obj, form, change)
 
 
 class TargetThresholdInline(admin.TabularInline):

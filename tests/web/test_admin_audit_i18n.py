@@ -131,3 +131,18 @@ def test_audit_trail_formats_numbers_and_dates_for_the_language(admin_client_, t
     html = admin_client_.get(reverse("audit_trail"), {"model": "digitization"}).content.decode()
     assert "11.000" in html and "11.500" in html and "2025" in html  # Vietnamese grouping, the year left alone
     assert "2.025" not in html
+
+
+def test_admin_creates_an_entry_officer_with_a_unit_and_an_administrator(admin_client_, tree):
+    from reform.models import User
+
+    data = {"username": "new-officer", "usable_password": "true", "password1": "a-long-pass-2026!",
+            "password2": "a-long-pass-2026!", "role": "entry", "unit": tree["79"].pk}
+    assert admin_client_.post(reverse("admin:reform_user_add"), data).status_code == 302
+    assert User.objects.get(username="new-officer").unit == tree["79"]
+    data.update(username="no-unit", unit="")
+    response = admin_client_.post(reverse("admin:reform_user_add"), data)
+    assert response.status_code == 200 and not User.objects.filter(username="no-unit").exists()
+    data.update(username="new-admin", role="admin")
+    assert admin_client_.post(reverse("admin:reform_user_add"), data).status_code == 302
+    assert User.objects.get(username="new-admin").is_staff
