@@ -71,7 +71,12 @@ class Document(UnitRecord):
                 violation_error_message=_("This unit has already registered a document with this number this year."),
             ),
         ]
-        indexes = [models.Index(fields=["unit", "year"]), models.Index(fields=["year", "doc_type"])]
+        indexes = [
+            models.Index(fields=["unit", "year"]),
+            models.Index(fields=["year", "doc_type"]),
+            # The register lists newest first; without this a national list sorts millions of rows.
+            models.Index(fields=["issued_on", "id"], name="document_issued_on_id_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
