@@ -283,3 +283,23 @@ def test_every_declared_schedule_names_a_registered_task(db):
     app.loader.import_default_modules()
     for entry in SCHEDULES:
         assert entry["task"] in app.tasks, entry["task"]
+
+
+def test_compute_task_reports_progress_in_the_result_backend(tree):
+    from django.db.models.signals import post_save
+    from django_celery_results.models import TaskResult
+
+    seen: list[tuple[str, dict]] = []
+
+    def record(sender, instance, **kwargs):
+        seen.append((instance.status, json.loads(instance.result or "null")))
+
+    post_save.connect(record, sender=TaskResult, dispatch_uid="test-progress")
+    try:
+        compliance_compute_task.apply_async(kwargs={"year": 2025}).get()
+    finally:
+        post_save.disconnect(dispatch_uid="test-progress")
+    progress = [meta for state, meta in seen if state == "PROGRESS"]
+    assert progress[0] == {"done": 0, "total": len(tree)}
+    assert progress[-1] == {"done": len(tree), "total": len(tree)}
+    assert seen[-1][0] == "SUCCESS"
