@@ -170,3 +170,20 @@ def test_decree09_q1_lock_covers_14_march_but_not_15_march(officer_hn, reviewer,
         records.record_create(model=Document, user=officer_hn,
                               data=doc_data(tree["00070"], datetime.date(YEAR - 1, 12, 20), number="8/QĐ-UBND"))
     records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(3, 15), number="9/QĐ-UBND"))
+
+
+def test_admin_change_form_shows_the_lock_and_changes_nothing(approved_q1, administrator, tree):
+    document = DocumentFactory(unit=tree["00070"], issued_on=day(4, 2), number="88/QĐ-UBND")
+    title = document.title
+    client = Client()
+    client.force_login(administrator)
+    url = reverse("admin:documents_document_change", args=[document.pk])
+    response = client.post(url, {
+        "unit": tree["00070"].pk, "number": "88/QĐ-UBND", "doc_type": "QĐ", "title": "Moved into Q1",
+        "issued_on": day(2, 2).isoformat(), "is_digitized": "on", "sent_electronically": "on",
+    })
+    assert response.status_code == 200  # the form again, with the lock's message, not a 500 or a redirect
+    assert f"{YEAR}-Q1" in response.content.decode()
+    document.refresh_from_db()
+    assert (document.issued_on, document.title) == (day(4, 2), title)
+    assert document.history.count() == 1  # only the creation
