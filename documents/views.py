@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
@@ -12,10 +11,6 @@ from reform.mixins import RecordDeleteMixin, RecordFormMixin, RecordListMixin, R
 from .filtersets import DigitizationReportFilterSet, DocumentFilterSet
 from .forms import DigitizationReportForm, DocumentForm
 from .models import DigitizationReport, Document, DocumentType
-
-
-def year_choices() -> list[int]:
-    return list(range(timezone.localdate().year, 2019, -1))
 
 
 class DocumentMixin:
@@ -35,7 +30,7 @@ class DocumentListView(DocumentMixin, RecordListMixin, TemplateView):
     default_sort = "-issued_on"
 
     def get_extra_context(self) -> dict:
-        return {"years": year_choices(), "doc_types": DocumentType.objects.all()}
+        return {"doc_types": DocumentType.objects.all()}
 
 
 class DocumentDetailView(DocumentMixin, RecordScopeMixin, DetailView):
@@ -81,9 +76,6 @@ class DigitizationListView(DigitizationMixin, RecordListMixin, TemplateView):
         "procedures_digital": "procedures_digital",
     }
     default_sort = "-period"
-
-    def get_extra_context(self) -> dict:
-        return {"years": year_choices()}
 
 
 class DigitizationDetailView(DigitizationMixin, RecordScopeMixin, DetailView):

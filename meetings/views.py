@@ -1,7 +1,6 @@
 """Pages of the conferences register: list, detail, create, edit, delete."""
 from __future__ import annotations
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 
@@ -27,9 +26,6 @@ class ConferenceListView(ConferenceMixin, RecordListMixin, TemplateView):
         "format": "format", "participants": "participants",
     }
     default_sort = "-held_on"
-
-    def get_extra_context(self) -> dict:
-        return {"years": list(range(timezone.localdate().year, 2019, -1))}
 
 
 class ConferenceDetailView(ConferenceMixin, RecordScopeMixin, DetailView):

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
@@ -103,6 +104,8 @@ class RecordListMixin(RecordScopeMixin):
             "sort": sort,
             "can_edit": request.user.is_administrator or request.user.is_entry_officer,
             "opts": self.model._meta,
+            # Every register filters by year: this year back to 2020.
+            "years": list(range(timezone.localdate().year, 2019, -1)),
         }
         context.update(self.get_extra_context())
         return self.render_to_response(context)
