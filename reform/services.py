@@ -71,10 +71,11 @@ def record_create(*, model: type[R], user: User, data: dict[str, Any]) -> R:
 @transaction.atomic
 def record_update(*, instance: R, user: User, data: dict[str, Any]) -> R:
     model = type(instance)
-    if not model.objects.editable_by(user).filter(pk=instance.pk).exists():
+    stored = model.objects.editable_by(user).filter(pk=instance.pk).first()  # the row as it is before the change
+    if stored is None:
         raise PermissionDenied(_("You cannot change this record."))
-    before_unit, before_years = instance.unit_id, _record_years(model.objects.get(pk=instance.pk))
-    _run_guards(model.objects.get(pk=instance.pk), user, "update")  # the period it leaves
+    before_unit, before_years = stored.unit_id, _record_years(stored)
+    _run_guards(stored, user, "update")  # the period it leaves
     for field, value in data.items():
         setattr(instance, field, value)
     if instance.unit_id != before_unit:
