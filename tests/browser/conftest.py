@@ -103,6 +103,8 @@ def seeded_catalogues(django_db_setup, django_db_blocker):
 def pytest_runtest_teardown(item, nextitem):
     """Put the catalogues back after the test's fixtures are gone, i.e. after the transactional flush."""
     yield
+    if nextitem is None:  # the session's fixtures, the test database included, are already gone
+        return
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():

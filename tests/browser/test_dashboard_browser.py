@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -108,14 +109,15 @@ def test_reviewer_drills_from_the_heat_map_to_a_province_and_switches_to_vietnam
     assert "year=2026" in browser.current_url
     wait_for_plots(browser, "#chart-units-heatmap")
     assert "Thành phố Hồ Chí Minh" in browser.find_element(By.TAG_NAME, "h1").text
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+    assert browser.execute_script("return document.documentElement.lang") == "en"
     screenshot("province-en")
     assert_only_local_requests(browser, base)
 
     # Switch to Vietnamese from the page's language switch: the same province page, Vietnamese labels.
     browser.find_element(By.CSS_SELECTOR, "form.lang-switch button[value='vi']").click()
-    WebDriverWait(browser, 20).until(
-        lambda d: d.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi")
+    # Read the language by script: an <html> element found on the page being left goes stale under us.
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.execute_script("return document.documentElement.lang") == "vi")
     assert "/dashboard/province/79/" in browser.current_url
     wait_for_plots(browser, "#chart-units-heatmap")
     assert "Giảm ít nhất 15% văn bản hành chính so với năm trước" in browser.page_source
