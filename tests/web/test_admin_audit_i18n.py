@@ -146,3 +146,59 @@ def test_admin_creates_an_entry_officer_with_a_unit_and_an_administrator(admin_c
     data.update(username="new-admin", role="admin")
     assert admin_client_.post(reverse("admin:reform_user_add"), data).status_code == 302
     assert User.objects.get(username="new-admin").is_staff
+
+
+def _field_errors(html: str, field: str) -> list[str]:
+    """The messages rendered under one form field (its errorlist, before the next field starts)."""
+    import re
+
+    start = html.index(f'name="{field}"')
+    end = html.find('<div class="field', start)
+    block = html[start:end if end != -1 else len(html)]
+    match = re.search(r'<ul class="errorlist"[^>]*>(.*?)</ul>', block, re.S)
+    return re.findall(r"<li>(.*?)</li>", match.group(1), re.S) if match else []
+
+
+FUTURE = (datetime.date.today() + datetime.timedelta(days=3)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("url_name", "data", "field"),
+    [
+        ("documents:document_create", {"number": "15/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định",
+                                       "issued_on": FUTURE}, "issued_on"),
+        ("documents:document_create", {"number": "226-KL/TW", "doc_type": "QĐ", "title": "Kết luận",
+                                       "issued_on": "2025-05-02"}, "number"),
+        ("documents:document_create", {"number": "12/2024/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định",
+                                       "issued_on": "2025-05-02"}, "number"),
+        ("meetings:conference_create", {"title": "Hội nghị", "held_on": "2025-06-03", "duration_days": "0",
+                                        "format": "online", "category": "dissemination", "scope": "specialized"},
+         "duration_days"),
+        ("meetings:conference_create", {"title": "Hội nghị", "held_on": "2025-06-03", "duration_days": "1",
+                                        "format": "in_person", "category": "important", "scope": "all_leaders",
+                                        "exception_approved": "on", "exception_ref": ""}, "exception_ref"),
+        ("meetings:conference_create", {"title": "Hội nghị", "held_on": "2025-06-03", "duration_days": "1",
+                                        "format": "online", "category": "dissemination", "scope": "specialized",
+                                        "budget_allocated": "-5"}, "budget_allocated"),
+        ("documents:digitization_create", {"year": 2025, "quarter": 1, "procedures_total": 10,
+                                           "procedures_digital": 11}, "procedures_digital"),
+        ("documents:digitization_create", {"year": 2025, "quarter": 1, "procedures_total": -1,
+                                           "procedures_digital": 0}, "procedures_total"),
+    ],
+)
+def test_field_errors_of_the_register_forms_are_in_the_chosen_language(hn_client, tree, url_name, data, field):
+    """The same refusal, once in Vietnamese (the default) and once in English: each message is translated."""
+    url = reverse(url_name)
+    data = {"unit": tree["01"].pk, **data}
+    vietnamese = _field_errors(hn_client.post(url, data).content.decode(), field)
+    hn_client.post("/i18n/setlang/", {"language": "en", "next": url})
+    english = _field_errors(hn_client.post(url, data).content.decode(), field)
+    assert vietnamese and english, (vietnamese, english)
+    assert len(vietnamese) == len(english)
+    for vi, en in zip(vietnamese, english):
+        assert vi != en, f"not translated: {en}"
+        assert any(ord(char) > 127 for char in vi), vi  # Vietnamese has diacritics
+    from documents.models import DigitizationReport
+    from meetings.models import Conference
+
+    assert (Document.objects.count(), Conference.objects.count(), DigitizationReport.objects.count()) == (0, 0, 0)
