@@ -140,3 +140,33 @@ def test_api_lists_of_period_reports_and_exports_run_a_constant_number_of_querie
     client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
     # Hà Nội's officer sees Hà Nội's and its commune's reports, not Hồ Chí Minh City's
     assert client.get("/api/v1/period-reports/").json()["count"] == 6
+
+
+def test_another_provinces_period_report_is_404_on_every_page_and_endpoint(officer_hn, officer_hcm, submitted_q1):
+    from rest_framework.test import APIClient
+
+    mine = APIClient()
+    mine.force_authenticate(officer_hn)
+    assert mine.get(f"/api/v1/period-reports/{submitted_q1.pk}/").status_code == 200
+    other = APIClient()
+    other.force_authenticate(officer_hcm)
+    assert other.get(f"/api/v1/period-reports/{submitted_q1.pk}/").status_code == 404
+    assert other.get("/api/v1/period-reports/").json()["count"] == 0
+    assert other.get("/api/v1/period-reports/", {"unit": submitted_q1.unit_id}).json()["count"] == 0
+    web = login(officer_hcm)
+    for action in ("approve", "return", "reopen"):
+        assert web.post(f"/reports/{submitted_q1.pk}/{action}/", {"comment": "x", "reason": "x"}).status_code == 404
+    submitted_q1.refresh_from_db()
+    assert submitted_q1.state == "submitted" and submitted_q1.events.count() == 1
+    assert f"/reports/{submitted_q1.pk}/" not in web.get("/reports/").content.decode()
+
+
+def test_a_notification_is_marked_read_only_by_its_owner_and_never_redirects_off_site(officer_hn, officer_hcm):
+    note = services.notification_create(user=officer_hn, key="k1", message="Báo cáo quý I sắp đến hạn", url="/reports/")
+    response = login(officer_hcm).post(f"/reports/notifications/{note.pk}/read/", {"next": "/reports/"})
+    note.refresh_from_db()
+    assert response.status_code == 302 and note.read_at is None
+    response = login(officer_hn).post(f"/reports/notifications/{note.pk}/read/", {"next": "https://evil.example/"})
+    note.refresh_from_db()
+    assert note.read_at is not None
+    assert response.status_code == 302 and response["Location"] == "/"
