@@ -120,3 +120,16 @@ def test_administrators_see_uploads_in_the_admin(officer_hn, administrator, clie
     page = client.get("/admin/imports/importbatch/")
     assert page.status_code == 200 and batch.file_name.encode() in page.content
     assert client.get(f"/admin/imports/importbatch/{batch.pk}/change/").status_code == 200
+
+
+def test_the_error_file_of_a_refused_upload_is_served_to_its_officer_and_a_404_to_another(officer_hn, officer_hcm, client):
+    rows = doc_rows(3)
+    rows[1][4] = "soon"
+    batch = upload(officer_hn, csv_bytes(rows))
+    assert batch.status == "failed" and batch.errors_file
+    client.force_login(officer_hn)
+    response = client.get(f"/imports/{batch.pk}/errors.csv")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).decode("utf-8-sig").splitlines()[1].startswith("3,issued_on,")
+    client.force_login(officer_hcm)
+    assert client.get(f"/imports/{batch.pk}/errors.csv").status_code == 404
