@@ -74,3 +74,16 @@ def test_dockerfile_installs_the_pinned_requirements_on_python_3_11():
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert dockerfile.startswith("#") and "FROM python:3.11-slim" in dockerfile
     assert "pip install -r requirements.txt" in dockerfile
+
+
+def test_plotly_js_is_served_by_the_app_with_a_long_cache_lifetime(settings):
+    """The dashboards' plotly.js comes from the app's static files (WhiteNoise), cached for a year, never a CDN."""
+    from django.test import Client
+
+    settings.WHITENOISE_USE_FINDERS = True  # what collectstatic would place in STATIC_ROOT; read when the client starts
+    response = Client().get("/static/vendor/plotly.min.js")
+    assert response.status_code == 200
+    assert response["Cache-Control"].startswith("max-age=") and "public" in response["Cache-Control"]
+    assert int(response["Cache-Control"].split("max-age=")[1].split(",")[0]) >= 365 * 24 * 3600
+    head = b"".join(response.streaming_content)[:2000].decode("utf-8", "replace")
+    assert "plotly.js" in head.lower()
