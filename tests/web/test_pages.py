@@ -273,3 +273,11 @@ def test_a_write_guard_refusal_keeps_the_record_on_delete(hn_client, tree, locke
     response = hn_client.post(reverse("documents:document_delete", args=[document.pk]), follow=True)
     assert Document.objects.filter(pk=document.pk).exists()
     assert any("locked" in str(m) for m in response.context["messages"])
+
+
+def test_every_page_names_the_apps_own_icon_so_browsers_ask_for_no_missing_favicon(client, hn_client):
+    from django.contrib.staticfiles import finders
+
+    for response in (client.get(reverse("login")), hn_client.get(reverse("home"))):
+        assert '<link rel="icon" href="/static/img/favicon.svg"' in response.content.decode()
+    assert finders.find("img/favicon.svg")
