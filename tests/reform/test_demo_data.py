@@ -167,3 +167,14 @@ def test_demo_data_refuses_a_year_that_has_not_started():
 def test_demo_data_refuses_an_unknown_province():
     with pytest.raises(CommandError, match="99"):
         demo(provinces=["99"])
+
+
+def test_national_scale_fills_every_unit_in_the_database_and_adds_the_agencies(tree):
+    """`--scale national` is every unit there is (here the small test tree), not the three demo provinces."""
+    out = io.StringIO()
+    call_command("demo_data", scale="national", years=[2025], volume=0.3, no_compute=True, stdout=out)
+    agencies = set(Unit.objects.filter(kind="agency").exclude(code="01-VP").values_list("code", flat=True))
+    assert agencies and {code.split("-")[0] for code in agencies} == {"01", "79"}  # the national agency provinces here
+    with_documents = set(Document.objects.filter(year=2025).values_list("unit__code", flat=True).distinct())
+    assert with_documents == set(Unit.objects.values_list("code", flat=True))  # "79" and its communes included
+    assert Conference.objects.filter(unit__code__in=["26734", "26740"]).exists()
