@@ -5,13 +5,17 @@ write nothing unless the whole file is clean; both report the same errors with t
 from __future__ import annotations
 
 import datetime
+import io
+import queue
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection
-from django.utils import timezone
+from django.db import DatabaseError, connection, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
@@ -22,6 +26,8 @@ from .validation import KEY_COLUMN, NATURAL_KEYS, STAGING_FIELDS, ErrorSink
 
 Progress = Callable[[int], None]
 PROGRESS_EVERY = 10000
+CHUNK_ROWS = 10000  # rows validated, staged and written at a time on PostgreSQL (progress is reported per chunk)
+COPY_BUFFER = 1 << 20
 
 # Staging column types (PostgreSQL) of each field.
 PG_TYPES = {
@@ -59,6 +65,7 @@ class LoadResult:
     unchanged: int = 0
     unit_ids: set[int] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (PostgreSQL), for the log
 
 
 def _model_column(name: str) -> str:
@@ -96,8 +103,7 @@ def _copy_text(value: Any) -> str:
 class CopyStream:
     """A file-like `read()` that pulls rows from a generator and formats them for `COPY ... FROM STDIN`.
 
-    psycopg2's `copy_expert` reads it chunk by chunk, so the file is validated while PostgreSQL parses
-    what came before: memory stays flat, and the two processes work at the same time.
+    psycopg2's `copy_expert` reads it chunk by chunk, so memory stays flat (used for the error list).
     """
 
     def __init__(self, rows: Iterator[tuple], progress: Progress | None):
@@ -105,7 +111,6 @@ class CopyStream:
         self.progress = progress
         self.count = 0
         self.error: BaseException | None = None
-        self._buffer = ""
 
     def read(self, size: int = 65536) -> str:
         try:
@@ -128,8 +133,96 @@ class CopyStream:
     readline = read
 
 
+@dataclass
+class _Chunk:
+    text: str  # the rows as COPY text
+    rows: int
+    last_line: int
+    clean: bool  # no row up to this one (this chunk included) had an error in Python
+
+
+_END = object()
+
+
+class ChunkProducer:
+    """Runs the per-row Python (parse, validate, format as COPY text) in a thread, `chunk_rows` rows at a time.
+
+    The upload's time is mostly PostgreSQL's (index and foreign-key work of the upsert) and Python's (one
+    row at a time), on different cores: while the server writes chunk n, this thread prepares chunk n+1
+    (psycopg2 releases the GIL while it waits for the server). The thread touches no database; it runs
+    in the caller's language, so that the error messages it writes are translated alike. At most
+    `ahead` chunks wait in the queue, so memory stays flat.
+    """
+
+    def __init__(self, rows: Iterator[tuple], sink: ErrorSink, *, chunk_rows: int = CHUNK_ROWS, ahead: int = 2):
+        self.rows = rows
+        self.sink = sink
+        self.chunk_rows = chunk_rows
+        self.queue: queue.Queue = queue.Queue(maxsize=ahead)
+        self.stopping = threading.Event()
+        self.language = translation.get_language()
+        self.thread = threading.Thread(target=self._run, name="imports-rows", daemon=True)
+
+    def __iter__(self) -> Iterator[_Chunk]:
+        self.thread.start()
+        while True:
+            item = self.queue.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop the thread (the load may end early, on a database error) and wait for it."""
+        self.stopping.set()
+        if self.thread.is_alive():
+            self.thread.join()
+
+    def _put(self, item: Any) -> bool:
+        while not self.stopping.is_set():
+            try:
+                self.queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def _run(self) -> None:
+        try:
+            with translation.override(self.language):
+                parts: list[str] = []
+                append = parts.append
+                join = "\t".join
+                size = self.chunk_rows
+                line = 0
+                for row in self.rows:
+                    append(join(map(_copy_text, row)) + "\n")
+                    if len(parts) >= size:
+                        line = row[0]
+                        if not self._put(_Chunk("".join(parts), len(parts), line, self.sink.count == 0)):
+                            return
+                        parts.clear()
+                    elif self.stopping.is_set():
+                        return
+                if parts:
+                    self._put(_Chunk("".join(parts), len(parts), row[0], self.sink.count == 0))
+            self._put(_END)
+        except BaseException as error:  # noqa: BLE001 - handed to the loading thread, which raises it
+            self._put(error)
+
+
 class PostgresLoader:
-    """COPY into a TEMP staging table, set-based checks in SQL, then one upsert."""
+    """COPY into a TEMP staging table chunk by chunk, set-based checks in SQL, then the upsert.
+
+    While the file is clean so far, each chunk is upserted as soon as it is staged (its foreign keys
+    checked then, not all at commit), overlapping the server's work with the validation of the next
+    chunk. That write is speculative: the checks that need the whole file (unknown and out-of-scope
+    units, duplicates within the file, period locks) run afterwards on the staging table, and any error
+    refuses the file, which rolls the whole transaction back, chunks written included. Rows not yet
+    written (after a database error on a chunk, or for registers without a unique natural key) are
+    written by one upsert once the checks have passed, as before.
+    """
 
     def __init__(self, *, kind: str, user: User, sink: ErrorSink):
         self.kind = kind
@@ -138,33 +231,95 @@ class PostgresLoader:
         self.fields = STAGING_FIELDS[kind]
         self.model = MODELS[kind]
         self.table = self.model._meta.db_table
+        self.timings: dict[str, float] = {}
 
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
+        clock = time.perf_counter
+        started = clock()
+        columns = ", ".join(self.fields)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT pg_advisory_xact_lock(hashtext('imports:{self.kind}'))")
-            columns = ", ".join(f"{name} {PG_TYPES[name]}" for name in self.fields)
-            cursor.execute("DROP TABLE IF EXISTS import_staging, import_errors")
-            cursor.execute(f"CREATE TEMP TABLE import_staging (line integer, {columns}) ON COMMIT DROP")
+            types = ", ".join(f"{name} {PG_TYPES[name]}" for name in self.fields)
+            cursor.execute("DROP TABLE IF EXISTS import_staging, import_chunk, import_errors, import_units")
+            cursor.execute(f"CREATE TEMP TABLE import_staging (line integer, {types}) ON COMMIT DROP")
+            cursor.execute(f"CREATE TEMP TABLE import_chunk (line integer, {types}) ON COMMIT DROP")
             cursor.execute("CREATE TEMP TABLE import_errors (line integer, col text, message text) ON COMMIT DROP")
-            stream = CopyStream(rows, progress)
+            editable_sql, editable_params = Unit.objects.editable_by(self.user).values("id").query.sql_with_params()
+            # The units this user may write: the writes join on it, so no row of another unit is ever written.
+            cursor.execute(f"CREATE TEMP TABLE import_units ON COMMIT DROP AS "
+                           f"SELECT code, id FROM reform_unit WHERE id IN ({editable_sql})", editable_params)
+            cursor.execute("ANALYZE import_units")
+            # The foreign keys are DEFERRABLE INITIALLY DEFERRED (Django's default): checked at commit, all
+            # 2 x rows of them at once, with nothing else to overlap. Immediate, they are checked by each
+            # chunk's statement, while the next chunk is validated. Same checks, earlier.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            result = LoadResult(ok=True)
+            writing = self.kind != ImportKind.CONFERENCES  # no unique key to upsert on: written at the end
+            written_upto = 0  # rows up to this line are written
+            total = 0
+            producer = ChunkProducer(rows, self.sink, chunk_rows=CHUNK_ROWS)
+            waited = copying = writes = 0.0
             try:
-                cursor.copy_expert(f"COPY import_staging (line, {', '.join(self.fields)}) FROM STDIN", stream, 1 << 17)
-            except Exception:
-                if stream.error is not None:
-                    raise stream.error from None
-                raise
-            total = stream.count
-            if progress:
-                progress(total)
+                mark = clock()
+                for chunk in producer:
+                    now = clock()
+                    waited += now - mark
+                    cursor.copy_expert(f"COPY import_chunk (line, {columns}) FROM STDIN", io.StringIO(chunk.text),
+                                       COPY_BUFFER)
+                    mark = clock()
+                    copying += mark - now
+                    writing = writing and chunk.clean and self._write_chunk(cursor, result)
+                    if writing:
+                        written_upto = chunk.last_line
+                    now = clock()
+                    writes += now - mark
+                    cursor.execute(f"INSERT INTO import_staging SELECT * FROM import_chunk; TRUNCATE import_chunk")
+                    total += chunk.rows
+                    if progress:
+                        progress(total)
+                    mark = clock()
+                    copying += mark - now
+            finally:
+                producer.close()
+            self.timings.update(stream_s=clock() - started, waiting_for_rows_s=waited, staging_s=copying,
+                                chunk_writes_s=writes)
+            mark = clock()
             self._check(cursor)
             cursor.execute("SELECT count(*) FROM import_errors")
             sql_errors = cursor.fetchone()[0]
+            self.timings["checks_s"] = clock() - mark
             if self.sink.count or sql_errors:
                 return LoadResult(ok=False, rows=total)
-            result = self._upsert(cursor)
+            mark = clock()
+            if total and (not writing or written_upto < chunk.last_line):
+                rest = self._upsert(cursor, source="import_staging", after_line=written_upto)
+                result.created += rest.created
+                result.updated += rest.updated
+                result.unit_ids |= rest.unit_ids
+                result.years |= rest.years
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            self.timings["final_write_s"] = clock() - mark
             result.rows = total
             result.unchanged = total - result.created - result.updated
+            result.timings = self.timings
             return result
+
+    def _write_chunk(self, cursor, result: LoadResult) -> bool:
+        """Upsert the staged chunk; False (and nothing of it written) when the database refuses it.
+
+        Such a refusal (e.g. the same key twice in the chunk) is left to the checks to report, or, if they
+        find nothing, to the final upsert to raise as before.
+        """
+        try:
+            with transaction.atomic():
+                done = self._upsert(cursor, source="import_chunk")
+        except DatabaseError:
+            return False
+        result.created += done.created
+        result.updated += done.updated
+        result.unit_ids |= done.unit_ids
+        result.years |= done.years
+        return True
 
     def sorted_errors(self, python_errors: ErrorSink) -> Iterator[tuple[int | None, str, str]]:
         """Every error, Python's and SQL's, ordered by line (call after a failed `load`)."""
@@ -181,16 +336,16 @@ class PostgresLoader:
     # -- checks
 
     def _check(self, cursor) -> None:
-        editable_sql, editable_params = Unit.objects.editable_by(self.user).values("id").query.sql_with_params()
         cursor.execute(
-            f"""
+            """
             INSERT INTO import_errors (line, col, message)
             SELECT s.line, 'unit_code',
                    replace(CASE WHEN u.id IS NULL THEN %s ELSE %s END, '%%(code)s', s.unit_code)
-              FROM import_staging s LEFT JOIN reform_unit u ON u.code = s.unit_code
-             WHERE s.unit_code IS NOT NULL AND (u.id IS NULL OR u.id NOT IN ({editable_sql}))
+              FROM import_staging s LEFT JOIN import_units e ON e.code = s.unit_code
+                   LEFT JOIN reform_unit u ON u.code = s.unit_code
+             WHERE s.unit_code IS NOT NULL AND e.code IS NULL
             """,
-            [unknown_unit_message(), out_of_scope_message(), *editable_params],
+            [unknown_unit_message(), out_of_scope_message()],
         )
         key = NATURAL_KEYS[self.kind]
         not_null = " AND ".join(f"{name} IS NOT NULL" for name in key)
@@ -248,13 +403,14 @@ class PostgresLoader:
 
     # -- the write
 
-    def _upsert(self, cursor) -> LoadResult:
+    def _upsert(self, cursor, *, source: str, after_line: int = 0) -> LoadResult:
+        """Upsert the rows of `source` (a staging table) after `after_line`, joined to the writable units."""
         data = [name for name in self.fields if name != "unit_code"]
         target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at"]
         select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()"]
         compared = [_model_column(name) for name in data]
         year = "year" if self.kind != ImportKind.CONFERENCES else "extract(year FROM held_on)::integer"
-        source = "FROM import_staging s JOIN reform_unit u ON u.code = s.unit_code"
+        source = f"FROM {source} s JOIN import_units u ON u.code = s.unit_code AND s.line > {int(after_line)}"
         if self.kind == ImportKind.CONFERENCES:
             return self._update_then_insert(cursor, data, target, select, compared, source)
         conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])

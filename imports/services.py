@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterable
 
@@ -177,7 +178,11 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
             validator = RowValidator(schema, source.columns, sink, today=timezone.localdate())
             loader = loader_for(kind=batch.kind, user=batch.user, sink=sink, force_orm=force_orm)
             rows = (validator(line, cells) for line, cells in source.rows)
+            started = time.perf_counter()
             result = loader.load(rows, reporter)
+            logger.info("Import %s: %s rows loaded in %.2fs %s", batch.pk, result.rows, time.perf_counter() - started,
+                        " ".join(f"{name}={seconds:.2f}" for name, seconds in result.timings.items()),
+                        extra={"timings": result.timings})
             batch.rows_total = result.rows
             if not result.ok:
                 errors = loader.sorted_errors(sink) if isinstance(loader, PostgresLoader) else iter(sink)
