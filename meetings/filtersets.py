@@ -1,6 +1,8 @@
 """FilterSet of the conferences register, shared by the web pages and the API."""
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
@@ -28,4 +30,8 @@ class ConferenceFilterSet(UnitRecordFilterSet):
         ]
 
     def filter_year(self, queryset, name, value):
-        return queryset.filter(year_range("held_on", int(value)))
+        year = int(value)
+        if not datetime.MINYEAR <= year < datetime.MAXYEAR:
+            # No date falls in such a year (and none can be built): nothing matches, as for the documents' year.
+            return queryset.none()
+        return queryset.filter(year_range("held_on", year))

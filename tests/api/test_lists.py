@@ -131,6 +131,14 @@ def test_conference_filters(client_for, reviewer, conferences, params, expected)
     assert got == {conferences[key].pk for key in expected}
 
 
+@pytest.mark.parametrize("year", ["0", "-1", "9999", "10000", "1e5"])
+def test_a_conference_year_no_date_can_fall_in_matches_nothing(client_for, reviewer, conferences, year):
+    """Such years used to crash building the year's first day (a 500); like the documents' year, they match nothing."""
+    response = client_for(reviewer).get("/api/v1/conferences/", {"year": year})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
 def test_format_is_a_conference_filter_not_a_renderer_choice(client_for, reviewer, conferences):
     response = client_for(reviewer).get("/api/v1/conferences/", {"format": "online"})
     assert response.status_code == 200
