@@ -88,7 +88,8 @@ def digitization_report_rules(
             _("Digitally handled procedures (%(digital)s) cannot exceed the total (%(total)s).")
             % {"digital": procedures_digital, "total": procedures_total}
         ]
-    if year and quarter in (1, 2, 3, 4):
+    # A year outside the calendar's range is refused by the field's own bounds; no date can be built for it here.
+    if year and quarter in (1, 2, 3, 4) and datetime.MINYEAR <= year <= datetime.MAXYEAR:
         starts = datetime.date(year, 3 * quarter - 2, 1)
         if starts > today:
             errors["quarter"] = [_("This quarter has not started yet.")]

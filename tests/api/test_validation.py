@@ -86,6 +86,14 @@ def test_a_quarter_outside_1_to_4_is_refused(api, officer_hn, quarter):
     assert_refused(response, "quarter", DigitizationReport, before)
 
 
+@pytest.mark.parametrize("year", [1999, 2101, -1, 10000, 10**20])
+def test_a_report_year_outside_the_fields_bounds_is_refused_on_year(api, officer_hn, year):
+    """Years the calendar cannot hold used to crash the quarter check (a 500) before the field's bounds spoke."""
+    before = _snapshot(DigitizationReport)
+    response = api.post("/api/v1/digitization-reports/", report_payload(officer_hn.unit, year=year), format="json")
+    assert_refused(response, "year", DigitizationReport, before)
+
+
 def test_a_quarter_that_has_not_started_is_refused(api, officer_hn):
     before = _snapshot(DigitizationReport)
     next_year = timezone.localdate().year + 1

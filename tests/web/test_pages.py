@@ -281,3 +281,11 @@ def test_every_page_names_the_apps_own_icon_so_browsers_ask_for_no_missing_favic
     for response in (client.get(reverse("login")), hn_client.get(reverse("home"))):
         assert '<link rel="icon" href="/static/img/favicon.svg"' in response.content.decode()
     assert finders.find("img/favicon.svg")
+
+
+def test_years_no_date_can_fall_in_are_answered_on_the_pages_not_a_server_error(hn_client, tree):
+    assert hn_client.get(reverse("meetings:conference_list"), {"year": "9999"}).status_code == 200
+    data = {"unit": tree["01"].pk, "year": 10000, "quarter": 1, "procedures_total": 10, "procedures_digital": 5}
+    response = hn_client.post(reverse("documents:digitization_create"), data)
+    assert response.status_code == 200 and _errors(response, "year")
+    assert DigitizationReport.objects.count() == 0
