@@ -11,12 +11,16 @@ Prints as its last line:
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_bench_imports python benchmarks/imports.py [--rows N]
        [--die-rows N]  (django-import-export on a prefix of the file; rows/s stay comparable)
+       [--profile]     (run our first upload under cProfile and print the top functions; its time is then not comparable)
+Our uploads also print where their time went (the loader's phase timings, from its log record), and the
+load average is printed with the figures: the machine is shared.
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import logging
 import os
 import random
 import resource
@@ -31,7 +35,11 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/reform_bench_imports"
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform.settings.local")
-os.environ.pop("REDIS_URL", None)
+if "--child" not in sys.argv:
+    # The parent (setup, django-import-export, raw COPY) runs without a broker. The child must keep the
+    # REDIS_URL that run_ours gives it: without it tasks run eagerly, and the upload would run inside
+    # import_create and time the compliance recompute it triggers, which production queues.
+    os.environ.pop("REDIS_URL", None)
 
 TYPES = [("QĐ", "{n}/QĐ-UBND"), ("KH", "{n}/KH-UBND"), ("BC", "{n}/BC-UBND"), ("CV", "{n}/UBND-VP"),
          ("TB", "{n}/TB-VP"), ("NQ", "{n}-NQ/TU"), ("KL", "{n}-KL/TU")]
@@ -101,38 +109,66 @@ def truncate() -> None:
         cursor.execute("VACUUM ANALYZE documents_document")
 
 
-def run_ours_child(path: str) -> None:
-    """Child process: upload the file through the service, print seconds and peak memory as JSON."""
-    from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: F401
+class _Timings(logging.Handler):
+    """Keeps the phase timings the upload service logs (`extra={"timings": ...}`)."""
+
+    def __init__(self):
+        super().__init__()
+        self.timings: dict = {}
+
+    def emit(self, record):
+        self.timings.update(getattr(record, "timings", {}) or {})
+
+
+def run_ours_child(path: str, profile: bool = False) -> None:
+    """Child process: upload the file through the service, print seconds, peak memory and phases as JSON."""
+    import cProfile
+    import pstats
+
     from django.core.files import File
 
     from imports import services
     from reform.models import User
 
     user = User.objects.get(username="bench-officer")
+    timings = _Timings()
+    service_log = logging.getLogger("imports.services")
+    service_log.setLevel(logging.INFO)
+    service_log.addHandler(timings)
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     with open(path, "rb") as handle:
         upload = File(handle, name="bench.csv")
         upload.size = os.path.getsize(path)
         batch = services.import_create(user=user, kind="documents", upload=upload, language="en")
+    stored = time.perf_counter()
     batch = services.import_run(batch_id=batch.pk)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+    phases = {"store_s": round(stored - started, 2), **{name: round(value, 2) for name, value in timings.timings.items()}}
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024, "status": batch.status, "created": batch.created,
                       "updated": batch.updated, "unchanged": batch.unchanged, "errors": batch.errors[:3],
-                      "message": batch.message}))
+                      "message": batch.message, "phases": phases}))
 
 
 BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/8")
 
 
-def run_ours(path: Path, media: str) -> dict:
+def run_ours(path: Path, media: str, profile: bool = False) -> dict:
     # As in production, tasks go to a Redis broker: the upload runs here, in the child, through the
     # service, and the compliance recompute it triggers is queued (not run inline, not timed).
     env = {**os.environ, "MEDIA_ROOT": media, "REDIS_URL": BENCH_REDIS}
-    out = subprocess.run([sys.executable, __file__, "--child", str(path)], env=env, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, __file__, "--child", str(path), *(["--profile"] if profile else [])],
+                         env=env, capture_output=True, text=True)
     if out.returncode:
         raise SystemExit(out.stderr[-3000:])
+    if profile:
+        print(out.stderr[out.stderr.find("   Ordered by"):] if "Ordered by" in out.stderr else out.stderr[-6000:])
     import redis
 
     redis.Redis.from_url(BENCH_REDIS).delete("celery")  # drop the queued tasks nobody will run
@@ -206,12 +242,13 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--die-rows", type=int, default=20_000)
     parser.add_argument("--child")
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     if args.child:
         import django
 
         django.setup()
-        run_ours_child(args.child)
+        run_ours_child(args.child, args.profile)
         return
     ensure_database(os.environ["DATABASE_URL"])
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,11 +260,12 @@ def main() -> None:
         print(f"file: {args.rows} rows, {path.stat().st_size / 1e6:.1f} MB")
 
         truncate()
-        ours = run_ours(path, media)
+        ours = run_ours(path, media, args.profile)
         print(f"ours (first upload): {ours}")
         assert ours["status"] == "succeeded" and ours["created"] == args.rows, ours
         again = run_ours(path, media)
-        print(f"ours (same file again): {again['seconds']:.2f}s created={again['created']} unchanged={again['unchanged']}")
+        print(f"ours (same file again): {again['seconds']:.2f}s created={again['created']} unchanged={again['unchanged']} "
+              f"phases={again['phases']}")
 
         truncate()
         die_rows = min(args.die_rows, args.rows)
@@ -242,6 +280,7 @@ def main() -> None:
     ours_rps = args.rows / ours["seconds"]
     die_rps = die_rows / die_seconds
     copy_rps = args.rows / copy_seconds
+    print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())} (1, 5, 15 min; 2 cores)")
     print(f"ours_rows_per_s={ours_rps:.0f} django_import_export_rows_per_s={die_rps:.0f} raw_copy_rows_per_s={copy_rps:.0f} "
           f"vs_die={ours_rps / die_rps:.1f} vs_copy={ours['seconds'] / copy_seconds:.2f} peak_mb={ours['peak_mb']:.0f}")
 
