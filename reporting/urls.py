@@ -1,12 +1,15 @@
 """Dashboard pages, mounted at /dashboard/."""
-from django.urls import path
+from django.urls import path, re_path
 
 from . import views
+
+# A unit code is any text without a slash; a NUL byte (which PostgreSQL cannot compare) is no code: 404.
+CODE = r"(?P<code>[^/\x00]+)"
 
 app_name = "reporting"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("province/<str:code>/", views.province, name="province"),
-    path("unit/<str:code>/", views.unit, name="unit"),
+    re_path(rf"^province/{CODE}/$", views.province, name="province"),
+    re_path(rf"^unit/{CODE}/$", views.unit, name="unit"),
 ]

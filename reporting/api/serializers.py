@@ -68,6 +68,8 @@ class UnitRefField(serializers.Field):
             unit = Unit.objects.filter(pk=data).first()
         else:
             value = data.strip()
+            if "\x00" in value:  # PostgreSQL cannot even compare it: no unit has such a code
+                raise serializers.ValidationError(self.error_messages["not_found"] % {"value": value.replace("\x00", "")})
             unit = Unit.objects.filter(code=value).first()
             if unit is None and value.isdigit():  # form-encoded bodies send ids as text
                 unit = Unit.objects.filter(pk=int(value)).first()
