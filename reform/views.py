@@ -29,6 +29,25 @@ HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
 DERIVED_FIELDS = {"document": {"year", "needs_review"}}  # computed from other fields: not news of their own
 
 
+RECENT_ENTRIES = 8
+
+
+def recent_entries(user) -> list[dict]:
+    """The latest records entered in the user's scope, across the three registers, newest first (3 queries)."""
+    entries = []
+    for key, (model, url_name) in AUDITED.items():
+        records = model.objects.visible_to(user).select_related("unit").order_by("-created_at", "-pk")[:RECENT_ENTRIES]
+        for record in records:
+            if key == "digitization":
+                label = f"{record.get_quarter_display()} · {record.year}"
+            else:
+                label = str(record)
+            entries.append({"register": model._meta.verbose_name, "label": label, "unit": record.unit,
+                            "url": reverse(url_name, args=[record.pk]), "created_at": record.created_at})
+    entries.sort(key=lambda entry: entry["created_at"], reverse=True)
+    return entries[:RECENT_ENTRIES]
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "reform/home.html"
 
@@ -45,8 +64,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
             document_review_count=documents.filter(year=year, needs_review=True).count(),
             conference_count=conferences.in_year(year).count(),
             digitization_count=DigitizationReport.objects.visible_to(user).filter(year=year).count(),
-            recent_documents=documents.select_related("unit", "doc_type").order_by("-created_at")[:5]
-            if user.is_entry_officer else [],
+            recent_entries=recent_entries(user) if user.is_entry_officer else [],
             can_edit=user.is_administrator or user.is_entry_officer,
         )
         return context

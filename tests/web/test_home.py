@@ -32,15 +32,24 @@ def test_reviewer_home_has_no_officer_outlook(client, reviewer):
     assert 'id="outlook-title"' not in client.get("/").content.decode()
 
 
-def test_officer_home_lists_the_latest_entries_of_their_subtree_only(officer_client, tree):
-    from tests.factories import DocumentFactory
+def test_officer_home_lists_the_latest_entries_of_all_three_registers_of_their_subtree_only(officer_client, tree):
+    from tests.factories import ConferenceFactory, DigitizationReportFactory, DocumentFactory
 
     older = [DocumentFactory(unit=tree["01"], number=f"{n}/QĐ-UBND", title=f"Cũ {n}") for n in range(1, 4)]
-    newer = [DocumentFactory(unit=tree["00070"], number=f"{n}/QĐ-UBND", title=f"Mới {n}") for n in range(10, 15)]
+    conference = ConferenceFactory(unit=tree["00070"], title="Hội nghị sơ kết quý")
+    report = DigitizationReportFactory(unit=tree["01"], year=2025, quarter=2, procedures_total=10, procedures_digital=9)
+    newer = [DocumentFactory(unit=tree["00070"], number=f"{n}/QĐ-UBND", title=f"Mới {n}") for n in range(10, 16)]
     DocumentFactory(unit=tree["79"], number="99/QĐ-UBND", title="Của tỉnh khác")
-    body = officer_client.get("/").content.decode()
-    listed = [document for document in older + newer if f"/documents/{document.pk}/" in body]
-    assert listed == newer  # the five most recent, nothing older
-    assert "Của tỉnh khác" not in body and "99/QĐ-UBND" not in body
-    positions = [body.index(f"/documents/{document.pk}/") for document in newer]
-    assert positions == sorted(positions, reverse=True)  # newest first
+    ConferenceFactory(unit=tree["26734"], title="Hội nghị của tỉnh khác")
+    with translation.override("en"):
+        body = officer_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    table = body[body.index('id="recent-entries"'):]
+    urls = [f"/documents/{d.pk}/" for d in reversed(newer)] + [f"/documents/digitization/{report.pk}/",
+                                                                f"/conferences/{conference.pk}/"]
+    positions = [table.find(url) for url in urls]
+    assert -1 not in positions and positions == sorted(positions)  # all eight, newest first
+    assert not any(f"/documents/{d.pk}/" in table for d in older)  # nothing older than the eighth
+    assert "Của tỉnh khác" not in body and "Hội nghị của tỉnh khác" not in body
+    assert "Quarter 2 · 2025" in table and "Hội nghị sơ kết quý" in table
+    vietnamese = officer_client.get("/").content.decode()  # Vietnamese is the default
+    assert "Hồ sơ nhập gần đây" in vietnamese and "Thời điểm nhập" in vietnamese and "Quý II · 2025" in vietnamese
