@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from reform.choices import Comparison
@@ -44,8 +43,16 @@ def _threshold(value: Decimal | int | str | None) -> Decimal | None:
     return None if value is None else Decimal(value)
 
 
-def _fraction(value: Decimal) -> Fraction:
-    return Fraction(value)  # exact: Fraction(Decimal("0.15")) == 3/20
+def _at_least(numerator: int, denominator: int, threshold: Decimal) -> bool:
+    """numerator / denominator >= threshold, exactly (denominator > 0): cross-multiplied integers, no rounding."""
+    top, bottom = threshold.as_integer_ratio()  # exact: Decimal("0.15") -> (3, 20)
+    return numerator * bottom >= top * denominator
+
+
+def _at_most(numerator: int, denominator: int, threshold: Decimal) -> bool:
+    """numerator / denominator <= threshold, exactly (denominator > 0)."""
+    top, bottom = threshold.as_integer_ratio()
+    return numerator * bottom <= top * denominator
 
 
 def reduction_at_least(*, current: int, previous: int, threshold: Decimal) -> RuleResult:
@@ -55,7 +62,7 @@ def reduction_at_least(*, current: int, previous: int, threshold: Decimal) -> Ru
     if previous == 0:
         return RuleResult(Status.NO_BASELINE, None, threshold, current, previous, previous, {"inputs": inputs})
     cut = previous - current
-    met = Fraction(cut, previous) >= _fraction(threshold)
+    met = _at_least(cut, previous, threshold)
     inputs["reduction"] = cut
     return RuleResult(
         Status.MET if met else Status.MISSED, quantize_fraction(cut, previous), threshold,
@@ -68,8 +75,7 @@ def _share(numerator: int, denominator: int, threshold: Decimal, *, at_most: boo
     inputs = {"numerator": numerator, "denominator": denominator}
     if denominator == 0:
         return RuleResult(Status.NO_DATA, None, threshold, numerator, denominator, None, {"inputs": inputs})
-    share = Fraction(numerator, denominator)
-    met = share <= _fraction(threshold) if at_most else share >= _fraction(threshold)
+    met = (_at_most if at_most else _at_least)(numerator, denominator, threshold)
     return RuleResult(
         Status.MET if met else Status.MISSED, quantize_fraction(numerator, denominator), threshold,
         numerator, denominator, None, {"inputs": inputs},
@@ -93,7 +99,7 @@ def count_at_most(*, count: int, cap: Decimal | int, total: int | None = None) -
     """
     cap = _threshold(cap)
     inputs = {"count_without_exception": count, "all_leaders_total": total}
-    met = Fraction(count) <= _fraction(cap)
+    met = _at_most(count, 1, cap)
     return RuleResult(
         Status.MET if met else Status.MISSED, Decimal(count).quantize(Decimal("0.0001")), cap,
         count, total, None, {"inputs": inputs},
