@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 
 from documents.models import DigitizationReport, Document, DocumentType
@@ -71,33 +71,53 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
+def _rollup_figures(*, year: int, period: str, unit: Unit) -> dict[str, dict[str, Any]]:
+    """{target: figures} of `unit`'s subtree: its stored roll-ups, or, where the engine stores none (a leaf
+    locality, or a unit outside any locality's roll-up), the same figures judged from its subtree's stored
+    results (one GROUP BY)."""
+    from .rollups import FIGURES, RollupJudge, vector_of_sums
+
+    stored = ComplianceRollup.objects.filter(year=year, period=period, unit=unit)
+    figures = {row["target_id"]: row for row in stored.values("target_id", *FIGURES)}
+    if figures:
+        return figures
+    sums = rollup_sums_for(year=year, ancestor={"path": unit.path}, period=period)
+    if not sums:
+        return {}
+    judge = RollupJudge(targets=Target.objects.in_bulk(field_name="code"), thresholds=thresholds_for_year(year=year))
+    for row in sums:
+        judged = dict(zip(FIGURES, judge.figures(row["target_id"], vector_of_sums(row))))
+        figures[row["target_id"]] = {**judged, "target_id": row["target_id"], "computed_at": row["last_computed_at"]}
+    return figures
+
+
 def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
     """Per target (catalogue order): the subtree's units by status (counts and shares) and the aggregate figure.
 
-    Read from ComplianceRollup. A target without a roll-up (never computed) still appears, with zero counts
-    and `status` None, so callers always get the twelve rows.
+    A target without a roll-up (never computed) still appears, with zero counts and `status` None, so callers
+    always get the twelve rows.
     """
-    rollups = {r.target_id: r for r in ComplianceRollup.objects.filter(year=year, period=period, unit=unit)}
+    figures = _rollup_figures(year=year, period=period, unit=unit)
     rows = []
     for target in Target.objects.order_by("order", "code"):
-        rollup = rollups.get(target.code)
-        counts = {status: (rollup.count_for(status) if rollup else 0) for status in Status.values}
-        n_units = rollup.n_units if rollup else 0
+        rollup = figures.get(target.code) or {}
+        counts = {status: rollup.get(f"n_{status}", 0) for status in Status.values}
+        n_units = rollup.get("n_units", 0)
         rows.append({
             "target": target.code,
             "name": target.name,
             "clause": target.clause,
             "comparison": target.comparison,
-            "threshold": rollup.threshold if rollup else None,
+            "threshold": rollup.get("threshold"),
             "counts": counts,
             "shares": {status: _share(n, n_units) for status, n in counts.items()},
             "n_units": n_units,
-            "status": rollup.status if rollup else None,
-            "value": rollup.value if rollup else None,
-            "numerator": rollup.numerator if rollup else None,
-            "denominator": rollup.denominator if rollup else None,
-            "baseline": rollup.baseline if rollup else None,
-            "computed_at": rollup.computed_at if rollup else None,
+            "status": rollup.get("status"),
+            "value": rollup.get("value"),
+            "numerator": rollup.get("numerator"),
+            "denominator": rollup.get("denominator"),
+            "baseline": rollup.get("baseline"),
+            "computed_at": rollup.get("computed_at"),
         })
     return rows
 
@@ -309,13 +329,16 @@ def conference_offenders(
     return out
 
 
-def rollup_sums_for(*, year: int, ancestor: dict) -> list[dict]:
+def rollup_sums_for(*, year: int, ancestor: dict, period: str | None = None) -> list[dict]:
     """Status counts and summed counts of the stored results of a locality's whole subtree, per period and
-    target (one query); used for the localities above a recomputed subtree."""
+    target (one query); used for the localities above a recomputed subtree, and for leaf localities."""
     applies = ~Q(status=Status.NOT_APPLICABLE)
+    qs = ComplianceResult.objects.filter(year=year, unit__path__startswith=ancestor["path"])
+    if period:
+        qs = qs.filter(period=period)
     return list(
-        ComplianceResult.objects.filter(year=year, unit__path__startswith=ancestor["path"]).order_by()
-        .values("period", "target_id").annotate(
+        qs.order_by().values("period", "target_id").annotate(
+            last_computed_at=Max("computed_at"),
             n_met=Count("id", filter=Q(status=Status.MET)),
             n_missed=Count("id", filter=Q(status=Status.MISSED)),
             n_no_baseline=Count("id", filter=Q(status=Status.NO_BASELINE)),

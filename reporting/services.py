@@ -9,12 +9,11 @@ rows always exist: a not-yet-started quarter simply equals the previous one.
 """
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,10 +22,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from reform.choices import Applicability, Comparison, Kind, Level
+from reform.choices import Applicability, Kind, Level
 from reform.models import Target, Unit
 
 from . import rules, selectors
+from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, period_quarters, to_date_window
@@ -34,6 +34,7 @@ from .periods import PERIODS_TO_DATE, period_quarters, to_date_window
 logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 2000
+COPY_CHUNK = 1 << 18  # characters PostgreSQL gets per read of a streamed COPY
 
 # How each target reads the aggregated numbers: (measure of the numerator, of the denominator or None,
 # of the baseline or None, how the numerator is derived). `complying` = denominator minus offenders.
@@ -54,10 +55,6 @@ MEASURES: dict[str, dict[str, Any]] = {
 OFFENDER_TARGETS = ("CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET", "NO_REPEAT_CONFERENCE")
 CAP_TARGETS = ("PROVINCE_WIDE_CAP", "COMMUNE_WIDE_CAP")
 
-STATUS_INDEX = {s: i for i, s in enumerate(
-    (Status.MET, Status.MISSED, Status.NO_BASELINE, Status.NO_DATA, Status.NOT_APPLICABLE))}
-# A roll-up vector per (period, target): five status counts, then summed numerator, denominator, baseline.
-VECTOR = 8
 
 
 @dataclass
@@ -93,22 +90,15 @@ def applies(target: Target, unit: dict) -> bool:
     return True
 
 
-def _to_date(numbers: dict[str, list[int]] | None, measure: str | None, last_quarter: int) -> int:
-    if measure is None or numbers is None:
-        return 0
-    return sum(numbers[measure][:last_quarter])
-
-
-def numbers_for(code: str, data: dict[str, list[int]], last_quarter: int) -> dict[str, int]:
-    """The numerator/denominator/baseline of one target for one unit, over quarters 1..last_quarter."""
+def numbers_for(code: str, sums: dict[str, int]) -> tuple[int, int, int]:
+    """(numerator, denominator, baseline) of one target for one unit, from its to-date sums per measure."""
     spec = MEASURES[code]
-    denominator = _to_date(data, spec.get("denominator"), last_quarter)
+    denominator = sums[spec["denominator"]] if "denominator" in spec else 0
     if "offending" in spec:
-        numerator = denominator - _to_date(data, spec["offending"], last_quarter)
+        numerator = denominator - sums[spec["offending"]]
     else:
-        numerator = _to_date(data, spec.get("numerator"), last_quarter)
-    return {"numerator": numerator, "denominator": denominator, "baseline": _to_date(data, spec.get("baseline"),
-                                                                                     last_quarter)}
+        numerator = sums[spec["numerator"]] if "numerator" in spec else 0
+    return numerator, denominator, (sums[spec["baseline"]] if "baseline" in spec else 0)
 
 
 def _jsonable(value: Any) -> Any:
@@ -146,41 +136,72 @@ ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "n_met", "n_missed",
                   "baseline", "computed_at")
 
 
-def _write(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
-    """Insert rows fast: COPY on PostgreSQL, batched bulk_create elsewhere (the SQLite demo).
+def _csv_field(value: Any) -> str:
+    """One field of a COPY CSV line: None is an unquoted empty field (NULL), strings and dicts (as JSON) are
+    quoted, dates ISO 8601, numbers as they print."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    elif hasattr(value, "isoformat"):
+        return value.isoformat()
+    elif not isinstance(value, str):
+        return str(value)
+    return '"' + value.replace('"', '""') + '"'
 
-    Rows are tuples in `columns` order; `details` holds a dict (shared between identical results, so its
-    JSON is encoded once) and `computed_at` a datetime.
+
+def _csv_fields(values: Iterable[Any]) -> str:
+    return ",".join(map(_csv_field, values))
+
+
+class _CopyStream:
+    """A file for `COPY ... FROM STDIN` that formats rows only when PostgreSQL asks for more, so the server
+    inserts one chunk (in its own process, on the other core) while Python computes the next.
+
+    Rows are pairs (key, shared): `key` the row's own leading fields, `shared` the rest, a tuple that many
+    rows share (identical results are judged once), so its CSV text is made once per distinct tuple.
     """
-    if not rows:
-        return
+
+    def __init__(self, rows: Iterable[tuple[tuple, tuple]]) -> None:
+        self.rows = iter(rows)
+        # id -> (tuple, text); holding the tuple keeps it alive, so its id cannot be reused by another one.
+        self.texts: dict[int, tuple[tuple, str]] = {}
+        self.key_texts: dict[tuple, str] = {}  # the key after its first field (year, period, target) repeats too
+        self.count = 0
+
+    def read(self, size: int = COPY_CHUNK) -> str:
+        texts, key_texts, parts, length = self.texts, self.key_texts, [], 0
+        for key, shared in self.rows:
+            cached = texts.get(id(shared))
+            if cached is None:
+                cached = texts[id(shared)] = (shared, _csv_fields(shared) + "\n")
+            rest = key[1:]
+            key_text = key_texts.get(rest)
+            if key_text is None:
+                key_text = key_texts[rest] = "," + _csv_fields(rest) + ","
+            line = _csv_field(key[0]) + key_text + cached[1]
+            parts.append(line)
+            length += len(line)
+            if length >= size:
+                break
+        self.count += len(parts)
+        return "".join(parts)
+
+
+def _write(model, columns: tuple[str, ...], rows: Iterable[tuple[tuple, tuple]]) -> int:
+    """Insert rows fast and return how many: a streamed COPY on PostgreSQL, executemany elsewhere (the SQLite
+    demo). `rows` may be a generator (consumed once) of pairs (key, shared) whose concatenation is a row in
+    `columns` order (see _CopyStream); `details` holds a dict and `computed_at` a datetime."""
     if connection.vendor == "postgresql":
-        details_at = columns.index("details") if "details" in columns else None
-        when_at = columns.index("computed_at")
-        when = rows[0][when_at].isoformat()
-        encoded: dict[int, str] = {}
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)  # None is written as an unquoted empty field: NULL for COPY
-        for row in rows:
-            row = list(row)
-            row[when_at] = when
-            if details_at is not None:
-                details = row[details_at]
-                key = id(details)
-                text = encoded.get(key)
-                if text is None:
-                    text = encoded[key] = json.dumps(details, ensure_ascii=False)
-                row[details_at] = text
-            writer.writerow(row)
-        buffer.seek(0)
+        stream = _CopyStream(rows)
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
                           for c in columns)
         with connection.cursor() as cursor:
             cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
-                               f"FROM STDIN WITH (FORMAT csv)", buffer)
-        return
-    # Elsewhere (SQLite): one executemany of a plain INSERT; bulk_create would split 200,000 rows into
-    # thousands of statements under SQLite's variable limit.
+                               f"FROM STDIN WITH (FORMAT csv)", stream, COPY_CHUNK)
+        return stream.count
+    # Elsewhere (SQLite): executemany of a plain INSERT in large batches; bulk_create would split 200,000
+    # rows into thousands of statements under SQLite's variable limit.
     ops = connection.ops
     fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
     adapters = []
@@ -196,13 +217,38 @@ def _write(model, columns: tuple[str, ...], rows: list[tuple]) -> None:
     placeholders = ", ".join(["%s"] * len(columns))
     sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} "
            f"({', '.join(ops.quote_name(f.column) for f in fields)}) VALUES ({placeholders})")
-    params = [
-        [value if adapt is None or value is None else adapt(value) for value, adapt in zip(row, adapters)]
-        for row in rows
-    ]
+    count = 0
+    rows = iter(rows)
     with connection.cursor() as cursor:
-        for start in range(0, len(params), WRITE_BATCH * 25):
-            cursor.executemany(sql, params[start:start + WRITE_BATCH * 25])
+        while batch := list(itertools.islice(rows, WRITE_BATCH * 25)):
+            cursor.executemany(sql, [
+                [value if adapt is None or value is None else adapt(value)
+                 for value, adapt in zip(key + shared, adapters)]
+                for key, shared in batch
+            ])
+            count += len(batch)
+    return count
+
+
+def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int], now) -> tuple[tuple, tuple]:
+    """One target's result for a unit's (numerator, denominator, baseline): the stored columns after
+    (unit, year, period, target), and the unit's contribution to roll-up vectors (VECTOR numbers)."""
+    if threshold is None:
+        result = rules.not_applicable(reason="before_applies_from")
+    elif not applicable:
+        result = rules.not_applicable(threshold=threshold.threshold, reason="does_not_apply")
+    else:
+        numerator, denominator, baseline = numbers
+        result = rules.evaluate(target.comparison, threshold.threshold,
+                                {"numerator": numerator, "denominator": denominator, "baseline": baseline})
+    status = str(result.status)
+    counted = [0] * VECTOR
+    counted[STATUS_INDEX[status]] = 1
+    if status != Status.NOT_APPLICABLE:
+        counted[5], counted[6], counted[7] = result.numerator or 0, result.denominator or 0, result.baseline or 0
+    shared = (status, result.value, result.threshold, result.numerator, result.denominator, result.baseline,
+              result.details, now)
+    return shared, tuple(counted)
 
 
 def _lock_year(year: int) -> None:
@@ -210,34 +256,6 @@ def _lock_year(year: int) -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [226, year])
-
-
-class _Rollups:
-    """Builds roll-up rows; identical subtree vectors (common: empty communes) are judged once."""
-
-    def __init__(self, *, year: int, targets: dict[str, Target], thresholds: dict, now) -> None:
-        self.year, self.targets, self.thresholds, self.now = year, targets, thresholds, now
-        self.memo: dict[tuple, tuple] = {}
-
-    def row(self, *, unit_id: int, period: str, code: str, vector: list[int] | tuple[int, ...]) -> tuple:
-        vector = tuple(vector)
-        key = (code, vector)
-        judged = self.memo.get(key)
-        if judged is None:
-            threshold = self.thresholds.get(code)
-            if threshold is None:
-                result = rules.not_applicable()
-            else:
-                result = rules.aggregate(
-                    self.targets[code].comparison, threshold.threshold, numerator=vector[5],
-                    denominator=vector[6], baseline=vector[7],
-                    status_counts={status: vector[i] for status, i in STATUS_INDEX.items()},
-                )
-            judged = self.memo[key] = (
-                *vector[:5], sum(vector[:5]), str(result.status), result.value, result.threshold,
-                result.numerator, result.denominator, result.baseline,
-            )
-        return (unit_id, self.year, period, code, *judged, self.now)
 
 
 def compliance_compute(
@@ -256,9 +274,11 @@ def compliance_compute(
 
 
 def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) -> ComputeSummary:
-    units = selectors.scope_units(unit=unit)
+    # Rows are written in the order of the unique index (unit, year, period, target), so PostgreSQL inserts
+    # its entries one after the other instead of all over the index.
+    units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
-    targets = [t for t in Target.objects.order_by("order", "code") if t.code in MEASURES]
+    targets = [t for t in Target.objects.order_by("code") if t.code in MEASURES]
     thresholds = selectors.thresholds_for_year(year=year)
     hybrid_online = selectors.hybrid_counts_as_online()
     params = {code: (thresholds[code].parameters if code in thresholds else {}) or {} for code in MEASURES}
@@ -287,74 +307,56 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
 
     now = timezone.now()
-    periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1]) for period in PERIODS_TO_DATE]
+    periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1])
+               for period in sorted(PERIODS_TO_DATE)]
     keys = [(period, target.code) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
-    zero = [0, 0, 0, 0]
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
-    # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
-    memo: dict[tuple, tuple] = {}
-    result_rows: list[tuple] = []
     vectors: dict[int, list[int]] = {}
 
-    for done, u in enumerate(units, 1):
-        uid = u["id"]
-        data: dict[str, list[int]] = dict.fromkeys(measure_names, zero)
-        for source in (documents, conferences, digitization):
-            found = source.get(uid)
-            if found:
-                data.update(found)
-        vector: list[int] = []
-        for period, last_quarter, end in periods:
-            for target in targets:
-                code = target.code
-                numbers = numbers_for(code, data, last_quarter)
-                applicable = applies(target, u)
-                key = (code, applicable, numbers["numerator"], numbers["denominator"], numbers["baseline"])
-                judged = memo.get(key)
-                if judged is None:
-                    threshold = thresholds.get(code)
-                    if threshold is None:
-                        result = rules.not_applicable(reason="before_applies_from")
-                    elif not applicable:
-                        result = rules.not_applicable(threshold=threshold.threshold, reason="does_not_apply")
-                    else:
-                        result = rules.evaluate(target.comparison, threshold.threshold, numbers)
-                    judged = memo[key] = (str(result.status), result.value, result.threshold, result.numerator,
-                                          result.denominator, result.baseline, result.details)
-                status, value, threshold_value, numerator, denominator, baseline, details = judged
-                if status == Status.MISSED and code in offenders:
-                    details = dict(details)
-                    details["offenders"] = [
-                        _offender_row(code, row, params[code]) for row in offenders[code].get(uid, ())
-                        if row["held_on"] <= end
-                    ]
-                    details["offenders_total"] = (
-                        numbers["denominator"] - numbers["numerator"] if code in OFFENDER_TARGETS
-                        else numbers["numerator"])
-                result_rows.append((uid, year, period, code, status, value, threshold_value, numerator, denominator,
-                                    baseline, details, now))
-                counted = [0, 0, 0, 0, 0, 0, 0, 0]
-                counted[STATUS_INDEX[status]] = 1
-                if status != Status.NOT_APPLICABLE:
-                    counted[5], counted[6], counted[7] = numerator or 0, denominator or 0, baseline or 0
-                vector += counted
-        vectors[uid] = vector
-        if progress and done % 500 == 0:
-            progress(done, total)
-
-    # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
-    for u in sorted(units, key=lambda u: u["depth"], reverse=True):
-        parent = u["parent_id"]
-        if parent in vectors:
-            vectors[parent] = [a + b for a, b in zip(vectors[parent], vectors[u["id"]])]
-    builder = _Rollups(year=year, targets=targets_by_code, thresholds=thresholds, now=now)
-    rollup_rows = [
-        builder.row(unit_id=u["id"], period=period, code=code,
-                    vector=vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)])
-        for u in units if u["kind"] == Kind.LOCALITY
-        for i, (period, code) in enumerate(keys)
-    ]
+    def result_rows() -> Iterator[tuple[tuple, tuple]]:
+        """Every unit's results, unit by unit, as (key, shared) pairs for _write; fills `vectors` (each unit's
+        own roll-up vector) as it goes."""
+        zero = [0, 0, 0, 0]
+        # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
+        # key -> (the result's columns after the key, shared by the rows; the unit's roll-up vector part).
+        memo: dict[tuple, tuple[tuple, tuple]] = {}
+        applicability: dict[tuple, list[bool]] = {}
+        for done, u in enumerate(units, 1):
+            uid = u["id"]
+            data: dict[str, list[int]] = dict.fromkeys(measure_names, zero)
+            for source in (documents, conferences, digitization):
+                found = source.get(uid)
+                if found:
+                    data.update(found)
+            kind = (u["kind"], u["level"])
+            if kind not in applicability:
+                applicability[kind] = [applies(target, u) for target in targets]
+            vector: list[int] = []
+            for period, last_quarter, end in periods:
+                sums = {measure: sum(quarters[:last_quarter]) for measure, quarters in data.items()}
+                for target, applicable in zip(targets, applicability[kind]):
+                    code = target.code
+                    numbers = numbers_for(code, sums)
+                    key = (code, applicable, *numbers)
+                    judged = memo.get(key)
+                    if judged is None:
+                        judged = memo[key] = _judge(target, thresholds.get(code), applicable, numbers, now)
+                    shared, counted = judged
+                    if code in offenders and shared[0] == Status.MISSED:
+                        details = dict(shared[6])
+                        details["offenders"] = [
+                            _offender_row(code, row, params[code]) for row in offenders[code].get(uid, ())
+                            if row["held_on"] <= end
+                        ]
+                        details["offenders_total"] = (
+                            numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0])
+                        shared = (*shared[:6], details, now)
+                    yield (uid, year, period, code), shared
+                    vector += counted
+            vectors[uid] = vector
+            if progress and done % 500 == 0:
+                progress(done, total)
 
     with transaction.atomic():
         _lock_year(year)
@@ -365,25 +367,35 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
             rollups = rollups.filter(unit__path__startswith=unit.path)
         results.delete()
         rollups.delete()
-        _write(ComplianceResult, RESULT_COLUMNS, result_rows)
-        counter.count += 1 if result_rows and connection.vendor == "postgresql" else 0
+        # The results are computed while they are written (a streamed COPY on PostgreSQL).
+        n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows())
+        counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
+
+        # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
+        for u in sorted(units, key=lambda u: u["depth"], reverse=True):
+            parent = u["parent_id"]
+            if parent in vectors:
+                vectors[parent] = [a + b for a, b in zip(vectors[parent], vectors[u["id"]])]
+        # Roll-ups are stored for the localities that have units below them; a leaf locality's roll-up is its
+        # own results (selectors.compliance_summary derives it on reading), so 3,300 communes store none.
+        judge = RollupJudge(targets=targets_by_code, thresholds=thresholds, now=now)
+        has_units_below = {u["parent_id"] for u in units}
+        rollup_rows = [
+            ((u["id"], year, period, code), judge.figures(code, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
+            for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
+            for i, (period, code) in enumerate(keys)
+        ]
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree.
-        ancestor_rows = []
         for ancestor in ancestors:
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
-                if row["target_id"] not in targets_by_code:
-                    continue
-                vector = (row["n_met"], row["n_missed"], row["n_no_baseline"], row["n_no_data"],
-                          row["n_not_applicable"], row["sum_numerator"] or 0, row["sum_denominator"] or 0,
-                          row["sum_baseline"] or 0)
-                ancestor_rows.append(builder.row(unit_id=ancestor["id"], period=row["period"],
-                                                 code=row["target_id"], vector=vector))
+                if row["target_id"] in targets_by_code:
+                    rollup_rows.append(((ancestor["id"], year, row["period"], row["target_id"]),
+                                        judge.figures(row["target_id"], vector_of_sums(row))))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
-        _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows + ancestor_rows)
-        counter.count += 1 if (rollup_rows or ancestor_rows) and connection.vendor == "postgresql" else 0
+        n_rollups = _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows)
+        counter.count += 1 if n_rollups and connection.vendor == "postgresql" else 0
 
     if progress:
         progress(total, total)
-    return ComputeSummary(year=year, units=total, results=len(result_rows),
-                          rollups=len(rollup_rows) + len(ancestor_rows), queries=None, seconds=0.0)
+    return ComputeSummary(year=year, units=total, results=n_results, rollups=n_rollups, queries=None, seconds=0.0)

@@ -80,10 +80,35 @@ def test_subtree_recompute_updates_the_rollups_of_the_localities_above(records):
     assert rollup(records["TW"], "DOC_REDUCTION").numerator == 52
     docs(records["00004"], 100, date(2025, 7, 1))
     compliance_compute(year=2025, unit=records["00004"])
-    assert rollup(records["00004"], "DOC_REDUCTION").numerator == 105
+    assert _summary_row(records["00004"], "DOC_REDUCTION")["numerator"] == 105
     assert rollup(records["01"], "DOC_REDUCTION").numerator == 122
     assert rollup(records["TW"], "DOC_REDUCTION").numerator == 152
-    assert ComplianceRollup.objects.filter(year=2025).count() == 7 * 12 * 5  # no duplicates, agency excluded
+    # Stored for the localities with units below them (TW, 01, 79), no duplicates; agencies and leaf communes none.
+    assert ComplianceRollup.objects.filter(year=2025).count() == 3 * 12 * 5
+
+
+def _summary_row(unit, target: str, *, period: str = "Y") -> dict:
+    return next(row for row in compliance_summary(year=2025, period=period, unit=unit) if row["target"] == target)
+
+
+def test_a_leaf_communes_summary_is_judged_from_its_own_results_like_a_stored_rollup(records):
+    compliance_compute(year=2025)
+    assert not ComplianceRollup.objects.filter(unit__in=[records["00070"], records["00004"]]).exists()
+    for period in ("Y", "Q2"):
+        reduction = _summary_row(records["00070"], "DOC_REDUCTION", period=period)
+        own = result(records["00070"], "DOC_REDUCTION", period=period)
+        assert (reduction["status"], reduction["value"], reduction["numerator"], reduction["baseline"]) == (
+            own.status, own.value, own.numerator, own.baseline)
+        assert reduction["counts"] == {"met": 0, "missed": 1, "no_baseline": 0, "no_data": 0, "not_applicable": 0}
+        assert reduction["n_units"] == 1 and reduction["computed_at"] == own.computed_at
+    cap = _summary_row(records["00070"], "COMMUNE_WIDE_CAP")
+    assert (cap["status"], cap["value"], cap["counts"]["missed"]) == (Status.MISSED, D("4"), 1)
+    province_cap = _summary_row(records["00070"], "PROVINCE_WIDE_CAP")
+    assert (province_cap["status"], province_cap["counts"]["not_applicable"]) == (Status.NOT_APPLICABLE, 1)
+    assert _summary_row(records["00004"], "DOC_REDUCTION")["status"] == Status.NO_BASELINE
+
+    never = compliance_summary(year=2024, period="Y", unit=records["00070"])  # a year never computed
+    assert len(never) == 12 and all(row["status"] is None and row["n_units"] == 0 for row in never)
 
 
 def _snapshot():
@@ -100,7 +125,7 @@ def _snapshot():
 def test_results_equal_whether_computed_for_the_whole_country_or_unit_by_unit(records):
     compliance_compute(year=2025)
     whole = _snapshot()
-    assert len(whole[0]) == 8 * 60 and len(whole[1]) == 7 * 60
+    assert len(whole[0]) == 8 * 60 and len(whole[1]) == 3 * 60
 
     ComplianceResult.objects.all().delete()
     ComplianceRollup.objects.all().delete()

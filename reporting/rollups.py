@@ -1,0 +1,58 @@
+"""Roll-ups of a locality's subtree: units per status and the aggregate figure, from a vector of summed counts.
+
+Shared by the engine (which stores the roll-ups of localities that have units below them) and the summary
+selector (which derives a leaf locality's roll-up from its own results, the same way, on reading).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from reform.models import Target, TargetThreshold
+
+from . import rules
+from .choices import Status
+
+STATUS_INDEX = {s: i for i, s in enumerate(
+    (Status.MET, Status.MISSED, Status.NO_BASELINE, Status.NO_DATA, Status.NOT_APPLICABLE))}
+# A roll-up vector per (period, target): five status counts, then summed numerator, denominator, baseline.
+VECTOR = 8
+# What a judged vector gives, in ComplianceRollup's column order after (unit, year, period, target).
+FIGURES = ("n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "n_units", "status", "value",
+           "threshold", "numerator", "denominator", "baseline", "computed_at")
+
+
+class RollupJudge:
+    """Judges subtree vectors; identical vectors (common: communes without records) are judged once."""
+
+    def __init__(self, *, targets: dict[str, Target], thresholds: dict[str, TargetThreshold], now=None) -> None:
+        self.targets, self.thresholds, self.now = targets, thresholds, now
+        self.memo: dict[tuple, tuple] = {}
+
+    def figures(self, code: str, vector: Iterable[int]) -> tuple:
+        """The FIGURES of target `code` for a subtree whose summed vector is `vector` (computed_at: `now`).
+        Identical vectors get the very same tuple, which the engine's COPY formats once."""
+        vector = tuple(vector)
+        key = (code, vector)
+        judged = self.memo.get(key)
+        if judged is None:
+            threshold = self.thresholds.get(code)
+            if threshold is None:
+                result = rules.not_applicable()
+            else:
+                result = rules.aggregate(
+                    self.targets[code].comparison, threshold.threshold, numerator=vector[5],
+                    denominator=vector[6], baseline=vector[7],
+                    status_counts={status: vector[i] for status, i in STATUS_INDEX.items()},
+                )
+            judged = self.memo[key] = (
+                *vector[:5], sum(vector[:5]), str(result.status), result.value, result.threshold,
+                result.numerator, result.denominator, result.baseline, self.now,
+            )
+        return judged
+
+
+def vector_of_sums(row: dict[str, Any]) -> tuple[int, ...]:
+    """The vector of a `selectors.rollup_sums_for` row (status counts and sums over the stored results)."""
+    return (row["n_met"], row["n_missed"], row["n_no_baseline"], row["n_no_data"], row["n_not_applicable"],
+            row["sum_numerator"] or 0, row["sum_denominator"] or 0, row["sum_baseline"] or 0)
