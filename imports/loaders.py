@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -232,6 +232,7 @@ class PostgresLoader:
         self.model = MODELS[kind]
         self.table = self.model._meta.db_table
         self.timings: dict[str, float] = {}
+        self.inserting = True  # no chunk has met an existing row yet
 
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
         clock = time.perf_counter
@@ -305,14 +306,25 @@ class PostgresLoader:
             return result
 
     def _write_chunk(self, cursor, result: LoadResult) -> bool:
-        """Upsert the staged chunk; False (and nothing of it written) when the database refuses it.
+        """Write the staged chunk; False (and nothing of it written) when the database refuses it.
 
-        Such a refusal (e.g. the same key twice in the chunk) is left to the checks to report, or, if they
-        find nothing, to the final upsert to raise as before.
+        Until a chunk meets a row that exists already, a chunk is first tried as a plain INSERT: ON
+        CONFLICT costs a speculative insertion per row (~7 % of the server's time on a first upload).
+        The first conflict rolls that chunk back to its savepoint and it, and every chunk after it, is
+        upserted. A refusal of the upsert (e.g. the same key twice in the chunk) is left to the checks to
+        report, or, if they find nothing, to the final upsert to raise as before.
         """
+        done = None
         try:
-            with transaction.atomic():
-                done = self._upsert(cursor, source="import_chunk")
+            if self.inserting:
+                try:
+                    with transaction.atomic():
+                        done = self._upsert(cursor, source="import_chunk", plain=True)
+                except IntegrityError:
+                    self.inserting = False
+            if done is None:
+                with transaction.atomic():
+                    done = self._upsert(cursor, source="import_chunk")
         except DatabaseError:
             return False
         result.created += done.created
@@ -403,8 +415,11 @@ class PostgresLoader:
 
     # -- the write
 
-    def _upsert(self, cursor, *, source: str, after_line: int = 0) -> LoadResult:
-        """Upsert the rows of `source` (a staging table) after `after_line`, joined to the writable units."""
+    def _upsert(self, cursor, *, source: str, after_line: int = 0, plain: bool = False) -> LoadResult:
+        """Upsert the rows of `source` (a staging table) after `after_line`, joined to the writable units.
+
+        `plain`: a plain INSERT, which raises IntegrityError on a row that exists already.
+        """
         data = [name for name in self.fields if name != "unit_code"]
         target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at"]
         select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()"]
@@ -415,13 +430,16 @@ class PostgresLoader:
             return self._update_then_insert(cursor, data, target, select, compared, source)
         conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])
         sets = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*compared, "updated_at"])
+        on_conflict = "" if plain else (
+            f"ON CONFLICT ({conflict}) DO UPDATE SET {sets} "
+            f"WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
+        )
         cursor.execute(
             f"""
             WITH up AS (
                 INSERT INTO {self.table} AS t ({', '.join(target)})
                 SELECT {', '.join(select)} {source} ORDER BY {conflict.replace('unit_id', 'u.id')}
-                ON CONFLICT ({conflict}) DO UPDATE SET {sets}
-                WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})
+                {on_conflict}
                 RETURNING (xmax = 0) AS inserted, unit_id, {year} AS year
             )
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),

@@ -116,11 +116,13 @@ class RowValidator:
         self.index = {name: i + 1 for i, name in enumerate(fields)}
         self.template: list[Any] = [None] * (len(fields) + 1)
         present = set()
-        self.plan = []
+        # (position in the file, the column's bound `convert`, index in the staging tuple, column name)
+        self.plan: list[tuple[int, Any, int, str]] = []
         for position, name in enumerate(columns):
             if name is not None:
-                self.plan.append((position, schema.by_name[name], self.index[name]))
+                self.plan.append((position, schema.by_name[name].convert, self.index[name], name))
                 present.add(name)
+        self.width = max((position for position, *_rest in self.plan), default=-1) + 1
         for column in schema.columns:
             if column.name not in present and column.name in self.index:
                 self.template[self.index[column.name]] = column.default
@@ -129,17 +131,19 @@ class RowValidator:
             self.type_codes = tuple(DocumentType.objects.values_list("code", flat=True))
             self.type_set = frozenset(self.type_codes)
             self.parse = TailMemoParser()
+            self.document_indexes = tuple(self.index[name] for name in ("number", "doc_type", "issued_on", "year", "needs_review"))
 
     def __call__(self, line: int, cells: list[Any]) -> tuple:
         out = self.template.copy()
         out[0] = line
         errors = 0
-        width = len(cells)
-        for position, column, index in self.plan:
+        if len(cells) < self.width:  # a short row: the missing cells are empty
+            cells = [*cells, *[None] * (self.width - len(cells))]
+        for position, convert, index, name in self.plan:
             try:
-                out[index] = column.convert(cells[position] if position < width else None)
+                out[index] = convert(cells[position])
             except CellError as error:
-                self.sink.add(line, column.name, error.args[0])
+                self.sink.add(line, name, error.args[0])
                 errors += 1
         errors += self.check(line, out)
         if errors:
@@ -153,12 +157,12 @@ class RowValidator:
         return len(errors)
 
     def _check_documents(self, line: int, out: list[Any]) -> int:
-        i = self.index
-        number, doc_type, issued_on = out[i["number"]], out[i["doc_type"]], out[i["issued_on"]]
+        i_number, i_type, i_date, i_year, i_review = self.document_indexes
+        number, doc_type, issued_on = out[i_number], out[i_type], out[i_date]
         errors = 0
         if doc_type is not None and doc_type not in self.type_set:
             self.sink.add(line, "doc_type", _("Unknown document type “%(code)s”.") % {"code": doc_type})
-            doc_type = out[i["doc_type"]] = None
+            doc_type = out[i_type] = None
             errors += 1
         if number is None:
             return errors
@@ -166,13 +170,13 @@ class RowValidator:
             number=number, doc_type=doc_type, issued_on=issued_on, type_codes=self.type_codes, today=self.today,
             parse=self.parse,
         )
-        out[i["number"]] = facts.number
-        out[i["year"]] = facts.year
-        out[i["needs_review"]] = facts.needs_review
+        out[i_number] = facts.number
+        out[i_year] = facts.year
+        out[i_review] = facts.needs_review
         if facts.doc_type is None and not errors:
             self.sink.add(line, "doc_type", _("Give the document type: the symbol does not show it."))
             errors += 1
-        out[i["doc_type"]] = facts.doc_type
+        out[i_type] = facts.doc_type
         if rule_errors:
             errors += self._report(line, rule_errors)
         return errors

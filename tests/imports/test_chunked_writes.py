@@ -2,12 +2,15 @@
 whatever is found later (in Python or by the whole-file checks) still leaves nothing written."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.models import DigitizationReport, Document
 from imports import loaders, services
 from reports import services as report_services
+from tests.factories import DocumentFactory
 
 from .conftest import csv_bytes, doc_rows, upload
 
@@ -103,3 +106,13 @@ def test_digitisation_reports_are_written_chunk_by_chunk_too(officer_hn, tree):
     again = upload(officer_hn, csv_bytes(rows, header=header), kind="digitization-reports")
     assert (first.created, again.created, again.unchanged) == (16, 0, 16)
     assert DigitizationReport.objects.count() == 16
+
+
+def test_rows_that_exist_in_a_later_chunk_are_updated_after_new_chunks_were_inserted(officer_hn, tree):
+    DocumentFactory(unit=tree["01"], number="30/QĐ-UBND", title="Old title", issued_on=datetime.date(2025, 3, 3))
+    same = doc_rows(1, start=33)[0]
+    upload(officer_hn, csv_bytes([same]))
+    batch = upload(officer_hn, csv_bytes(doc_rows(50)))
+    assert (batch.status, batch.created, batch.updated, batch.unchanged) == ("succeeded", 48, 1, 1)
+    assert Document.objects.count() == 50
+    assert Document.objects.get(unit=tree["01"], number="30/QĐ-UBND").title == "Quyết định về việc 30"
