@@ -1,6 +1,7 @@
-"""Loaders of validated rows: PostgreSQL (COPY into a TEMP staging table, set-based checks, one upsert)
-and a plain ORM path (bulk_create/bulk_update) for SQLite. Both run inside the caller's transaction and
-write nothing unless the whole file is clean; both report the same errors with the same messages.
+"""Loaders of validated rows: PostgreSQL (rows validated in a thread and COPied chunk by chunk into TEMP
+staging, written as they come while the file is clean, then set-based checks over the whole file) and a
+plain ORM path (bulk_create/bulk_update) for SQLite. Both run inside the caller's transaction and commit
+nothing unless the whole file is clean; both report the same errors with the same messages.
 """
 from __future__ import annotations
 
@@ -219,7 +220,8 @@ class PostgresLoader:
     checked then, not all at commit), overlapping the server's work with the validation of the next
     chunk. That write is speculative: the checks that need the whole file (unknown and out-of-scope
     units, duplicates within the file, period locks) run afterwards on the staging table, and any error
-    refuses the file, which rolls the whole transaction back, chunks written included. Rows not yet
+    refuses the file, which rolls the whole transaction back, chunks written included. Writes join the
+    units the user may edit, so no row of another unit is ever written, even for a moment. Rows not yet
     written (after a database error on a chunk, or for registers without a unique natural key) are
     written by one upsert once the checks have passed, as before.
     """
@@ -250,10 +252,17 @@ class PostgresLoader:
             cursor.execute(f"CREATE TEMP TABLE import_units ON COMMIT DROP AS "
                            f"SELECT code, id FROM reform_unit WHERE id IN ({editable_sql})", editable_params)
             cursor.execute("ANALYZE import_units")
-            # The foreign keys are DEFERRABLE INITIALLY DEFERRED (Django's default): checked at commit, all
-            # 2 x rows of them at once, with nothing else to overlap. Immediate, they are checked by each
-            # chunk's statement, while the next chunk is validated. Same checks, earlier.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            # The register's foreign keys are DEFERRABLE INITIALLY DEFERRED (Django's default): checked at
+            # commit, all 2 x rows of them at once, with nothing else to overlap. Immediate, they are
+            # checked by each chunk's statement, while the next chunk is validated. Same checks, earlier;
+            # set back before returning (the caller's transaction may go on).
+            cursor.execute(
+                "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+                [self.table],
+            )
+            deferred = ", ".join(connection.ops.quote_name(name) for (name,) in cursor.fetchall())
+            if deferred:
+                cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
             result = LoadResult(ok=True)
             writing = self.kind != ImportKind.CONFERENCES  # no unique key to upsert on: written at the end
             written_upto = 0  # rows up to this line are written
@@ -274,7 +283,7 @@ class PostgresLoader:
                         written_upto = chunk.last_line
                     now = clock()
                     writes += now - mark
-                    cursor.execute(f"INSERT INTO import_staging SELECT * FROM import_chunk; TRUNCATE import_chunk")
+                    cursor.execute("INSERT INTO import_staging SELECT * FROM import_chunk; TRUNCATE import_chunk")
                     total += chunk.rows
                     if progress:
                         progress(total)
@@ -290,6 +299,8 @@ class PostgresLoader:
             sql_errors = cursor.fetchone()[0]
             self.timings["checks_s"] = clock() - mark
             if self.sink.count or sql_errors:
+                if deferred:
+                    cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
                 return LoadResult(ok=False, rows=total)
             mark = clock()
             if total and (not writing or written_upto < chunk.last_line):
@@ -298,7 +309,8 @@ class PostgresLoader:
                 result.updated += rest.updated
                 result.unit_ids |= rest.unit_ids
                 result.years |= rest.years
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            if deferred:
+                cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
             self.timings["final_write_s"] = clock() - mark
             result.rows = total
             result.unchanged = total - result.created - result.updated

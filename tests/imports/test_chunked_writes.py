@@ -116,3 +116,17 @@ def test_rows_that_exist_in_a_later_chunk_are_updated_after_new_chunks_were_inse
     assert (batch.status, batch.created, batch.updated, batch.unchanged) == ("succeeded", 48, 1, 1)
     assert Document.objects.count() == 50
     assert Document.objects.get(unit=tree["01"], number="30/QĐ-UBND").title == "Quyết định về việc 30"
+
+
+def test_the_register_foreign_keys_are_deferred_again_after_the_upload(officer_hn):
+    from django.db import connection
+
+    upload(officer_hn, csv_bytes(doc_rows(10)))
+    with connection.cursor() as cursor:
+        # Inside the test's transaction: a row pointing at a unit that does not exist yet is accepted
+        # until commit, as Django's INITIALLY DEFERRED foreign keys promise.
+        cursor.execute("SAVEPOINT probe")
+        cursor.execute("INSERT INTO documents_document (unit_id, number, doc_type_id, title, issued_on, year, "
+                       "is_digitized, sent_electronically, needs_review, created_at, updated_at) "
+                       "VALUES (987654321, 'x', 'QĐ', 't', '2025-01-01', 2025, false, false, false, now(), now())")
+        cursor.execute("ROLLBACK TO SAVEPOINT probe")
