@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
@@ -373,20 +374,28 @@ def _offender_reason(target_code: str, item: dict) -> str:
     """Why one conference broke a rule, from the figure and limit the engine stored with it."""
     figure, limit = item.get("figure"), item.get("limit")
     if target_code == CONFERENCE_DURATION:
-        return _("%(figure)s days, at most %(limit)s allowed") % {"figure": figure, "limit": limit}
+        return _("%(figure)s days, at most %(limit)s allowed") % _grouped({"figure": figure, "limit": limit})
     if target_code == SPEECH_LIMITS and isinstance(figure, dict):
         return "; ".join(
-            _("%(what)s %(figure)s minutes, at most %(limit)s") % {
-                "what": SPEECH_LABELS.get(key, key), "figure": value, "limit": (limit or {}).get(key)}
+            _("%(what)s %(figure)s minutes, at most %(limit)s") % _grouped({
+                "what": SPEECH_LABELS.get(key, key), "figure": value, "limit": (limit or {}).get(key)})
             for key, value in figure.items()
         )
     if target_code == CONFERENCE_BUDGET:
-        return _("spent %(figure)s VND of %(limit)s VND allocated") % {"figure": figure, "limit": limit}
+        return _("spent %(figure)s VND of %(limit)s VND allocated") % _grouped({"figure": figure, "limit": limit})
     if target_code == NO_REPEAT_CONFERENCE:
         return _("re-held after a conference held online down to the grassroots")
     if target_code in (PROVINCE_WIDE_CAP, COMMUNE_WIDE_CAP):
         return _("all-leaders conference without an approved exception")
     return ""
+
+
+def _grouped(values: dict) -> dict:
+    """The numbers of a sentence's values formatted for the active language (6.716 in Vietnamese, 6,716 in
+    English); strings, such as the figures the engine stored as text, pass unchanged."""
+    return {key: number_format(value, force_grouping=True)
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else value
+            for key, value in values.items()}
 
 
 def offending_conferences(details: dict | None, target_code: str = "") -> list[dict]:
@@ -434,21 +443,21 @@ def miss_reason(result: ComplianceResult) -> str:
                 "allowed against %(baseline)s the year before).",
                 "%(n)s administrative documents above the allowed count (%(current)s issued, at most %(allowed)s "
                 "allowed against %(baseline)s the year before).", above,
-            ) % {"n": above, "current": current, "allowed": allowed, "baseline": baseline}
+            ) % _grouped({"n": above, "current": current, "allowed": allowed, "baseline": baseline})
         return ngettext(
             "%(n)s conference above the allowed count (%(current)s held, at most %(allowed)s allowed against "
             "%(baseline)s the year before).",
             "%(n)s conferences above the allowed count (%(current)s held, at most %(allowed)s allowed against "
             "%(baseline)s the year before).", above,
-        ) % {"n": above, "current": current, "allowed": allowed, "baseline": baseline}
+        ) % _grouped({"n": above, "current": current, "allowed": allowed, "baseline": baseline})
     if target == MEETING_ONLINE_SHARE:
-        return _("%(in_person)s of %(total)s countable conferences were held in person.") % {
-            "in_person": result.numerator, "total": result.denominator}
+        return _("%(in_person)s of %(total)s countable conferences were held in person.") % _grouped({
+            "in_person": result.numerator, "total": result.denominator})
     if target in (PROVINCE_WIDE_CAP, COMMUNE_WIDE_CAP):
         cap = int(result.threshold) if result.threshold is not None else None
         count = result.numerator if result.numerator is not None else result.value
-        return _("%(count)s all-leaders conferences without an approved exception, the cap is %(cap)s.") % {
-            "count": count, "cap": cap}
+        return _("%(count)s all-leaders conferences without an approved exception, the cap is %(cap)s.") % _grouped({
+            "count": count, "cap": cap})
     if target in (PROCEDURES_DIGITAL, DOC_DIGITIZATION, DOC_NETWORK):
         missing = (result.denominator or 0) - (result.numerator or 0)
         noun = {
@@ -456,11 +465,11 @@ def miss_reason(result: ComplianceResult) -> str:
             DOC_DIGITIZATION: _("documents were not digitised"),
             DOC_NETWORK: _("documents were not sent over the network"),
         }[target]
-        return _("%(missing)s of %(total)s %(noun)s.") % {"missing": missing, "total": result.denominator,
-                                                         "noun": noun}
+        return _("%(missing)s of %(total)s %(noun)s.") % _grouped({"missing": missing, "total": result.denominator,
+                                                         "noun": noun})
     n = offenders_total(result.details) or max((result.denominator or 0) - (result.numerator or 0), 0)
     if n:
-        return ngettext("%(n)s conference broke the rule.", "%(n)s conferences broke the rule.", n) % {"n": n}
+        return ngettext("%(n)s conference broke the rule.", "%(n)s conferences broke the rule.", n) % _grouped({"n": n})
     return ""
 
 
@@ -496,7 +505,7 @@ def _outlook_reduction(target: Target, r: ComplianceResult) -> tuple[str, str]:
                             "%(allowed)s allowed so far).",
                             "At most %(n)s more conferences this year, regular sessions apart (%(current)s of "
                             "%(allowed)s allowed so far).", left)
-        return ("ok" if left > 0 else "warn"), text % {"n": left, "current": current, "allowed": allowed}
+        return ("ok" if left > 0 else "warn"), text % _grouped({"n": left, "current": current, "allowed": allowed})
     over = -left
     if docs:
         text = ngettext("Already %(n)s administrative document above the %(allowed)s allowed: the target can no "
@@ -508,7 +517,7 @@ def _outlook_reduction(target: Target, r: ComplianceResult) -> tuple[str, str]:
                         "this year.",
                         "Already %(n)s conferences above the %(allowed)s allowed: the target can no longer be met "
                         "this year.", over)
-    return "bad", text % {"n": over, "allowed": allowed}
+    return "bad", text % _grouped({"n": over, "allowed": allowed})
 
 
 def _outlook_online_share(r: ComplianceResult) -> tuple[str, str]:
@@ -526,7 +535,7 @@ def _outlook_online_share(r: ComplianceResult) -> tuple[str, str]:
             "At most %(n)s more in-person conference before the share of in-person conferences passes %(pct)s %% "
             "(if no other conference is held).",
             "At most %(n)s more in-person conferences before the share of in-person conferences passes %(pct)s %% "
-            "(if no other conference is held).", k) % {"n": k, "pct": pct}
+            "(if no other conference is held).", k) % _grouped({"n": k, "pct": pct})
     if t == 0:
         return "bad", _("In-person conferences are not allowed under this threshold: the target can no longer be "
                         "met this year.")
@@ -534,7 +543,7 @@ def _outlook_online_share(r: ComplianceResult) -> tuple[str, str]:
     return "bad", ngettext(
         "Hold the next %(n)s conference online to bring in-person conferences down to %(pct)s %%.",
         "Hold the next %(n)s conferences online to bring in-person conferences down to %(pct)s %%.", m,
-    ) % {"n": m, "pct": pct}
+    ) % _grouped({"n": m, "pct": pct})
 
 
 def _outlook_cap(target: Target, r: ComplianceResult) -> tuple[str, str]:
@@ -545,11 +554,11 @@ def _outlook_cap(target: Target, r: ComplianceResult) -> tuple[str, str]:
         return ("ok" if left > 0 else "warn"), ngettext(
             "At most %(n)s more all-leaders conference without an approved exception this year.",
             "At most %(n)s more all-leaders conferences without an approved exception this year.", left,
-        ) % {"n": left}
+        ) % _grouped({"n": left})
     return "bad", ngettext(
         "Already %(n)s all-leaders conference above the cap of %(cap)s without an approved exception.",
         "Already %(n)s all-leaders conferences above the cap of %(cap)s without an approved exception.", -left,
-    ) % {"n": -left, "cap": cap}
+    ) % _grouped({"n": -left, "cap": cap})
 
 
 def _outlook_share_at_least(target: Target, r: ComplianceResult) -> tuple[str, str]:
@@ -564,16 +573,16 @@ def _outlook_share_at_least(target: Target, r: ComplianceResult) -> tuple[str, s
     if total == 0:
         return "info", _("Nothing recorded yet: keep at least %(pct)s %% %(item)s.") % {"pct": pct, "item": item}
     if Decimal(done) >= t * total:
-        return "ok", _("On track: %(done)s of %(total)s %(item)s; keep at least %(pct)s %%.") % {
-            "done": done, "total": total, "item": item, "pct": pct}
+        return "ok", _("On track: %(done)s of %(total)s %(item)s; keep at least %(pct)s %%.") % _grouped({
+            "done": done, "total": total, "item": item, "pct": pct})
     if t >= 1:
-        return "bad", _("%(missing)s short of 100 %% %(item)s: the target can no longer be met this year.") % {
-            "missing": total - done, "item": item}
+        return "bad", _("%(missing)s short of 100 %% %(item)s: the target can no longer be met this year.") % _grouped({
+            "missing": total - done, "item": item})
     m = math.ceil((t * total - done) / (1 - t))
     return "warn", ngettext(
         "The next %(n)s must all count (%(item)s) to reach %(pct)s %%.",
         "The next %(n)s must all count (%(item)s) to reach %(pct)s %%.", m,
-    ) % {"n": m, "item": item, "pct": pct}
+    ) % _grouped({"n": m, "item": item, "pct": pct})
 
 
 def _outlook_all_comply(target: Target, r: ComplianceResult) -> tuple[str, str]:
@@ -583,7 +592,7 @@ def _outlook_all_comply(target: Target, r: ComplianceResult) -> tuple[str, str]:
         return "bad", ngettext(
             "%(n)s conference already broke the rule (%(rule)s): the target can no longer be met this year.",
             "%(n)s conferences already broke the rule (%(rule)s): the target can no longer be met this year.", n,
-        ) % {"n": n, "rule": rule}
+        ) % _grouped({"n": n, "rule": rule})
     return "ok", _("Every further conference must keep to the rule: %(rule)s.") % {"rule": rule}
 
 

@@ -338,6 +338,23 @@ def test_officer_outlook_when_the_count_is_already_over(tree):
     assert "1" in outlook["PROVINCE_WIDE_CAP"]["advice"]
 
 
+def test_numbers_in_reasons_and_outlook_are_grouped_for_the_language(tree):
+    from django.utils import translation
+
+    r = result_for(tree["01"], "DOC_REDUCTION", "missed", numerator=6716, baseline=7539, denominator=7539,
+                   value=Decimal("0.1092"))
+    # allowed = floor(7539 * 0.85) = 6408; 6716 issued: 308 above.
+    with translation.override("en"):
+        assert "(6,716 issued, at most 6,408 allowed against 7,539 the year before)" in dashboards.miss_reason(r)
+        outlook = {row["target"].code: row for row in dashboards.officer_outlook(tree["01"], 2026)}
+        assert "308" in outlook["DOC_REDUCTION"]["advice"] and "6,408" in outlook["DOC_REDUCTION"]["advice"]
+    with translation.override("vi"):
+        reason = dashboards.miss_reason(r)
+        assert "6.716" in reason and "6.408" in reason and "7.539" in reason and "6716" not in reason
+        outlook = {row["target"].code: row for row in dashboards.officer_outlook(tree["01"], 2026)}
+        assert "6.408" in outlook["DOC_REDUCTION"]["advice"]
+
+
 def test_officer_outlook_panel_renders_for_the_signed_in_officer(client, officer_hn, tree):
     from django.template import Context, Template
     from django.test import RequestFactory
