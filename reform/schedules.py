@@ -7,7 +7,8 @@ Each entry is a plain dict:
   month_of_year; missing fields mean "*") or `interval` (dict: every, period in days/hours/minutes/seconds),
 - optional `kwargs` (JSON-serialisable dict) and `description`.
 
-Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh). `sync_schedules` runs after every `migrate`.
+Times are in CELERY_TIMEZONE (Asia/Ho_Chi_Minh). `sync_schedules` runs after every `migrate`: it creates what is
+missing and leaves the timing administrators set in the admin (`sync_schedules --reset` restores the declared one).
 """
 from __future__ import annotations
 
@@ -48,11 +49,13 @@ SCHEDULES: list[dict] = [
 ]
 
 
-def schedules_sync(*, using: str = "default") -> dict[str, int]:
+def schedules_sync(*, using: str = "default", reset: bool = False) -> dict[str, int]:
     """Create or update one django-celery-beat PeriodicTask per entry of SCHEDULES; safe to run any number of times.
 
-    The declaration wins for task, schedule, kwargs and description; `enabled` is left as an administrator set it
-    (a schedule switched off in the admin stays off after the next deploy). Returns counts created/updated/unchanged.
+    A missing task is created as declared. An existing one follows the declaration for what code owns (the task
+    it runs and its description) and keeps what administrators edit in the admin: its timing, kwargs and
+    `enabled` (a schedule moved or switched off stays so after the next deploy). `reset=True` puts the declared
+    timing and kwargs back too (`enabled` still stays). Returns counts created/updated/unchanged.
     """
     import json
 
@@ -90,7 +93,8 @@ def schedules_sync(*, using: str = "default") -> dict[str, int]:
                 PeriodicTask.objects.using(using).create(name=entry["name"], enabled=True, **wanted)
                 counts["created"] += 1
                 continue
-            changed = [field for field, value in wanted.items() if getattr(task, field) != value]
+            owned = wanted if reset else {field: wanted[field] for field in ("task", "description")}
+            changed = [field for field, value in owned.items() if getattr(task, field) != value]
             if changed:
                 for field in changed:
                     setattr(task, field, wanted[field])

@@ -259,15 +259,27 @@ def test_sync_schedules_twice_creates_no_duplicates(db):
         assert PeriodicTask.objects.filter(name=entry["name"]).count() == 1
 
 
-def test_sync_schedules_restores_the_declared_schedule_but_keeps_a_task_switched_off(db):
+def test_sync_schedules_keeps_the_timing_and_switch_an_administrator_set_but_restores_the_task(db):
+    nightly = PeriodicTask.objects.get(name="compliance: nightly full recompute")
+    nightly.crontab = CrontabSchedule.objects.create(minute="0", hour="12")
+    nightly.enabled = False
+    nightly.task = "reporting.tasks.renamed_by_hand"
+    nightly.save()
+    call_command("migrate", verbosity=0)  # a deploy: migrate runs sync_schedules
+    nightly.refresh_from_db()
+    assert (nightly.crontab.minute, nightly.crontab.hour) == ("0", "12")
+    assert nightly.task == "reporting.tasks.compliance_nightly"
+    assert nightly.enabled is False
+
+
+def test_sync_schedules_reset_restores_the_declared_timing_but_not_the_switch(db):
     nightly = PeriodicTask.objects.get(name="compliance: nightly full recompute")
     nightly.crontab = CrontabSchedule.objects.create(minute="0", hour="12")
     nightly.enabled = False
     nightly.save()
-    call_command("sync_schedules")
+    call_command("sync_schedules", "--reset")
     nightly.refresh_from_db()
     assert (nightly.crontab.minute, nightly.crontab.hour) == ("30", "1")
-    assert nightly.task == "reporting.tasks.compliance_nightly"
     assert nightly.enabled is False
 
 
