@@ -18,6 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reform.models import Target
 
@@ -137,6 +138,29 @@ def format_threshold(target: Target, threshold) -> str:
     sign = {"reduction_gte": "≥", "share_gte": "≥", "share_lte": "≤", "count_lte": "≤", "all_comply": "="}.get(
         target.comparison, "")
     return f"{sign} {format_target_value(target, threshold)}".strip()
+
+
+# Column labels of the heat maps, where twelve full names do not fit. No figures in them: thresholds are data.
+SHORT_NAMES = {
+    "DOC_REDUCTION": gettext_lazy("Fewer documents"),
+    "MEETING_REDUCTION": gettext_lazy("Fewer conferences"),
+    "MEETING_ONLINE_SHARE": gettext_lazy("In-person share"),
+    "PROVINCE_WIDE_CAP": gettext_lazy("Province-wide cap"),
+    "COMMUNE_WIDE_CAP": gettext_lazy("Commune-wide cap"),
+    "CONFERENCE_DURATION": gettext_lazy("Conference length"),
+    "SPEECH_LIMITS": gettext_lazy("Speech lengths"),
+    "CONFERENCE_BUDGET": gettext_lazy("Within budget"),
+    "NO_REPEAT_CONFERENCE": gettext_lazy("No re-holding"),
+    "PROCEDURES_DIGITAL": gettext_lazy("Digital procedures"),
+    "DOC_DIGITIZATION": gettext_lazy("Digitised documents"),
+    "DOC_NETWORK": gettext_lazy("Documents sent online"),
+}
+
+
+def short_name(target: Target) -> str:
+    """A target's heat-map label in the active language (its code for a target added without one)."""
+    label = SHORT_NAMES.get(target.code)
+    return str(label) if label is not None else target.code
 
 
 def status_label(status: str | None) -> str:
@@ -311,7 +335,7 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
     for i, status in enumerate(d.STATUS_ORDER):
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
     fig = Spec(trace("heatmap", 
-        z=z, x=[t.code for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
+        z=z, x=[short_name(t) for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
         customdata=[[u.code] * len(targets) for u in units],
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",

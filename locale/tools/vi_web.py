@@ -1,5 +1,17 @@
 # -*- coding: utf-8 -*-
 T = {
+"Fewer documents": "Giảm văn bản",
+"Fewer conferences": "Giảm hội nghị",
+"In-person share": "Tỷ lệ họp trực tiếp",
+"Province-wide cap": "Hội nghị toàn tỉnh",
+"Commune-wide cap": "Hội nghị toàn xã",
+"Conference length": "Thời lượng hội nghị",
+"Speech lengths": "Thời gian phát biểu",
+"Within budget": "Trong dự toán",
+"No re-holding": "Không tổ chức lại",
+"Digital procedures": "Thủ tục trên môi trường số",
+"Digitised documents": "Văn bản được số hóa",
+"Documents sent online": "Văn bản gửi qua mạng",
 "Documents and digitisation": "Văn bản và số hóa",
 "As written on the document: state form 123/QĐ-UBND (05/2025/TT-BTC with the year), Party form 226-KL/TW, official letter 123/UBND-VP. A symbol that follows none of these is kept and flagged for review.": "Ghi đúng như trên văn bản: dạng văn bản nhà nước 123/QĐ-UBND (05/2025/TT-BTC nếu có năm), dạng văn bản Đảng 226-KL/TW, công văn 123/UBND-VP. Số, ký hiệu không theo dạng nào trong số này vẫn được lưu và đánh dấu để kiểm tra.",
 "The symbol is of type %s.": "Ký hiệu thuộc loại %s.",

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from reporting import charts, dashboards
 from reporting.models import ComplianceResult
@@ -108,7 +109,10 @@ def test_heatmap_cells_are_the_provinces_stored_statuses(client, reviewer, tree_
     response = login(client, reviewer).get("/dashboard/?year=2026&period=Y")
     fig = figure(response, "provinces")
     heat = fig["data"][0]
-    assert heat["x"] == TARGET_CODES
+    assert heat["x"][:3] == ["Giảm văn bản", "Giảm hội nghị", "Tỷ lệ họp trực tiếp"]  # Vietnamese by default
+    with translation.override("vi"):
+        assert heat["x"] == [charts.short_name(t) for t in dashboards.target_list()]
+    assert [t.code for t in dashboards.target_list()] == TARGET_CODES
     assert len(heat["y"]) == 2  # provinces 01 and 79
     order = dashboards.STATUS_ORDER
     for row_index, code in enumerate(["01", "79"]):
@@ -378,12 +382,15 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     assert '<html lang="vi">' in body
     assert "Giảm ít nhất 15% văn bản hành chính" in body
     assert figure(response, "status-shares")["layout"]["separators"] == ",."
+    assert figure(response, "provinces")["data"][0]["x"][:2] == ["Giảm văn bản", "Giảm hội nghị"]
     unit = client.get("/dashboard/unit/01/?year=2026")
     assert "25,5 %" in unit.content.decode()
     client.cookies["django_language"] = "en"
     english = client.get("/dashboard/unit/01/?year=2026")
     assert "25.5 %" in english.content.decode()
     assert "Administrative documents at least 15 % fewer" in english.content.decode()
+    overview = client.get("/dashboard/?year=2026")
+    assert figure(overview, "provinces")["data"][0]["x"][:2] == ["Fewer documents", "Fewer conferences"]
 
 
 # -- end to end with the engine --------------------------------------------------------------------
