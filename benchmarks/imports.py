@@ -11,7 +11,9 @@ Prints as its last line:
 
 Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_bench_imports python benchmarks/imports.py [--rows N]
        [--die-rows N]  (django-import-export on a prefix of the file; rows/s stay comparable)
-       [--profile]     (run our first upload under cProfile and print the top functions; its time is then not comparable)
+       [--profile]     (run our first upload under cProfile and print the top functions; its time is then not comparable.
+                        cProfile sees the loading thread only: the per-row validation runs in another thread, see
+                        cpu_python_s in the phases, or profile imports.validation.RowValidator directly)
 Our uploads also print where their time went (the loader's phase timings, from its log record), and the
 load average is printed with the figures: the machine is shared.
 """
