@@ -136,22 +136,36 @@ ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "n_met", "n_missed",
                   "baseline", "computed_at")
 
 
+def _json_encoder() -> Callable[[Any], str]:
+    """json.dumps for plain data, without building an encoder per call (the C encoder, made once; 3x faster
+    on the engine's small dicts). ASCII escapes: jsonb and SQLite's JSON decode them to the same text."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.dumps
+    encode = make(None, None, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encode(value, 0))
+
+
+_to_json = _json_encoder()
+
+
 def _csv_field(value: Any) -> str:
     """One field of a COPY CSV line: None is an unquoted empty field (NULL), strings and dicts (as JSON) are
     quoted, dates ISO 8601, numbers as they print."""
     if value is None:
         return ""
-    if isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False)
-    elif hasattr(value, "isoformat"):
-        return value.isoformat()
-    elif not isinstance(value, str):
+    kind = type(value)
+    if kind is int:
         return str(value)
+    if kind is dict:
+        value = _to_json(value)
+    elif kind is not str:
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
     return '"' + value.replace('"', '""') + '"'
 
 
 def _csv_fields(values: Iterable[Any]) -> str:
-    return ",".join(map(_csv_field, values))
+    return ",".join([_csv_field(value) for value in values])
 
 
 class _CopyStream:
