@@ -1,10 +1,7 @@
 """The register of conferences held."""
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -21,9 +18,8 @@ from .rules import conference_rules, normalize_exception_ref
 class Conference(UnitRecord):
     title = models.CharField(_("title"), max_length=500)
     held_on = models.DateField(_("date held"))
-    duration_days = models.DecimalField(
-        _("duration (days)"), max_digits=4, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
+    # More than zero days: meetings/rules.py says so in one message (forms, API, uploads), the check below holds it.
+    duration_days = models.DecimalField(_("duration (days)"), max_digits=4, decimal_places=2)
     format = models.CharField(_("format"), max_length=16, choices=Format.choices)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     scope = models.CharField(_("scope"), max_length=16, choices=Scope.choices, default=Scope.SPECIALIZED)

@@ -136,6 +136,7 @@ def test_a_duration_of_zero_or_less_is_refused(api, officer_hn, duration):
     before = _snapshot(Conference)
     response = api.post("/api/v1/conferences/", conference_payload(officer_hn.unit, duration_days=duration), format="json")
     assert_refused(response, "duration_days", Conference, before)
+    assert len(response.json()["duration_days"]) == 1  # one clear message, not the validator's and the rule's
 
 
 def test_a_duplicate_document_number_in_the_same_unit_and_year_is_refused(api, officer_hn):
