@@ -218,6 +218,18 @@ def test_summary_of_a_province_by_code_and_quarter(reviewer, computed):
     assert row["status"] == "missed"
 
 
+def test_summary_of_a_commune_is_its_own_result(reviewer, computed):
+    body = client_for(reviewer).get("/api/v1/compliance/summary/", {"year": 2025, "unit": "00070"}).json()
+    row = next(t for t in body["targets"] if t["code"] == "DOC_REDUCTION")
+    own = client_for(reviewer).get("/api/v1/compliance/", {"year": 2025, "period": "Y", "unit_code": "00070",
+                                                            "target": "DOC_REDUCTION"}).json()["results"][0]
+    assert (body["unit_code"], row["n_units"], sum(row["counts"].values())) == ("00070", 1, 1)
+    assert row["counts"][own["status"]] == 1
+    assert (row["status"], row["value"], row["numerator"], row["baseline"]) == (
+        own["status"], own["value"], own["numerator"], own["baseline"])
+    assert row["computed_at"] is not None
+
+
 def test_summary_of_a_unit_outside_an_officers_subtree_is_404(officer_hn, computed):
     client = client_for(officer_hn)
     assert client.get("/api/v1/compliance/summary/", {"year": 2025, "unit": "79"}).status_code == 404
