@@ -89,9 +89,6 @@ class ComplianceRollup(models.Model):
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status} ({self.n_units} units)"
 
-    def count_for(self, status: str) -> int:
-        return getattr(self, f"n_{status}")
-
 
 class RecomputeRequest(models.Model):
     """A durable dirty mark: the unit-year needs a recompute. Many edits make one row (coalesced)."""

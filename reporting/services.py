@@ -26,10 +26,10 @@ from reform.choices import Applicability, Kind, Level
 from reform.models import Target, Unit
 
 from . import rules, selectors
-from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, period_quarters, to_date_window
+from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,6 @@ MEASURES: dict[str, dict[str, Any]] = {
 }
 OFFENDER_TARGETS = ("CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET", "NO_REPEAT_CONFERENCE")
 CAP_TARGETS = ("PROVINCE_WIDE_CAP", "COMMUNE_WIDE_CAP")
-
 
 
 @dataclass
