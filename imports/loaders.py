@@ -69,6 +69,13 @@ class LoadResult:
     years: set[int] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (PostgreSQL), for the log
 
+    def add(self, part: LoadResult) -> None:
+        """Count in what a partial write (a chunk, or the rows after the last chunk written) did."""
+        self.created += part.created
+        self.updated += part.updated
+        self.unit_ids |= part.unit_ids
+        self.years |= part.years
+
 
 def _model_column(name: str) -> str:
     """The database column of a staging field in the register's table."""
@@ -310,11 +317,7 @@ class PostgresLoader:
                 return LoadResult(ok=False, rows=total)
             mark = clock()
             if total and (not writing or written_upto < chunk.last_line):
-                rest = self._upsert(cursor, source="import_staging", after_line=written_upto)
-                result.created += rest.created
-                result.updated += rest.updated
-                result.unit_ids |= rest.unit_ids
-                result.years |= rest.years
+                result.add(self._upsert(cursor, source="import_staging", after_line=written_upto))
             if deferred:
                 cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
             self.timings["final_write_s"] = clock() - mark
@@ -345,10 +348,7 @@ class PostgresLoader:
                     done = self._upsert(cursor, source="import_chunk")
         except DatabaseError:
             return False
-        result.created += done.created
-        result.updated += done.updated
-        result.unit_ids |= done.unit_ids
-        result.years |= done.years
+        result.add(done)
         return True
 
     def sorted_errors(self, python_errors: ErrorSink) -> Iterator[tuple[int | None, str, str]]:
