@@ -11,13 +11,16 @@ class ComplianceResult(models.Model):
     """One unit's standing on one target for one year and period, with the figures that decided it.
 
     Derived data, replaced wholesale by the engine: the foreign keys carry no database constraint (no
-    per-row trigger on a 200,000-row COPY) and no single-column indexes (the unique (unit, year, period,
-    target) and the (year, period, target, status) indexes serve every read); deleting a unit or target still
-    cascades through Django.
+    per-row trigger on a 200,000-row COPY); deleting a unit or target still cascades through Django. Two
+    indexes serve every read: the unique (year, period, unit, target) and the unit's. On PostgreSQL the
+    table is partitioned by year (migration 0004) and a national recompute writes a year's rows in the
+    unique index's order, then builds the indexes (reporting/partitions.py): rows already in order make that
+    index one pass without sort work, the unit's index is a sort of integers, and a unit's results for a
+    period lie together.
     """
 
     unit = models.ForeignKey(
-        Unit, on_delete=models.CASCADE, related_name="compliance_results", db_constraint=False, db_index=False
+        Unit, on_delete=models.CASCADE, related_name="compliance_results", db_constraint=False
     )
     year = models.PositiveSmallIntegerField(_("year"))
     period = models.CharField(_("period"), max_length=2, choices=Period.choices)
@@ -39,10 +42,9 @@ class ComplianceResult(models.Model):
         verbose_name = _("compliance result")
         verbose_name_plural = _("compliance results")
         constraints = [
-            models.UniqueConstraint(fields=["unit", "year", "period", "target"], name="one_result_per_unit_period_target"),
-        ]
-        indexes = [
-            models.Index(fields=["year", "period", "target", "status"]),
+            models.UniqueConstraint(
+                fields=["year", "period", "unit", "target"], name="one_result_per_unit_period_target",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,11 +9,15 @@ rows always exist: a not-yet-started quarter simply equals the previous one.
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import itertools
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -25,7 +29,7 @@ from django.utils import timezone
 from reform.choices import Applicability, Kind, Level
 from reform.models import Target, Unit
 
-from . import rules, selectors
+from . import partitions, rules, selectors
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, period_quarters, to_date_window
@@ -71,14 +75,38 @@ class ComputeSummary:
 
 
 class _QueryCounter:
-    """Counts SQL statements (plus COPYs, which bypass Django's cursor) during a compute."""
+    """Counts SQL statements (plus COPYs, which bypass Django's cursor) during a compute, on every
+    connection it is installed on (the reads may run on two)."""
 
     def __init__(self) -> None:
         self.count = 0
+        self.lock = threading.Lock()
 
     def __call__(self, execute, sql, params, many, context):
-        self.count += 1
+        with self.lock:
+            self.count += 1
         return execute(sql, params, many, context)
+
+
+def _in_background(function: Callable[[], Any], counter: _QueryCounter) -> Callable[[], Any]:
+    """Start `function` (a read) on a second database connection, in a thread, when that connection sees
+    what this one sees: PostgreSQL outside a transaction (a second connection would not see the rows of
+    an open one, e.g. a test's). Returns a callable that waits for the result (or runs `function` there
+    and then, when it cannot go to the background)."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return function
+
+    def run():
+        try:
+            with connection.execute_wrapper(counter):  # this thread's own connection
+                return function()
+        finally:
+            connection.close()
+
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
+    future = executor.submit(run)
+    executor.shutdown(wait=False)
+    return future.result
 
 
 def applies(target: Target, unit: dict) -> bool:
@@ -87,17 +115,6 @@ def applies(target: Target, unit: dict) -> bool:
     if target.applies_to == Applicability.COMMUNE_LOCALITIES:
         return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.COMMUNE
     return True
-
-
-def numbers_for(code: str, sums: dict[str, int]) -> tuple[int, int, int]:
-    """(numerator, denominator, baseline) of one target for one unit, from its to-date sums per measure."""
-    spec = MEASURES[code]
-    denominator = sums[spec["denominator"]] if "denominator" in spec else 0
-    if "offending" in spec:
-        numerator = denominator - sums[spec["offending"]]
-    else:
-        numerator = sums[spec["numerator"]] if "numerator" in spec else 0
-    return numerator, denominator, (sums[spec["baseline"]] if "baseline" in spec else 0)
 
 
 def _jsonable(value: Any) -> Any:
@@ -148,6 +165,10 @@ def _json_encoder() -> Callable[[Any], str]:
 _to_json = _json_encoder()
 
 
+class JSONText(str):
+    """A value already encoded as JSON (written as it is, not encoded again)."""
+
+
 def _csv_field(value: Any) -> str:
     """One field of a COPY CSV line: None is an unquoted empty field (NULL), strings and dicts (as JSON) are
     quoted, dates ISO 8601, numbers as they print."""
@@ -158,41 +179,38 @@ def _csv_field(value: Any) -> str:
         return str(value)
     if kind is dict:
         value = _to_json(value)
-    elif kind is not str:
+    elif kind is not str and kind is not JSONText:
         return value.isoformat() if hasattr(value, "isoformat") else str(value)
     return '"' + value.replace('"', '""') + '"'
-
-
-def _csv_fields(values: Iterable[Any]) -> str:
-    return ",".join([_csv_field(value) for value in values])
 
 
 class _CopyStream:
     """A file for `COPY ... FROM STDIN` that formats rows only when PostgreSQL asks for more, so the server
     inserts one chunk (in its own process, on the other core) while Python computes the next.
 
-    Rows are pairs (key, shared): `key` the row's own leading fields, `shared` the rest, a tuple that many
-    rows share (identical results are judged once), so its CSV text is made once per distinct tuple.
+    Rows are triples (first, middle, last): `first` the row's own leading field (a unit id), `middle` and `last`
+    tuples of the fields after it that many rows share (the key's (year, period, target); the figures of
+    identical results, judged once), so the CSV text of each distinct tuple is made once.
     """
 
-    def __init__(self, rows: Iterable[tuple[tuple, tuple]]) -> None:
+    def __init__(self, rows: Iterable[tuple[Any, tuple, tuple]]) -> None:
         self.rows = iter(rows)
         # id -> (tuple, text); holding the tuple keeps it alive, so its id cannot be reused by another one.
         self.texts: dict[int, tuple[tuple, str]] = {}
-        self.key_texts: dict[tuple, str] = {}  # the key after its first field (year, period, target) repeats too
         self.count = 0
 
+    def _text(self, fields: tuple) -> str:
+        text = ",".join([_csv_field(value) for value in fields])
+        self.texts[id(fields)] = (fields, text)
+        return text
+
     def read(self, size: int = COPY_CHUNK) -> str:
-        texts, key_texts, parts, length = self.texts, self.key_texts, [], 0
-        for key, shared in self.rows:
-            cached = texts.get(id(shared))
-            if cached is None:
-                cached = texts[id(shared)] = (shared, _csv_fields(shared) + "\n")
-            rest = key[1:]
-            key_text = key_texts.get(rest)
-            if key_text is None:
-                key_text = key_texts[rest] = "," + _csv_fields(rest) + ","
-            line = _csv_field(key[0]) + key_text + cached[1]
+        texts, parts, length = self.texts, [], 0
+        for first, middle, last in self.rows:
+            cached = texts.get(id(middle))
+            middle_text = cached[1] if cached else self._text(middle)
+            cached = texts.get(id(last))
+            line = f"{first},{middle_text},{cached[1] if cached else self._text(last)}\n"
             parts.append(line)
             length += len(line)
             if length >= size:
@@ -201,16 +219,19 @@ class _CopyStream:
         return "".join(parts)
 
 
-def _write(model, columns: tuple[str, ...], rows: Iterable[tuple[tuple, tuple]]) -> int:
+def _write(
+    model, columns: tuple[str, ...], rows: Iterable[tuple[Any, tuple, tuple]], *, table: str | None = None,
+) -> int:
     """Insert rows fast and return how many: a streamed COPY on PostgreSQL, executemany elsewhere (the SQLite
-    demo). `rows` may be a generator (consumed once) of pairs (key, shared) whose concatenation is a row in
-    `columns` order (see _CopyStream); `details` holds a dict and `computed_at` a datetime."""
+    demo). `rows` may be a generator (consumed once) of triples (first, middle, last) whose concatenation is
+    a row in `columns` order (see _CopyStream); `details` holds a dict or JSONText and `computed_at` a
+    datetime. `table`: another table with the model's columns (a year's results being built, on PostgreSQL)."""
     if connection.vendor == "postgresql":
         stream = _CopyStream(rows)
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
                           for c in columns)
         with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(model._meta.db_table)} ({names}) "
+            cursor.copy_expert(f"COPY {connection.ops.quote_name(table or model._meta.db_table)} ({names}) "
                                f"FROM STDIN WITH (FORMAT csv)", stream, COPY_CHUNK)
         return stream.count
     # Elsewhere (SQLite): executemany of a plain INSERT in large batches; bulk_create would split 200,000
@@ -224,7 +245,7 @@ def _write(model, columns: tuple[str, ...], rows: Iterable[tuple[tuple, tuple]])
         elif f.get_internal_type() == "DateTimeField":
             adapters.append(lambda v, f=f: f.get_db_prep_value(v, connection))
         elif f.get_internal_type() == "JSONField":
-            adapters.append(lambda v: json.dumps(v, ensure_ascii=False))
+            adapters.append(lambda v: v if isinstance(v, JSONText) else json.dumps(v, ensure_ascii=False))
         else:
             adapters.append(None)
     placeholders = ", ".join(["%s"] * len(columns))
@@ -236,11 +257,19 @@ def _write(model, columns: tuple[str, ...], rows: Iterable[tuple[tuple, tuple]])
         while batch := list(itertools.islice(rows, WRITE_BATCH * 25)):
             cursor.executemany(sql, [
                 [value if adapt is None or value is None else adapt(value)
-                 for value, adapt in zip(key + shared, adapters)]
-                for key, shared in batch
+                 for value, adapt in zip((first, *middle, *last), adapters)]
+                for first, middle, last in batch
             ])
             count += len(batch)
     return count
+
+
+def _with_offenders(details: str, items: list[str], total: int) -> JSONText:
+    """The JSON of a result's details (`details`, the JSON of a dict) with the offending conferences added
+    (`items`, each the JSON of one entry): the text json.dumps gives of the merged dict, made without decoding
+    and encoding again what is already encoded (a conference is listed in up to five periods)."""
+    head = details[:-1] + (", " if details != "{}" else "")
+    return JSONText(f'{head}"offenders": [{", ".join(items)}], "offenders_total": {total}}}')
 
 
 def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int], now) -> tuple[tuple, tuple]:
@@ -262,6 +291,20 @@ def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int,
     shared = (status, result.value, result.threshold, result.numerator, result.denominator, result.baseline,
               result.details, now)
     return shared, tuple(counted)
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cyclic garbage collector: writing 200,000 rows allocates millions of short-lived tuples
+    and strings (no cycles), and each collection would walk the large live structures of the compute (the
+    aggregated counts, the offenders, the judged results) again. Reference counting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _lock_year(year: int) -> None:
@@ -287,8 +330,7 @@ def compliance_compute(
 
 
 def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) -> ComputeSummary:
-    # Rows are written in the order of the unique index (unit, year, period, target), so PostgreSQL inserts
-    # its entries one after the other instead of all over the index.
+    # Rows are written in the order of the unique index (year, period, target, unit): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
     targets = [t for t in Target.objects.order_by("code") if t.code in MEASURES]
@@ -299,7 +341,10 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     if progress:
         progress(0, total)
 
-    documents = selectors.document_counts(year=year, unit=unit, reduction_types=selectors.reduction_type_codes())
+    # The documents' aggregate (the longest read) runs on a second connection while this one reads the rest.
+    reduction_types = selectors.reduction_type_codes()
+    documents_read = _in_background(
+        lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types), counter)
     conferences = selectors.conference_counts(
         year=year, unit=unit, hybrid_online=hybrid_online,
         duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
@@ -318,8 +363,10 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         for code, condition in offender_conditions.items()
     }
     offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
+    documents = documents_read()
 
-    now = timezone.now()
+    # computed_at of every row, formatted once (Django parses it back on SQLite).
+    now = timezone.now().isoformat()
     periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1])
                for period in sorted(PERIODS_TO_DATE)]
     keys = [(period, target.code) for period, _q, _end in periods for target in targets]
@@ -327,61 +374,94 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
 
-    def result_rows() -> Iterator[tuple[tuple, tuple]]:
-        """Every unit's results, unit by unit, as (key, shared) pairs for _write; fills `vectors` (each unit's
-        own roll-up vector) as it goes."""
+    def result_rows() -> Iterator[tuple[int, tuple, tuple]]:
+        """Every result as (unit id, (year, period, target), figures) triples for _write, period by period,
+        unit by unit, target by target (the order of the results' unique index: see ComplianceResult);
+        fills `vectors` (each unit's own roll-up vector, in `keys` order) as it goes."""
         zero = [0, 0, 0, 0]
+        # Each unit's to-date sums per measure: running[i] = quarters 1..i+1.
+        to_date: dict[int, dict[str, list[int]]] = {}
+        applicability: dict[int, list[bool]] = {}
+        by_kind: dict[tuple, list[bool]] = {}
+        for u in units:
+            data: dict[str, list[int]] = dict.fromkeys(measure_names, zero)
+            for source in (documents, conferences, digitization):
+                found = source.get(u["id"])
+                if found:
+                    data.update(found)
+            to_date[u["id"]] = {measure: list(itertools.accumulate(quarters)) for measure, quarters in data.items()}
+            kind = (u["kind"], u["level"])
+            if kind not in by_kind:
+                by_kind[kind] = [applies(target, u) for target in targets]
+            applicability[u["id"]] = by_kind[kind]
+            vectors[u["id"]] = []
         # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
         # key -> (the result's columns after the key, shared by the rows; the unit's roll-up vector part).
         memo: dict[tuple, tuple[tuple, tuple]] = {}
-        applicability: dict[tuple, list[bool]] = {}
-        for done, u in enumerate(units, 1):
-            uid = u["id"]
-            data: dict[str, list[int]] = dict.fromkeys(measure_names, zero)
-            for source in (documents, conferences, digitization):
-                found = source.get(uid)
-                if found:
-                    data.update(found)
-            kind = (u["kind"], u["level"])
-            if kind not in applicability:
-                applicability[kind] = [applies(target, u) for target in targets]
-            vector: list[int] = []
-            for period, last_quarter, end in periods:
-                sums = {measure: sum(quarters[:last_quarter]) for measure, quarters in data.items()}
-                for target, applicable in zip(targets, applicability[kind]):
-                    code = target.code
-                    numbers = numbers_for(code, sums)
+        details_texts: dict[int, str] = {}  # id of a judged result's details -> its JSON
+        offender_texts: dict[tuple[str, int], str] = {}  # (target, conference id) -> the JSON of its entry
+        missed = str(Status.MISSED)
+        # Per target: what it reads (MEASURES) and its offenders, if it lists them.
+        parts = ("numerator", "denominator", "baseline", "offending")
+        readers = [(i, target, target.code, thresholds.get(target.code), offenders.get(target.code),
+                    *(MEASURES[target.code].get(part) for part in parts))
+                   for i, target in enumerate(targets)]
+        for n_period, (period, last_quarter, end) in enumerate(periods):
+            key_tails = [(year, period, target.code) for target in targets]
+            for u in units:
+                uid = u["id"]
+                sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
+                applicable_to = applicability[uid]
+                vector = vectors[uid]
+                for i, target, code, threshold, listed, numerator, denominator, baseline, offending in readers:
+                    applicable = applicable_to[i]
+                    # (numerator, denominator, baseline) as MEASURES says; an offender target's numerator is
+                    # the complying ones.
+                    d = sums[denominator] if denominator else 0
+                    numbers = (d - sums[offending] if offending else sums[numerator] if numerator else 0,
+                               d, sums[baseline] if baseline else 0)
                     key = (code, applicable, *numbers)
                     judged = memo.get(key)
                     if judged is None:
-                        judged = memo[key] = _judge(target, thresholds.get(code), applicable, numbers, now)
+                        judged = memo[key] = _judge(target, threshold, applicable, numbers, now)
                     shared, counted = judged
-                    if code in offenders and shared[0] == Status.MISSED:
-                        details = dict(shared[6])
-                        details["offenders"] = [
-                            _offender_row(code, row, params[code]) for row in offenders[code].get(uid, ())
-                            if row["held_on"] <= end
-                        ]
-                        details["offenders_total"] = (
-                            numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0])
-                        shared = (*shared[:6], details, now)
-                    yield (uid, year, period, code), shared
+                    if listed is not None and shared[0] == missed:
+                        items = []
+                        for row in listed.get(uid, ()):
+                            if row["held_on"] <= end:
+                                text = offender_texts.get((code, row["id"]))
+                                if text is None:
+                                    text = offender_texts[code, row["id"]] = _to_json(
+                                        _offender_row(code, row, params[code]))
+                                items.append(text)
+                        base = details_texts.get(id(shared))
+                        if base is None:
+                            base = details_texts[id(shared)] = _to_json(shared[6])
+                        total_offending = numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0]
+                        shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
+                    yield uid, key_tails[i], shared
                     vector += counted
-            vectors[uid] = vector
-            if progress and done % 500 == 0:
-                progress(done, total)
+            if progress:
+                progress(total * (n_period + 1) // (len(periods) + 1), total)  # the rest: roll-ups, swap
 
     with transaction.atomic():
         _lock_year(year)
-        results = ComplianceResult.objects.filter(year=year)
+        # A national recompute on PostgreSQL builds the year's partition afresh and swaps it in at the end;
+        # a subtree's (or SQLite's) replaces its rows in place.
+        year_table = partitions.YearTable(year) if unit is None and partitions.partitioned() else None
         rollups = ComplianceRollup.objects.filter(year=year)
         if unit is not None:
-            results = results.filter(unit__path__startswith=unit.path)
             rollups = rollups.filter(unit__path__startswith=unit.path)
-        results.delete()
+        if year_table is None:
+            results = ComplianceResult.objects.filter(year=year)
+            if unit is not None:
+                results = results.filter(unit__path__startswith=unit.path)
+            results.delete()
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).
-        n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows())
+        with _collector_paused():
+            n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows(),
+                               table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
 
         # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
@@ -393,8 +473,9 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         # own results (selectors.compliance_summary derives it on reading), so 3,300 communes store none.
         judge = RollupJudge(targets=targets_by_code, thresholds=thresholds, now=now)
         has_units_below = {u["parent_id"] for u in units}
+        key_tails = [(year, period, code) for period, code in keys]
         rollup_rows = [
-            ((u["id"], year, period, code), judge.figures(code, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
+            (u["id"], key_tails[i], judge.figures(code, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
             for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
             for i, (period, code) in enumerate(keys)
         ]
@@ -402,12 +483,14 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         for ancestor in ancestors:
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
                 if row["target_id"] in targets_by_code:
-                    rollup_rows.append(((ancestor["id"], year, row["period"], row["target_id"]),
+                    rollup_rows.append((ancestor["id"], (year, row["period"], row["target_id"]),
                                         judge.figures(row["target_id"], vector_of_sums(row))))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
         n_rollups = _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows)
         counter.count += 1 if n_rollups and connection.vendor == "postgresql" else 0
+        if year_table is not None:
+            year_table.swap_in()
 
     if progress:
         progress(total, total)
