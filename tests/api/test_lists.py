@@ -139,6 +139,26 @@ def test_a_conference_year_no_date_can_fall_in_matches_nothing(client_for, revie
     assert response.json()["count"] == 0
 
 
+@pytest.mark.parametrize("year", ["0", "-1", "9999", "10000", "1e5"])
+def test_a_document_year_no_date_can_fall_in_matches_nothing(client_for, reviewer, documents, year):
+    """The documents' year filter also bounds the issue date (so a list walks the date index): a year no
+    date can fall in matches nothing rather than failing to build the year's first day."""
+    response = client_for(reviewer).get("/api/v1/documents/", {"year": year})
+    assert response.status_code == 200
+    assert response.json()["count"] == 0
+
+
+def test_the_document_year_filter_uses_the_issue_date_index(reviewer, documents):
+    """`?year=` bounds issued_on too: PostgreSQL can read a year's documents newest first from the
+    (issued_on, id) index instead of sorting them all."""
+    from documents.filtersets import DocumentFilterSet
+    from documents.models import Document
+
+    qs = DocumentFilterSet({"year": "2025"}, queryset=Document.objects.all()).qs
+    sql = str(qs.query)
+    assert '"issued_on" >= 2025-01-01' in sql and '"issued_on" < 2026-01-01' in sql and '"year" = 2025' in sql
+
+
 def test_format_is_a_conference_filter_not_a_renderer_choice(client_for, reviewer, conferences):
     response = client_for(reviewer).get("/api/v1/conferences/", {"format": "online"})
     assert response.status_code == 200
