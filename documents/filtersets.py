@@ -1,13 +1,11 @@
 """FilterSets of the documents register and the digitisation reports, shared by pages and the API."""
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from reform.filtersets import UnitRecordFilterSet, YesNoFilter, year_range
+from reform.filtersets import UnitRecordFilterSet, YesNoFilter, in_year
 
 from .choices import Quarter
 from .models import DigitizationReport, Document, DocumentType
@@ -33,10 +31,7 @@ class DocumentFilterSet(UnitRecordFilterSet):
     def filter_year(self, queryset, name, value):
         """The year's documents. The issue dates the year implies let a newest-first list walk the
         (issued_on, id) index from the year's last day instead of sorting all of its documents."""
-        year = int(value)
-        if not datetime.MINYEAR <= year < datetime.MAXYEAR:
-            return queryset.none()  # no date falls in such a year (and none can be built)
-        return queryset.filter(year_range("issued_on", year), year=year)
+        return in_year(queryset, "issued_on", value).filter(year=int(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

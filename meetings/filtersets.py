@@ -1,12 +1,10 @@
 """FilterSet of the conferences register, shared by the web pages and the API."""
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from reform.filtersets import UnitRecordFilterSet, YesNoFilter, year_range
+from reform.filtersets import UnitRecordFilterSet, YesNoFilter, in_year
 
 from .choices import Category, Format, Scope
 from .models import Conference
@@ -30,8 +28,4 @@ class ConferenceFilterSet(UnitRecordFilterSet):
         ]
 
     def filter_year(self, queryset, name, value):
-        year = int(value)
-        if not datetime.MINYEAR <= year < datetime.MAXYEAR:
-            # No date falls in such a year (and none can be built): nothing matches, as for the documents' year.
-            return queryset.none()
-        return queryset.filter(year_range("held_on", year))
+        return in_year(queryset, "held_on", value)

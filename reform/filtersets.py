@@ -25,6 +25,15 @@ def year_range(field: str, year: int) -> Q:
     return Q(**{f"{field}__gte": datetime.date(year, 1, 1), f"{field}__lt": datetime.date(year + 1, 1, 1)})
 
 
+def in_year(queryset: QuerySet, field: str, value) -> QuerySet:
+    """`queryset` limited to the dates of year `value` in the date column `field` (see year_range); a year no
+    date can fall in (and whose first day cannot be built) matches nothing."""
+    year = int(value)
+    if not datetime.MINYEAR <= year < datetime.MAXYEAR:
+        return queryset.none()
+    return queryset.filter(year_range(field, year))
+
+
 class YesNoFilter(django_filters.BooleanFilter):
     """A yes/no filter accepting `true`/`false` (and `1`/`0`) in URLs, rendered as a select on pages."""
 
