@@ -18,55 +18,44 @@ UNIQUE = ("one_result_per_unit_period_target", "(unit_id, year, period, target_i
 INDEX = ("reporting_c_year_ac8ffe_idx", "(year, period, target_id, status)")
 
 
-def partition(apps, schema_editor):
+def _rebuild(schema_editor, *, partitioned: bool) -> None:
+    """Set the results table aside, create it again (partitioned by year, or plain) with the same columns,
+    identity, key, unique constraint and index, move its rows and ids in, and drop the old one."""
     if schema_editor.connection.vendor != "postgresql":
         return
-    execute = schema_editor.execute
-    execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_plain")
-    execute(f"ALTER TABLE {TABLE}_plain RENAME CONSTRAINT {UNIQUE[0]} TO {UNIQUE[0]}_plain")
-    execute(f"ALTER INDEX {INDEX[0]} RENAME TO {INDEX[0]}_plain")
-    execute(f"ALTER TABLE {TABLE}_plain RENAME CONSTRAINT {TABLE}_pkey TO {TABLE}_plain_pkey")
+    execute, aside = schema_editor.execute, f"{TABLE}_old"
+    execute(f"ALTER TABLE {TABLE} RENAME TO {aside}")
+    execute(f"ALTER TABLE {aside} RENAME CONSTRAINT {UNIQUE[0]} TO {UNIQUE[0]}_old")
+    execute(f"ALTER INDEX {INDEX[0]} RENAME TO {INDEX[0]}_old")
+    execute(f"ALTER TABLE {aside} RENAME CONSTRAINT {TABLE}_pkey TO {aside}_pkey")
     with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_get_serial_sequence('{TABLE}_plain', 'id')")
+        cursor.execute(f"SELECT pg_get_serial_sequence('{aside}', 'id')")
         (sequence,) = cursor.fetchone()
-    execute(f"ALTER SEQUENCE {sequence} RENAME TO {TABLE}_plain_id_seq")
-    execute(f"CREATE TABLE {TABLE} (LIKE {TABLE}_plain INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY) "
-            f"PARTITION BY LIST (year)")
-    execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id, year)")
+        cursor.execute(f"SELECT DISTINCT year FROM {aside} ORDER BY year")
+        years = [int(year) for (year,) in cursor.fetchall()]
+    execute(f"ALTER SEQUENCE {sequence} RENAME TO {aside}_id_seq")
+    execute(f"CREATE TABLE {TABLE} (LIKE {aside} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING IDENTITY)"
+            + (" PARTITION BY LIST (year)" if partitioned else ""))
+    # A partitioned table's key must hold the partition key.
+    execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY {'(id, year)' if partitioned else '(id)'}")
     execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {UNIQUE[0]} UNIQUE {UNIQUE[1]}")
     execute(f"CREATE INDEX {INDEX[0]} ON {TABLE} {INDEX[1]}")
-    execute(f"CREATE TABLE {TABLE}_default PARTITION OF {TABLE} DEFAULT")
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT DISTINCT year FROM {TABLE}_plain ORDER BY year")
-        years = [year for (year,) in cursor.fetchall()]
-    for year in years:
-        execute(f"CREATE TABLE {TABLE}_y{int(year)} PARTITION OF {TABLE} FOR VALUES IN ({int(year)})")
-    execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {TABLE}_plain")
+    if partitioned:
+        execute(f"CREATE TABLE {TABLE}_default PARTITION OF {TABLE} DEFAULT")
+        for year in years:
+            execute(f"CREATE TABLE {TABLE}_y{year} PARTITION OF {TABLE} FOR VALUES IN ({year})")
+    execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {aside}")
     execute(f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), "
-            f"greatest((SELECT max(id) FROM {TABLE}), (SELECT last_value FROM {TABLE}_plain_id_seq)))")
-    execute(f"DROP TABLE {TABLE}_plain")
+            f"greatest((SELECT max(id) FROM {TABLE}), (SELECT last_value FROM {aside}_id_seq)))")
+    execute(f"DROP TABLE {aside}")
+
+
+def partition(apps, schema_editor):
+    _rebuild(schema_editor, partitioned=True)
 
 
 def unpartition(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    execute = schema_editor.execute
-    execute(f"ALTER TABLE {TABLE} RENAME TO {TABLE}_partitioned")
-    execute(f"ALTER TABLE {TABLE}_partitioned RENAME CONSTRAINT {UNIQUE[0]} TO {UNIQUE[0]}_partitioned")
-    execute(f"ALTER INDEX {INDEX[0]} RENAME TO {INDEX[0]}_partitioned")
-    execute(f"ALTER TABLE {TABLE}_partitioned RENAME CONSTRAINT {TABLE}_pkey TO {TABLE}_partitioned_pkey")
-    with schema_editor.connection.cursor() as cursor:
-        cursor.execute(f"SELECT pg_get_serial_sequence('{TABLE}_partitioned', 'id')")
-        (sequence,) = cursor.fetchone()
-    execute(f"ALTER SEQUENCE {sequence} RENAME TO {TABLE}_partitioned_id_seq")
-    execute(f"CREATE TABLE {TABLE} (LIKE {TABLE}_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS "
-            f"INCLUDING IDENTITY)")
-    execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {TABLE}_pkey PRIMARY KEY (id)")
-    execute(f"ALTER TABLE {TABLE} ADD CONSTRAINT {UNIQUE[0]} UNIQUE {UNIQUE[1]}")
-    execute(f"CREATE INDEX {INDEX[0]} ON {TABLE} {INDEX[1]}")
-    execute(f"INSERT INTO {TABLE} ({COLUMNS}) SELECT {COLUMNS} FROM {TABLE}_partitioned")
-    execute(f"SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), (SELECT coalesce(max(id), 1) FROM {TABLE}))")
-    execute(f"DROP TABLE {TABLE}_partitioned")
+    _rebuild(schema_editor, partitioned=False)
 
 
 class Migration(migrations.Migration):
