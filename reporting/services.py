@@ -225,7 +225,7 @@ def _write(
     """Insert rows fast and return how many: a streamed COPY on PostgreSQL, executemany elsewhere (the SQLite
     demo). `rows` may be a generator (consumed once) of triples (first, middle, last) whose concatenation is
     a row in `columns` order (see _CopyStream); `details` holds a dict or JSONText and `computed_at` a
-    datetime. `table`: another table with the model's columns (a year's results being built, on PostgreSQL)."""
+    datetime or its ISO text. `table`: another table with the model's columns (a year's results being built, on PostgreSQL)."""
     if connection.vendor == "postgresql":
         stream = _CopyStream(rows)
         names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
@@ -330,7 +330,7 @@ def compliance_compute(
 
 
 def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) -> ComputeSummary:
-    # Rows are written in the order of the unique index (year, period, target, unit): see result_rows.
+    # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
     targets = [t for t in Target.objects.order_by("code") if t.code in MEASURES]
@@ -369,7 +369,9 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     now = timezone.now().isoformat()
     periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1])
                for period in sorted(PERIODS_TO_DATE)]
-    keys = [(period, target.code) for period, _q, _end in periods for target in targets]
+    # Each row's key after its unit, (year, period, target), period by period: one tuple shared by the rows
+    # (results and roll-ups) of every unit, so _CopyStream formats it once.
+    keys = [(year, period, target.code) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
@@ -407,7 +409,7 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
                     *(MEASURES[target.code].get(part) for part in parts))
                    for i, target in enumerate(targets)]
         for n_period, (period, last_quarter, end) in enumerate(periods):
-            key_tails = [(year, period, target.code) for target in targets]
+            period_keys = keys[n_period * len(targets): (n_period + 1) * len(targets)]
             for u in units:
                 uid = u["id"]
                 sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
@@ -439,7 +441,7 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
                             base = details_texts[id(shared)] = _to_json(shared[6])
                         total_offending = numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0]
                         shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
-                    yield uid, key_tails[i], shared
+                    yield uid, period_keys[i], shared
                     vector += counted
             if progress:
                 progress(total * (n_period + 1) // (len(periods) + 1), total)  # the rest: roll-ups, swap
@@ -473,11 +475,10 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         # own results (selectors.compliance_summary derives it on reading), so 3,300 communes store none.
         judge = RollupJudge(targets=targets_by_code, thresholds=thresholds, now=now)
         has_units_below = {u["parent_id"] for u in units}
-        key_tails = [(year, period, code) for period, code in keys]
         rollup_rows = [
-            (u["id"], key_tails[i], judge.figures(code, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
+            (u["id"], key, judge.figures(key[2], vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
             for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
-            for i, (period, code) in enumerate(keys)
+            for i, key in enumerate(keys)
         ]
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree.
         for ancestor in ancestors:
