@@ -33,9 +33,10 @@ STAGING_FIELDS: dict[str, list[str]] = {
                              "longest_presentation_min", "participants"],
     ImportKind.DIGITIZATION_REPORTS: ["unit_code", "year", "quarter", "procedures_total", "procedures_digital"],
 }
-# The natural key of each register (the unit given by its code in the file).
+# The natural key of each register (the unit given by its code in the file), in the column order of its
+# unique constraint where it has one: the PostgreSQL upsert writes rows sorted by it, in index order.
 NATURAL_KEYS: dict[str, list[str]] = {
-    ImportKind.DOCUMENTS: ["unit_code", "number", "year"],
+    ImportKind.DOCUMENTS: ["unit_code", "year", "number"],
     ImportKind.CONFERENCES: ["unit_code", "held_on", "title"],
     ImportKind.DIGITIZATION_REPORTS: ["unit_code", "year", "quarter"],
 }
