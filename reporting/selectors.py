@@ -22,6 +22,7 @@ from reform.models import PolicySetting, Target, TargetThreshold, Unit
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import quarter_window
+from .rollups import FIGURES, RollupJudge, vector_of_sums
 
 QUARTERS = (1, 2, 3, 4)
 OFFENDERS_PER_UNIT = 50
@@ -75,8 +76,6 @@ def _rollup_figures(*, year: int, period: str, unit: Unit) -> dict[str, dict[str
     """{target: figures} of `unit`'s subtree: its stored roll-ups, or, where the engine stores none (a leaf
     locality, or a unit outside any locality's roll-up), the same figures judged from its subtree's stored
     results (one GROUP BY)."""
-    from .rollups import FIGURES, RollupJudge, vector_of_sums
-
     stored = ComplianceRollup.objects.filter(year=year, period=period, unit=unit)
     figures = {row["target_id"]: row for row in stored.values("target_id", *FIGURES)}
     if figures:
