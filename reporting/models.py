@@ -35,6 +35,10 @@ class ComplianceResult(models.Model):
     baseline = models.BigIntegerField(_("baseline"), null=True, blank=True)
     # The inputs the rule used and, for per-conference targets, the offending conferences (ids and reasons).
     details = models.JSONField(_("details"), default=dict, blank=True)
+    # A period that has not ended is judged on 1 January to `window_end` (the day of the compute) against the
+    # same window of the year before, and is provisional until a recompute after its end makes it final.
+    provisional = models.BooleanField(_("provisional"), default=False, db_default=False)
+    window_end = models.DateField(_("window end"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
@@ -77,6 +81,8 @@ class ComplianceRollup(models.Model):
     numerator = models.BigIntegerField(_("numerator"), null=True, blank=True)
     denominator = models.BigIntegerField(_("denominator"), null=True, blank=True)
     baseline = models.BigIntegerField(_("baseline"), null=True, blank=True)
+    provisional = models.BooleanField(_("provisional"), default=False, db_default=False)
+    window_end = models.DateField(_("window end"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
 
     class Meta:
