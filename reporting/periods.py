@@ -78,6 +78,29 @@ def period_closed(year: int, period: str, today: datetime.date) -> bool:
     return today > period_window(year, period)[1]
 
 
+def same_day_year_before(day: datetime.date) -> datetime.date:
+    """The same calendar day a year earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def clipped(window: tuple[datetime.date, datetime.date], last_day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """`window` cut at `last_day` (inclusive). A window that starts after it comes back empty (start > end)."""
+    return window[0], min(window[1], last_day)
+
+
+def is_provisional(year: int, period: str, as_of: datetime.date) -> bool:
+    """A to-date period is provisional while it has not ended: its window reaches past `as_of`."""
+    return to_date_window(year, period)[1] > as_of
+
+
+def judged_window_end(year: int, period: str, as_of: datetime.date) -> datetime.date:
+    """The last day a to-date period's figures cover: the period's end, or `as_of` while it runs."""
+    return min(to_date_window(year, period)[1], as_of)
+
+
 def period_quarters(period: str) -> tuple[int, ...]:
     """The quarters (1..4) of the reporting year that a to-date period covers (digitisation reports are quarterly)."""
     _first, last = _check(period)

@@ -37,8 +37,8 @@ class RollupJudge:
         judged = self.memo.get(key)
         if judged is None:
             threshold = self.thresholds.get(code)
-            if threshold is None:
-                result = rules.not_applicable()
+            if threshold is None:  # before the target applies: no verdict, but the summed counts still hold
+                result = rules.not_applicable(numerator=vector[5], denominator=vector[6], baseline=vector[7])
             else:
                 result = rules.aggregate(
                     self.targets[code].comparison, threshold.threshold, numerator=vector[5],

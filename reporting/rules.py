@@ -92,13 +92,19 @@ def share_at_least(*, numerator: int, denominator: int, threshold: Decimal) -> R
     return _share(numerator, denominator, threshold, at_most=False)
 
 
-def count_at_most(*, count: int, cap: Decimal | int, total: int | None = None) -> RuleResult:
+def count_at_most(*, count: int, cap: Decimal | int, total: int | None = None, countable: int | None = None) -> RuleResult:
     """Caps: the number of all-leaders conferences without an approved exception is at most the cap.
 
     `count` excludes approved exceptions; `total` (all countable all-leaders conferences) is kept for display.
+    `countable` is every countable conference of the window: a unit that recorded none has no data (nothing
+    recorded is not compliance); one that held conferences but no all-leaders one meets the cap.
     """
     cap = _threshold(cap)
     inputs = {"count_without_exception": count, "all_leaders_total": total}
+    if countable is not None:
+        inputs["countable"] = countable
+        if countable == 0 and not count:
+            return RuleResult(Status.NO_DATA, None, cap, count, total, None, {"inputs": inputs})
     met = _at_most(count, 1, cap)
     return RuleResult(
         Status.MET if met else Status.MISSED, Decimal(count).quantize(Decimal("0.0001")), cap,
@@ -114,8 +120,13 @@ def all_comply(*, complying: int, recorded: int, threshold: Decimal = Decimal(1)
     return result
 
 
-def not_applicable(*, threshold: Decimal | None = None, reason: str = "") -> RuleResult:
-    return RuleResult(Status.NOT_APPLICABLE, None, _threshold(threshold), None, None, None,
+def not_applicable(
+    *, threshold: Decimal | None = None, reason: str = "", numerator: int | None = None,
+    denominator: int | None = None, baseline: int | None = None,
+) -> RuleResult:
+    """Not judged. The counts may still be given (a year before a target applies keeps its counts of records:
+    they are facts, not verdicts, and the trend charts show them)."""
+    return RuleResult(Status.NOT_APPLICABLE, None, _threshold(threshold), numerator, denominator, baseline,
                       {"reason": reason} if reason else {})
 
 
@@ -124,7 +135,8 @@ def evaluate(comparison: str, threshold: Decimal, numbers: dict[str, int]) -> Ru
 
     `numbers` holds `numerator`, `denominator` and, for reductions, `baseline` (the previous year's count):
     reduction → numerator = this year's count, baseline = last year's; shares and all-comply → numerator over
-    denominator; caps → numerator = conferences without exception, denominator = all of them.
+    denominator; caps → numerator = conferences without exception, denominator = all of them, `countable` =
+    every countable conference (none: no data).
     """
     if comparison == Comparison.REDUCTION_AT_LEAST:
         return reduction_at_least(current=numbers["numerator"], previous=numbers["baseline"], threshold=threshold)
@@ -133,7 +145,8 @@ def evaluate(comparison: str, threshold: Decimal, numbers: dict[str, int]) -> Ru
     if comparison == Comparison.SHARE_AT_LEAST:
         return share_at_least(numerator=numbers["numerator"], denominator=numbers["denominator"], threshold=threshold)
     if comparison == Comparison.COUNT_AT_MOST:
-        return count_at_most(count=numbers["numerator"], cap=threshold, total=numbers.get("denominator"))
+        return count_at_most(count=numbers["numerator"], cap=threshold, total=numbers.get("denominator"),
+                             countable=numbers.get("countable"))
     if comparison == Comparison.ALL_COMPLY:
         return all_comply(complying=numbers["numerator"], recorded=numbers["denominator"], threshold=threshold)
     raise ValueError(f"Unknown comparison {comparison!r}")
@@ -153,7 +166,12 @@ def aggregate(
     if applicable == 0:
         return not_applicable(threshold=threshold)
     if comparison == Comparison.COUNT_AT_MOST:
-        status = Status.MISSED if status_counts.get(Status.MISSED, 0) else Status.MET
+        if status_counts.get(Status.MISSED, 0):
+            status = Status.MISSED
+        elif status_counts.get(Status.MET, 0):
+            status = Status.MET
+        else:  # no locality of the subtree recorded a countable conference
+            status = Status.NO_DATA
         return RuleResult(
             status, Decimal(numerator).quantize(Decimal("0.0001")), _threshold(threshold), numerator, denominator,
             None, {"inputs": {"count_without_exception": numerator, "all_leaders_total": denominator,

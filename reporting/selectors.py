@@ -21,7 +21,7 @@ from reform.models import PolicySetting, Target, TargetThreshold, Unit
 
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
-from .periods import quarter_window
+from .periods import clipped, quarter_window, same_day_year_before
 from .rollups import FIGURES, RollupJudge, vector_of_sums
 
 QUARTERS = (1, 2, 3, 4)
@@ -77,7 +77,7 @@ def _rollup_figures(*, year: int, period: str, unit: Unit) -> dict[str, dict[str
     locality, or a unit outside any locality's roll-up), the same figures judged from its subtree's stored
     results (one GROUP BY)."""
     stored = ComplianceRollup.objects.filter(year=year, period=period, unit=unit)
-    figures = {row["target_id"]: row for row in stored.values("target_id", *FIGURES)}
+    figures = {row["target_id"]: row for row in stored.values("target_id", *FIGURES, "provisional", "window_end")}
     if figures:
         return figures
     sums = rollup_sums_for(year=year, ancestor={"path": unit.path}, period=period)
@@ -86,7 +86,8 @@ def _rollup_figures(*, year: int, period: str, unit: Unit) -> dict[str, dict[str
     judge = RollupJudge(targets=Target.objects.in_bulk(field_name="code"), thresholds=thresholds_for_year(year=year))
     for row in sums:
         judged = dict(zip(FIGURES, judge.figures(row["target_id"], vector_of_sums(row))))
-        figures[row["target_id"]] = {**judged, "target_id": row["target_id"], "computed_at": row["last_computed_at"]}
+        figures[row["target_id"]] = {**judged, "target_id": row["target_id"], "computed_at": row["last_computed_at"],
+                                     "provisional": row["n_provisional"] > 0, "window_end": row["window_end"]}
     return figures
 
 
@@ -116,6 +117,8 @@ def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
             "numerator": rollup.get("numerator"),
             "denominator": rollup.get("denominator"),
             "baseline": rollup.get("baseline"),
+            "provisional": bool(rollup.get("provisional")),
+            "window_end": rollup.get("window_end"),
             "computed_at": rollup.get("computed_at"),
         })
     return rows
@@ -161,8 +164,20 @@ def reduction_type_codes() -> list[str]:
     return list(DocumentType.objects.filter(counts_toward_reduction=True).values_list("code", flat=True))
 
 
-def _windows(year: int) -> tuple[list[tuple[datetime.date, datetime.date]], list[tuple[datetime.date, datetime.date]]]:
-    return [quarter_window(year, q) for q in QUARTERS], [quarter_window(year - 1, q) for q in QUARTERS]
+DateWindow = tuple[datetime.date, datetime.date]
+
+
+def _windows(year: int, as_of: datetime.date | None = None) -> tuple[list[DateWindow], list[DateWindow]]:
+    """The quarters of `year` and of the year before. Cut at `as_of` (the running period: 1 January to today)
+    and at the same day of the year before, so a part year is never compared with a whole one; a quarter that
+    has not started is empty."""
+    current = [quarter_window(year, q) for q in QUARTERS]
+    previous = [quarter_window(year - 1, q) for q in QUARTERS]
+    if as_of is not None and as_of < current[-1][1]:
+        before = same_day_year_before(as_of)
+        current = [clipped(window, as_of) for window in current]
+        previous = [clipped(window, before) for window in previous]
+    return current, previous
 
 
 def _in(field: str, window: tuple[datetime.date, datetime.date]) -> Q:
@@ -184,13 +199,16 @@ def _per_quarter(rows: list[dict], names: list[str]) -> dict[int, dict[str, list
 DOCUMENT_MEASURES = ["red", "red_prev", "all", "dig", "net"]
 
 
-def document_counts(*, year: int, unit: Unit | None, reduction_types: list[str]) -> dict[int, dict[str, list[int]]]:
+def document_counts(
+    *, year: int, unit: Unit | None, reduction_types: list[str], as_of: datetime.date | None = None,
+) -> dict[int, dict[str, list[int]]]:
     """Documents per unit and quarter of `year` (and reduction-type documents of the same quarters of year-1).
 
     One query: `red` = types counting toward reduction, `all` = every issued document, `dig` = digitised,
     `net` = sent over the network, `red_prev` = reduction types in the same window of the year before.
+    Windows end at `as_of` (see _windows).
     """
-    current, previous = _windows(year)
+    current, previous = _windows(year, as_of)
     start, end = previous[0][0], current[-1][1]
     red = Q(doc_type_id__in=reduction_types)
     aggregates = {}
@@ -259,10 +277,11 @@ def cap_condition() -> Q:
 
 def conference_counts(
     *, year: int, unit: Unit | None, hybrid_online: bool, duration_limits: dict, speech_limits: dict,
+    as_of: datetime.date | None = None,
 ) -> dict[int, dict[str, list[int]]]:
     """Countable conferences (regular sessions excluded) per unit and quarter, with every figure the
-    conference targets need, in one query."""
-    current, previous = _windows(year)
+    conference targets need, in one query. Windows end at `as_of` (see _windows)."""
+    current, previous = _windows(year, as_of)
     start, end = previous[0][0], current[-1][1]
     in_person = in_person_condition(hybrid_online=hybrid_online)
     dur_bad, sp_rec, sp_bad = duration_violation(duration_limits), speech_recorded(), speech_violation(speech_limits)
@@ -331,13 +350,17 @@ def conference_offenders(
 def rollup_sums_for(*, year: int, ancestor: dict, period: str | None = None) -> list[dict]:
     """Status counts and summed counts of the stored results of a locality's whole subtree, per period and
     target (one query); used for the localities above a recomputed subtree, and for leaf localities."""
-    applies = ~Q(status=Status.NOT_APPLICABLE)
+    # Figures of units where the target applies; and, in a year before it applies at all (no threshold), the
+    # counts every unit still carries (the trend charts read them).
+    applies = ~Q(status=Status.NOT_APPLICABLE) | Q(threshold__isnull=True)
     qs = ComplianceResult.objects.filter(year=year, unit__path__startswith=ancestor["path"])
     if period:
         qs = qs.filter(period=period)
     return list(
         qs.order_by().values("period", "target_id").annotate(
             last_computed_at=Max("computed_at"),
+            window_end=Max("window_end"),
+            n_provisional=Count("id", filter=Q(provisional=True)),
             n_met=Count("id", filter=Q(status=Status.MET)),
             n_missed=Count("id", filter=Q(status=Status.MISSED)),
             n_no_baseline=Count("id", filter=Q(status=Status.NO_BASELINE)),

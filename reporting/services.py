@@ -10,6 +10,7 @@ rows always exist: a not-yet-started quarter simply equals the previous one.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import gc
 import itertools
 import json
@@ -32,7 +33,7 @@ from reform.models import Target, Unit
 from . import partitions, rules, selectors
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
-from .periods import PERIODS_TO_DATE, period_quarters, to_date_window
+from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
 from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,14 @@ WRITE_BATCH = 2000
 COPY_CHUNK = 1 << 18  # characters PostgreSQL gets per read of a streamed COPY
 
 # How each target reads the aggregated numbers: (measure of the numerator, of the denominator or None,
-# of the baseline or None, how the numerator is derived). `complying` = denominator minus offenders.
+# of the baseline or None, how the numerator is derived). `complying` = denominator minus offenders; `countable`:
+# every countable conference (a cap of a unit that recorded none has no data).
 MEASURES: dict[str, dict[str, Any]] = {
     "DOC_REDUCTION": {"numerator": "red", "baseline": "red_prev"},
     "MEETING_REDUCTION": {"numerator": "n", "baseline": "n_prev"},
     "MEETING_ONLINE_SHARE": {"numerator": "in_person", "denominator": "n"},
-    "PROVINCE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all"},
-    "COMMUNE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all"},
+    "PROVINCE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
+    "COMMUNE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
     "CONFERENCE_DURATION": {"offending": "dur_bad", "denominator": "n"},
     "SPEECH_LIMITS": {"offending": "speech_bad", "denominator": "speech_rec"},
     "CONFERENCE_BUDGET": {"offending": "budget_bad", "denominator": "budget_rec"},
@@ -109,6 +111,37 @@ def _in_background(function: Callable[[], Any], counter: _QueryCounter) -> Calla
     return future.result
 
 
+class _Progress:
+    """The caller's progress callback, called only where it is safe: a report made while a COPY streams on
+    this connection is held until the COPY ends (any statement on the connection then would end the COPY),
+    unless the callback writes on a connection of its own (`own_connection`, see tasks.ProgressReporter)."""
+
+    def __init__(self, report: Callable[[int, int], None] | None) -> None:
+        self.report = report
+        self.anytime = bool(getattr(report, "own_connection", False))
+        self.streaming = False
+        self.held: tuple[int, int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.report is None:
+            return
+        if self.streaming and not self.anytime:
+            self.held = (done, total)
+            return
+        self.report(done, total)
+
+    @contextlib.contextmanager
+    def copying(self):
+        self.streaming = connection.vendor == "postgresql"
+        try:
+            yield
+        finally:
+            self.streaming = False
+            held, self.held = self.held, None
+            if held:
+                self(*held)
+
+
 def applies(target: Target, unit: dict) -> bool:
     if target.applies_to == Applicability.PROVINCIAL_LOCALITIES:
         return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.PROVINCIAL
@@ -145,9 +178,9 @@ def _offender_row(code: str, row: dict, limits: dict) -> dict:
     return item
 
 
-RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "status", "value", "threshold", "numerator",
+RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "status", "value", "threshold", "numerator",
                   "denominator", "baseline", "details", "computed_at")
-ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data",
+ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "n_met", "n_missed", "n_no_baseline", "n_no_data",
                   "n_not_applicable", "n_units", "status", "value", "threshold", "numerator", "denominator",
                   "baseline", "computed_at")
 
@@ -272,21 +305,25 @@ def _with_offenders(details: str, items: list[str], total: int) -> JSONText:
     return JSONText(f'{head}"offenders": [{", ".join(items)}], "offenders_total": {total}}}')
 
 
-def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int], now) -> tuple[tuple, tuple]:
-    """One target's result for a unit's (numerator, denominator, baseline): the stored columns after
-    (unit, year, period, target), and the unit's contribution to roll-up vectors (VECTOR numbers)."""
+def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int, int], now) -> tuple[tuple, tuple]:
+    """One target's result for a unit's (numerator, denominator, baseline, countable): the stored columns after
+    (unit, year, period, target, provisional, window end), and the unit's contribution to roll-up vectors
+    (VECTOR numbers)."""
+    numerator, denominator, baseline, countable = numbers
     if threshold is None:
-        result = rules.not_applicable(reason="before_applies_from")
+        # Before the target applies: no verdict, but the counts of records are kept (the trend charts read them).
+        result = rules.not_applicable(reason="before_applies_from", numerator=numerator, denominator=denominator,
+                                      baseline=baseline)
     elif not applicable:
         result = rules.not_applicable(threshold=threshold.threshold, reason="does_not_apply")
     else:
-        numerator, denominator, baseline = numbers
         result = rules.evaluate(target.comparison, threshold.threshold,
-                                {"numerator": numerator, "denominator": denominator, "baseline": baseline})
+                                {"numerator": numerator, "denominator": denominator, "baseline": baseline,
+                                 "countable": countable})
     status = str(result.status)
     counted = [0] * VECTOR
     counted[STATUS_INDEX[status]] = 1
-    if status != Status.NOT_APPLICABLE:
+    if status != Status.NOT_APPLICABLE or threshold is None:
         counted[5], counted[6], counted[7] = result.numerator or 0, result.denominator or 0, result.baseline or 0
     shared = (status, result.value, result.threshold, result.numerator, result.denominator, result.baseline,
               result.details, now)
@@ -316,20 +353,26 @@ def _lock_year(year: int) -> None:
 
 def compliance_compute(
     *, year: int, unit: Unit | None = None, progress: Callable[[int, int], None] | None = None,
+    as_of: datetime.date | None = None,
 ) -> ComputeSummary:
     """Compute every target for every unit (or `unit`'s subtree) for "Y" and Q1..Q4 to date, and store the
-    results and the roll-ups of every locality in the scope and above it, atomically."""
+    results and the roll-ups of every locality in the scope and above it, atomically.
+
+    `as_of` (default: today) is the last day counted: a period that has not ended by then is judged on
+    1 January to `as_of` against the same window of the year before, and stored as provisional."""
     started = time.monotonic()
     counter = _QueryCounter()
+    as_of = as_of or timezone.localdate()
     with connection.execute_wrapper(counter):
-        summary = _compute(year=year, unit=unit, progress=progress, counter=counter)
+        summary = _compute(year=year, unit=unit, progress=_Progress(progress), counter=counter, as_of=as_of)
     summary.queries = counter.count
     summary.seconds = time.monotonic() - started
     logger.info("compliance_compute %s", summary.as_dict())
     return summary
 
 
-def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) -> ComputeSummary:
+def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _QueryCounter,
+             as_of: datetime.date) -> ComputeSummary:
     # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
@@ -344,9 +387,10 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     # The documents' aggregate (the longest read) runs on a second connection while this one reads the rest.
     reduction_types = selectors.reduction_type_codes()
     documents_read = _in_background(
-        lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types), counter)
+        lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of),
+        counter)
     conferences = selectors.conference_counts(
-        year=year, unit=unit, hybrid_online=hybrid_online,
+        year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
         duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
         speech_limits=params["SPEECH_LIMITS"],
     )
@@ -369,9 +413,12 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
     now = timezone.now().isoformat()
     periods = [(period, period_quarters(period)[-1], to_date_window(year, period)[1])
                for period in sorted(PERIODS_TO_DATE)]
-    # Each row's key after its unit, (year, period, target), period by period: one tuple shared by the rows
-    # (results and roll-ups) of every unit, so _CopyStream formats it once.
-    keys = [(year, period, target.code) for period, _q, _end in periods for target in targets]
+    # Whether each period is still running (judged to `as_of`, provisional) and the last day it covers.
+    standing = {period: (is_provisional(year, period, as_of), judged_window_end(year, period, as_of).isoformat())
+                for period, _q, _end in periods}
+    # Each row's key after its unit, (year, period, target, provisional, window end), period by period: one
+    # tuple shared by the rows (results and roll-ups) of every unit, so _CopyStream formats it once.
+    keys = [(year, period, target.code, *standing[period]) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
@@ -404,7 +451,7 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         offender_texts: dict[tuple[str, int], str] = {}  # (target, conference id) -> the JSON of its entry
         missed = str(Status.MISSED)
         # Per target: what it reads (MEASURES) and its offenders, if it lists them.
-        parts = ("numerator", "denominator", "baseline", "offending")
+        parts = ("numerator", "denominator", "baseline", "countable", "offending")
         readers = [(i, target, target.code, thresholds.get(target.code), offenders.get(target.code),
                     *(MEASURES[target.code].get(part) for part in parts))
                    for i, target in enumerate(targets)]
@@ -415,13 +462,13 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
                 sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
                 applicable_to = applicability[uid]
                 vector = vectors[uid]
-                for i, target, code, threshold, listed, numerator, denominator, baseline, offending in readers:
+                for i, target, code, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
                     applicable = applicable_to[i]
                     # (numerator, denominator, baseline) as MEASURES says; an offender target's numerator is
                     # the complying ones.
                     d = sums[denominator] if denominator else 0
                     numbers = (d - sums[offending] if offending else sums[numerator] if numerator else 0,
-                               d, sums[baseline] if baseline else 0)
+                               d, sums[baseline] if baseline else 0, sums[countable] if countable else 0)
                     key = (code, applicable, *numbers)
                     judged = memo.get(key)
                     if judged is None:
@@ -461,7 +508,7 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
             results.delete()
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).
-        with _collector_paused():
+        with _collector_paused(), progress.copying():
             n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows(),
                                table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
@@ -484,7 +531,7 @@ def _compute(*, year: int, unit: Unit | None, progress, counter: _QueryCounter) 
         for ancestor in ancestors:
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
                 if row["target_id"] in targets_by_code:
-                    rollup_rows.append((ancestor["id"], (year, row["period"], row["target_id"]),
+                    rollup_rows.append((ancestor["id"], (year, row["period"], row["target_id"], *standing[row["period"]]),
                                         judge.figures(row["target_id"], vector_of_sums(row))))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()

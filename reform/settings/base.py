@@ -158,6 +158,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # while it is still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 1800
+# How often a running recompute stores its progress (seconds; 0 = at every step, for tests).
+COMPLIANCE_PROGRESS_EVERY_SECONDS = env.float("COMPLIANCE_PROGRESS_EVERY_SECONDS", default=0.5)
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

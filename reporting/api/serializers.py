@@ -48,7 +48,7 @@ class ComplianceResultSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComplianceResult
         fields = ["id", "unit", "unit_code", "unit_name", "year", "period", "target", "status", "value", "threshold",
-                  "numerator", "denominator", "baseline", "computed_at", "details"]
+                  "numerator", "denominator", "baseline", "provisional", "window_end", "computed_at", "details"]
         read_only_fields = fields
 
 
@@ -144,6 +144,11 @@ class TargetSummarySerializer(serializers.Serializer):
     clause = serializers.CharField()
     comparison = serializers.CharField(required=False)
     threshold = serializers.DecimalField(**FOUR_PLACES)
+    provisional = serializers.BooleanField(
+        help_text="True while the period has not ended: judged on 1 January to window_end against the same window "
+                  "of the year before; final after the first recompute once the period has ended.")
+    window_end = serializers.DateField(allow_null=True, required=False,
+                                       help_text="The last day the figures cover.")
     computed_at = serializers.DateTimeField(allow_null=True, required=False)
     n_units = serializers.IntegerField()
     counts = StatusCountsSerializer()

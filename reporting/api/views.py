@@ -122,6 +122,8 @@ def _summary_rows(rows: list[dict]) -> list[dict]:
             "clause": row.get("clause", ""),
             "comparison": row.get("comparison", ""),
             "computed_at": row.get("computed_at"),
+            "provisional": bool(row.get("provisional")),
+            "window_end": row.get("window_end"),
             "threshold": row.get("threshold"),
             "n_units": n_units,
             "counts": counts,

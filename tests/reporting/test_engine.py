@@ -173,7 +173,8 @@ def test_regular_sessions_count_in_no_conference_target_but_documents_are_unaffe
                  "NO_REPEAT_CONFERENCE"):
         assert result(province, code).status == Status.NO_DATA, code
     cap = result(province, "PROVINCE_WIDE_CAP")
-    assert (cap.status, cap.numerator) == (Status.MET, 0)
+    # Regular sessions only: no countable conference, so the cap has no data (nothing recorded is not compliance).
+    assert (cap.status, cap.numerator) == (Status.NO_DATA, 0)
     assert result(province, "DOC_REDUCTION").status == Status.MET
 
 
@@ -215,8 +216,9 @@ def test_caps_do_not_apply_outside_their_localities(tree):
         assert result(tree[unit], "PROVINCE_WIDE_CAP").status == Status.NOT_APPLICABLE, unit
     for unit in ("TW", "01", "01-VP"):
         assert result(tree[unit], "COMMUNE_WIDE_CAP").status == Status.NOT_APPLICABLE, unit
-    assert result(tree["01"], "PROVINCE_WIDE_CAP").status == Status.MET
-    assert result(tree["00070"], "COMMUNE_WIDE_CAP").status == Status.MET
+    # Where they apply, a locality that recorded no conference has no data, not compliance.
+    assert result(tree["01"], "PROVINCE_WIDE_CAP").status == Status.NO_DATA
+    assert result(tree["00070"], "COMMUNE_WIDE_CAP").status == Status.NO_DATA
 
 
 def test_targets_are_not_applicable_before_their_first_threshold(tree):

@@ -60,12 +60,14 @@ def test_rollup_aggregate_applies_the_rule_to_the_summed_counts(records):
 def test_cap_rollups_count_only_the_localities_the_cap_applies_to(records):
     compliance_compute(year=2025)
     province_cap = rollup(records["TW"], "PROVINCE_WIDE_CAP")
-    assert (province_cap.n_met, province_cap.n_missed, province_cap.n_not_applicable) == (1, 1, 6)
+    # Province 79 recorded no countable conference: no data, not "met" (nothing recorded is not compliance).
+    assert (province_cap.n_met, province_cap.n_missed, province_cap.n_no_data, province_cap.n_not_applicable) == (
+        0, 1, 1, 6)
     assert (province_cap.status, province_cap.numerator) == (Status.MISSED, 3)
     commune_cap = rollup(records["01"], "COMMUNE_WIDE_CAP")
     assert (commune_cap.n_met, commune_cap.n_missed, commune_cap.n_not_applicable) == (1, 1, 2)
     assert (commune_cap.status, commune_cap.value) == (Status.MISSED, D("6"))
-    assert rollup(records["79"], "COMMUNE_WIDE_CAP").status == Status.MET
+    assert rollup(records["79"], "COMMUNE_WIDE_CAP").status == Status.NO_DATA  # none recorded
 
 
 def test_agencies_get_no_rollup_but_count_in_their_locality(records):
