@@ -14,7 +14,7 @@ from reform.models import Unit, UnitRecord
 
 from .choices import Quarter
 from .rules import digitization_report_rules, document_rules
-from .symbols import normalize
+from .symbols import normalize, number_key
 
 
 class DocumentType(models.Model):
@@ -44,16 +44,37 @@ class DocumentType(models.Model):
         return self.name_vi if (get_language() or "vi").startswith("vi") else self.name_en
 
 
+class NumberKeyField(models.CharField):
+    """A document's number in the form uniqueness compares (`symbols.number_key`), derived from `number`.
+
+    Derived when the row is written (`pre_save` runs for `save()` and for `bulk_create` alike), so no
+    write through the ORM can store a stale or empty key. Only a raw SQL write must set it itself
+    (the uploads' COPY and the demo data do).
+    """
+
+    def pre_save(self, model_instance, add):
+        value = number_key(model_instance.number)
+        setattr(model_instance, self.attname, value)
+        return value
+
+
 class Document(UnitRecord):
     """One issued document. The same unit cannot register the same number twice in a year."""
 
     # Indexed by the composite indexes below that lead with it. Every write pays for every index (200,000
     # uploaded rows cost ~0.5-1 s of server time per index), so there are four, each serving reads the
-    # others cannot: the key, the unique (unit, year, number) (a unit's documents of a year: the engine's
+    # others cannot: the key, the unique (unit, year, number_key) (a unit's documents of a year: the engine's
     # subtree reads, the registers' lists), (doc_type, year) (the PROTECT check on deleting a type, lists
     # filtered by type) and (issued_on, id) (lists newest first, a year's documents by date).
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+", db_index=False)
     number = models.CharField(_("number and symbol"), max_length=64, help_text=_("As written, e.g. 123/QĐ-UBND or 226-KL/TW."))
+    # One document is registered once: `456/qđ-ubnd` and `456/QĐ-UBND.` are `456/QĐ-UBND` (SPEC 4). Rows
+    # that were duplicates under this rule before it existed carry `<key> #<id>` (migration 0007; a key
+    # never contains a space) until someone makes their numbers distinct: `find_duplicate_numbers` lists them.
+    number_key = NumberKeyField(
+        _("number as compared"), max_length=128, blank=True, editable=False,
+        help_text=_("The number without case, spaces or trailing punctuation: what makes two numbers the same."),
+    )
     doc_type = models.ForeignKey(DocumentType, verbose_name=_("document type"), on_delete=models.PROTECT,
                                  related_name="documents", db_index=False)
     title = models.CharField(_("title"), max_length=500)
@@ -74,7 +95,7 @@ class Document(UnitRecord):
         verbose_name_plural = _("documents")
         constraints = [
             models.UniqueConstraint(
-                fields=["unit", "year", "number"], name="document_number_unique_per_unit_year",
+                fields=["unit", "year", "number_key"], name="document_number_key_unique_per_unit_year",
                 violation_error_message=_("This unit has already registered a document with this number this year."),
             ),
         ]
@@ -115,8 +136,11 @@ class Document(UnitRecord):
             raise ValidationError({"number": error.messages}) from error
 
     def validate_constraints(self, exclude=None) -> None:
+        # The key is derived from the number (as `save()` will store it, even without `clean()`) and is in
+        # no form nor the API: `456/qđ-ubnd` beside `456/QĐ-UBND` is a duplicate on the number field.
+        self.number_key = number_key(self.number)
         try:
-            super().validate_constraints(exclude=set(exclude or ()) - {"year"})
+            super().validate_constraints(exclude=set(exclude or ()) - {"year", "number_key"})
         except ValidationError as error:
             raise ValidationError({"number": error.messages}) from error
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from .symbols import ParsedSymbol, normalize, parse_symbol
+from .symbols import ParsedSymbol, normalize, normalized_number_key, parse_symbol
 
 Errors = dict[str, list[str]]
 
@@ -37,6 +37,7 @@ class DocumentFacts:
     """What the rules derive from a document's values (stored with it)."""
 
     number: str  # normalized
+    number_key: str  # what uniqueness compares (`symbols.number_key`)
     doc_type: str | None  # the chosen type, or the one the symbol implies when none was chosen
     year: int | None
     needs_review: bool  # the symbol follows none of the known forms
@@ -74,7 +75,8 @@ def document_rules(
                 _("The symbol carries the year %(symbol_year)s but the document was issued in %(year)s.")
                 % {"symbol_year": parsed.year, "year": issued_on.year}
             )
-    return errors, DocumentFacts(number=number, doc_type=doc_type or None, year=year, needs_review=parsed is None)
+    return errors, DocumentFacts(number=number, number_key=normalized_number_key(number), doc_type=doc_type or None,
+                                 year=year, needs_review=parsed is None)
 
 
 def digitization_report_rules(

@@ -40,6 +40,28 @@ def normalize(text: str) -> str:
     return re.sub(r"\s*([/-])\s*", r"\1", re.sub(r"\s+", " ", text))
 
 
+def number_key(text: str) -> str:
+    """The form in which two numbers are compared: the same key is the same document number (SPEC 4).
+
+    `normalize`d (NFC, a stroked D made one letter), case-folded (`QĐ` and `qđ` alike), with no
+    whitespace at all and no trailing punctuation: `456/QĐ-UBND`, `456/qđ-ubnd`, `456 / QĐ-UBND.` give
+    `456/qđ-ubnd`. A number that is nothing but punctuation keeps it (`...`), so it never becomes empty.
+    The number itself is stored as written; only this key is compared.
+    """
+    return normalized_number_key(normalize(text))
+
+
+def normalized_number_key(number: str) -> str:
+    """`number_key` of a text that `normalize` returned already (bulk uploads normalise each row once)."""
+    key = number.casefold().replace(" ", "")  # `normalize` leaves single spaces only
+    if not key.isascii():
+        key = unicodedata.normalize("NFC", key)  # case folding may decompose (e.g. U+01F0)
+    end = len(key)
+    while end and unicodedata.category(key[end - 1]).startswith("P"):
+        end -= 1
+    return key[:end] if end else key
+
+
 def parse_symbol(text: str, type_codes: Iterable[str]) -> ParsedSymbol | None:
     """Parse a number and symbol; None when it follows none of the three forms."""
     codes = {code.casefold(): code for code in type_codes}

@@ -40,6 +40,7 @@ PG_TYPES = {
     "budget_allocated": "bigint", "budget_spent": "bigint", "opening_speech_min": "integer",
     "closing_speeches_min": "integer", "longest_presentation_min": "integer", "participants": "integer",
     "quarter": "integer", "procedures_total": "bigint", "procedures_digital": "bigint",
+    "number_key": "text",  # a document's number as uniqueness compares it (documents.symbols.number_key)
 }
 # The date column a period lock is reported on (as reports.locking.DATE_FIELDS).
 LOCK_COLUMN = {ImportKind.DOCUMENTS: "issued_on", ImportKind.CONFERENCES: "held_on",

@@ -25,8 +25,8 @@ from .columns import CellError, Schema
 
 # The fields of a staging row, in order, after the line number (`unit_code` stands for the unit).
 STAGING_FIELDS: dict[str, list[str]] = {
-    ImportKind.DOCUMENTS: ["unit_code", "number", "doc_type", "title", "issued_on", "year", "is_digitized",
-                           "sent_electronically", "needs_review"],
+    ImportKind.DOCUMENTS: ["unit_code", "number", "number_key", "doc_type", "title", "issued_on", "year",
+                           "is_digitized", "sent_electronically", "needs_review"],
     ImportKind.CONFERENCES: ["unit_code", "title", "held_on", "duration_days", "format", "category", "scope",
                              "is_regular_session", "exception_approved", "exception_ref", "reheld_after_online",
                              "budget_allocated", "budget_spent", "opening_speech_min", "closing_speeches_min",
@@ -35,8 +35,9 @@ STAGING_FIELDS: dict[str, list[str]] = {
 }
 # The natural key of each register (the unit given by its code in the file), in the column order of its
 # unique constraint where it has one: the PostgreSQL upsert writes rows sorted by it, in index order.
+# A document's number is compared by its key (`456/qđ-ubnd` is `456/QĐ-UBND`), in the file and in the table.
 NATURAL_KEYS: dict[str, list[str]] = {
-    ImportKind.DOCUMENTS: ["unit_code", "year", "number"],
+    ImportKind.DOCUMENTS: ["unit_code", "year", "number_key"],
     ImportKind.CONFERENCES: ["unit_code", "held_on", "title"],
     ImportKind.DIGITIZATION_REPORTS: ["unit_code", "year", "quarter"],
 }
@@ -132,7 +133,8 @@ class RowValidator:
             self.type_codes = tuple(DocumentType.objects.values_list("code", flat=True))
             self.type_set = frozenset(self.type_codes)
             self.parse = TailMemoParser()
-            self.document_indexes = tuple(self.index[name] for name in ("number", "doc_type", "issued_on", "year", "needs_review"))
+            self.document_indexes = tuple(self.index[name] for name in (
+                "number", "number_key", "doc_type", "issued_on", "year", "needs_review"))
 
     def __call__(self, line: int, cells: list[Any]) -> tuple:
         out = self.template.copy()
@@ -158,7 +160,7 @@ class RowValidator:
         return len(errors)
 
     def _check_documents(self, line: int, out: list[Any]) -> int:
-        i_number, i_type, i_date, i_year, i_review = self.document_indexes
+        i_number, i_key, i_type, i_date, i_year, i_review = self.document_indexes
         number, doc_type, issued_on = out[i_number], out[i_type], out[i_date]
         errors = 0
         if doc_type is not None and doc_type not in self.type_set:
@@ -172,6 +174,7 @@ class RowValidator:
             parse=self.parse,
         )
         out[i_number] = facts.number
+        out[i_key] = facts.number_key
         out[i_year] = facts.year
         out[i_review] = facts.needs_review
         if facts.doc_type is None and not errors:

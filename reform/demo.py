@@ -5,7 +5,7 @@ own `Random(f"{seed}|<register>|{code}|{year}")`, so the records of a unit and y
 else is generated in the same run (a subset, another year, another order).
 
 Records are written in bulk (PostgreSQL `COPY`, `bulk_create` elsewhere), which bypasses `Model.save()`:
-the generator sets the derived `year` and `needs_review` itself, through `documents.symbols.parse_symbol`,
+the generator sets the derived `year`, `number_key` and `needs_review` itself, through `documents.symbols.parse_symbol`,
 and checks that each symbol implies the type it was generated with. Demo data is loaded by the system, not
 a person, so it writes no audit-trail rows; that absence is also what marks it as replaceable.
 """
@@ -25,7 +25,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from documents.models import DigitizationReport, Document, DocumentType
-from documents.symbols import OFFICIAL_LETTER, parse_symbol
+from documents.symbols import OFFICIAL_LETTER, number_key, parse_symbol
 from meetings.choices import Category, Format, Scope
 from meetings.models import Conference
 
@@ -245,7 +245,8 @@ def _titles(year: int) -> dict[str, list[str]]:
 
 def documents_for(unit: Unit, profile: Profile, year: int, cal: _Calendar, *, seed: int, symbols: _SymbolCheck,
                   titles: dict[str, list[str]], created: datetime.datetime) -> list[tuple]:
-    """Rows of (unit_id, number, doc_type, title, issued_on, year, digitised, sent, needs_review, created, updated)."""
+    """Rows of (unit_id, number, doc_type, title, issued_on, year, digitised, sent, needs_review, created, updated,
+    number_key)."""
     rng = random.Random(f"{seed}|documents|{unit.code}|{year}")
     count = _round_count(profile.documents_in(year, rng) * cal.fraction, rng) if cal.days else 0
     if not count:
@@ -281,6 +282,7 @@ def documents_for(unit: Unit, profile: Profile, year: int, cal: _Calendar, *, se
         rows.append((
             unit.pk, number, doc_type, rng.choice(titles[doc_type]), issued_on, year,
             rng.random() < profile.digitized_rate, rng.random() < profile.network_rate, needs_review, created, created,
+            number_key(number),
         ))
     return rows
 
@@ -385,7 +387,7 @@ def reports_for(unit: Unit, profile: Profile, year: int, today: datetime.date, *
 # ---------------------------------------------------------------------------------------------- writers
 
 DOCUMENT_COLUMNS = ("unit_id", "number", "doc_type_id", "title", "issued_on", "year", "is_digitized",
-                    "sent_electronically", "needs_review", "created_at", "updated_at")
+                    "sent_electronically", "needs_review", "created_at", "updated_at", "number_key")
 CONFERENCE_COLUMNS = ("unit_id", "title", "held_on", "duration_days", "format", "category", "scope", "is_regular_session",
                       "exception_approved", "exception_ref", "reheld_after_online", "budget_allocated", "budget_spent",
                       "opening_speech_min", "closing_speeches_min", "longest_presentation_min", "participants",
@@ -553,7 +555,7 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
             progress("Replaced earlier demo records: " + ", ".join(f"{n:,} {m}" for m, n in result.deleted.items()))
         # Records that people entered (they have an audit trail) stay; never collide with them.
         taken_numbers = set(Document.objects.filter(year__in=years, unit__in=units_qs.values("pk"))
-                            .values_list("unit_id", "number", "year"))
+                            .values_list("unit_id", "number_key", "year"))
         taken_quarters = set(DigitizationReport.objects.filter(year__in=years, unit__in=units_qs.values("pk"))
                              .values_list("unit_id", "year", "quarter"))
         symbols = _SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
@@ -570,7 +572,7 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
                 rows = documents_for(unit, profile, year, calendars[year], seed=seed, symbols=symbols,
                                      titles=titles[year], created=created)
                 if taken_numbers:
-                    rows = [r for r in rows if (r[0], r[1], r[5]) not in taken_numbers]
+                    rows = [r for r in rows if (r[0], r[-1], r[5]) not in taken_numbers]
                 docs.add(rows)
                 confs.add(conferences_for(unit, profile, year, calendars[year], seed=seed, created=created))
                 rows = reports_for(unit, profile, year, today, seed=seed, created=created)

@@ -3,7 +3,7 @@ import unicodedata
 
 import pytest
 
-from documents.symbols import ParsedSymbol, normalize, parse_symbol
+from documents.symbols import ParsedSymbol, normalize, normalized_number_key, number_key, parse_symbol
 
 CODES = ["NQ", "QĐ", "CT", "KL", "QC", "QyĐ", "TB", "HD", "KH", "CTr", "ĐA", "BC", "TTr", "CV", "TT", "NĐ"]
 
@@ -64,3 +64,50 @@ def test_a_year_in_a_symbol_of_unknown_type_does_not_parse():
 ])
 def test_garbage_does_not_parse(garbage):
     assert parse_symbol(garbage, CODES) is None
+
+
+# --- number_key: the form in which two numbers are the same number (SPEC 4) ------------------------------
+
+@pytest.mark.parametrize("written", ["456/QĐ-UBND", "456/qđ-ubnd", "456/QĐ-UBND.", "456/QĐ-ubnd", "456/Qđ-Ubnd"])
+def test_number_key_makes_the_ways_of_writing_one_number_the_same(written):
+    assert number_key(written) == "456/qđ-ubnd"
+
+
+def test_number_key_of_nfd_input_equals_that_of_nfc_input():
+    nfc = "12-QĐ/TƯ"  # Ư decomposes into U and a combining horn
+    nfd = unicodedata.normalize("NFD", nfc)
+    assert nfd != nfc
+    assert number_key(nfd) == number_key(nfc) == number_key(nfd.lower()) == "12-qđ/tư"
+    assert unicodedata.is_normalized("NFC", number_key(nfd))
+
+
+def test_number_key_folds_the_stroked_d_whichever_way_it_was_typed():
+    assert number_key("Đ") == number_key("đ") == number_key("D\u0335") == number_key("d\u0336") == "đ"
+    assert number_key("ĐU") != number_key("DU")  # Đ is a letter of its own, not a D with an accent
+
+
+def test_number_key_removes_every_space_inside_the_number():
+    assert number_key(" 456 / QĐ - UB ND ") == number_key("456/QĐ-UBND\u00a0") == "456/qđ-ubnd"
+    assert number_key("CV số 5 ngày 3/4") == "cvsố5ngày3/4"
+
+
+def test_number_key_removes_several_trailing_punctuation_marks_and_keeps_inner_ones():
+    assert number_key("456/QĐ-UBND.;,!?…") == number_key("456/QĐ-UBND .-/") == "456/qđ-ubnd"
+    assert number_key("05/2025/TT-BTC") == "05/2025/tt-btc"  # the separators inside stay
+    assert number_key("(12).QĐ") == "(12).qđ"  # leading punctuation stays
+
+
+def test_number_key_keeps_a_number_that_is_only_punctuation():
+    assert number_key("...") == "..."
+    assert number_key(" - / ") == "-/"
+    assert number_key("...") != number_key(".")
+
+
+def test_number_key_leaves_letters_and_digits_alone():
+    assert number_key("12a/QĐ-UBND") != number_key("12/QĐ-UBND")
+    assert number_key("45-NQ/TU") != number_key("45/NQ-TU")  # the Party and state forms are different numbers
+
+
+def test_normalized_number_key_is_number_key_of_a_normalized_text():
+    for text in ("456/QĐ-UBND.", unicodedata.normalize("NFD", " 7 / QĐ - UBND "), "D\u0335U-ǰ"):
+        assert normalized_number_key(normalize(text)) == number_key(text)

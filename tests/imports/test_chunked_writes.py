@@ -126,7 +126,7 @@ def test_the_register_foreign_keys_are_deferred_again_after_the_upload(officer_h
         # Inside the test's transaction: a row pointing at a unit that does not exist yet is accepted
         # until commit, as Django's INITIALLY DEFERRED foreign keys promise.
         cursor.execute("SAVEPOINT probe")
-        cursor.execute("INSERT INTO documents_document (unit_id, number, doc_type_id, title, issued_on, year, "
-                       "is_digitized, sent_electronically, needs_review, created_at, updated_at) "
-                       "VALUES (987654321, 'x', 'QĐ', 't', '2025-01-01', 2025, false, false, false, now(), now())")
+        cursor.execute("INSERT INTO documents_document (unit_id, number, number_key, doc_type_id, title, issued_on, "
+                       "year, is_digitized, sent_electronically, needs_review, created_at, updated_at) "
+                       "VALUES (987654321, 'x', 'x', 'QĐ', 't', '2025-01-01', 2025, false, false, false, now(), now())")
         cursor.execute("ROLLBACK TO SAVEPOINT probe")
