@@ -58,7 +58,17 @@ class RecordScopeMixin(LoginRequiredMixin):
         user = self.request.user
         context["can_edit"] = user.is_administrator or user.is_entry_officer
         context["opts"] = self.model._meta
+        context["lock_reason"] = self.get_lock_reason()
         return context
+
+    def get_lock_reason(self) -> str:
+        """Why the record of this page cannot be changed (e.g. its period's report is approved), or ""."""
+        record = getattr(self, "object", None)
+        if record is None or not record.pk:
+            return ""
+        if not hasattr(record, "lock_reason"):
+            services.records_mark_locked([record])
+        return record.lock_reason
 
 
 class RecordListMixin(RecordScopeMixin):
@@ -88,6 +98,7 @@ class RecordListMixin(RecordScopeMixin):
             rows = rows.order_by(*(f"{sign}{field}" for field in (*fields, "pk")))
         paginator = Paginator(rows, self.paginate_by)
         page = paginator.get_page(request.GET.get("page"))
+        page.object_list = services.records_mark_locked(page.object_list)  # one check for the whole page
         query = request.GET.copy()
         query.pop("page", None)
         sort_query = query.copy()
@@ -124,6 +135,14 @@ class RecordFormMixin(RecordScopeMixin):
         kwargs = super().get_form_kwargs()
         kwargs["user"] = self.request.user
         return kwargs
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.get_lock_reason():
+            # Shown read-only; a POST still reaches the service, which refuses it with the same reason.
+            for field in form.fields.values():
+                field.disabled = True
+        return form
 
     def form_valid(self, form):
         data = {name: value for name, value in form.cleaned_data.items() if name in form.model_fields()}

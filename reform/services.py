@@ -16,6 +16,21 @@ R = TypeVar("R", bound=UnitRecord)
 # Hooks that refuse a write (e.g. a period whose report is approved). Each is called with
 # (instance, user, action) and raises ValidationError to refuse. Apps register theirs at ready().
 write_guards: list = []
+# The same rules read for display: each takes a page of records of one model and returns {pk: reason} for
+# those a guard would refuse to change (in a fixed number of queries). Apps register theirs at ready().
+lock_readers: list = []
+
+
+def records_mark_locked(records: Iterable[UnitRecord]) -> list[UnitRecord]:
+    """Set `lock_reason` on each record: why it cannot be changed, or "" (pages and the API read it)."""
+    records = list(records)
+    reasons: dict = {}
+    for reader in lock_readers:
+        for pk, reason in reader(records).items():
+            reasons.setdefault(pk, reason)
+    for record in records:
+        record.lock_reason = reasons.get(record.pk, "")
+    return records
 
 
 def _record_years(instance: UnitRecord) -> set[int]:

@@ -16,6 +16,8 @@ class ReportsConfig(AppConfig):
 
         if locking.write_guard not in services.write_guards:
             services.write_guards.append(locking.write_guard)
+        if locking.lock_reader not in services.lock_readers:
+            services.lock_readers.append(locking.lock_reader)
         # The model-level safety net: admin pages, scripts and any other direct save or delete.
         for label in locking.DATE_FIELDS:
             model = apps.get_model(label)

@@ -2,7 +2,9 @@
 
 Three ways in, one rule. `reform.services` calls `write_guard` for web forms and the API;
 `pre_save`/`pre_delete` receivers refuse any other `.save()`/`.delete()` (admin, scripts); bulk
-uploads call `assert_unlocked` (or `locked_windows_for`) once for a whole file.
+uploads call `assert_unlocked` (or `locked_windows_for`) once for a whole file. The window is the
+report's stored one: the year to date (see `PeriodReport`). The read side, `lock_reader`, tells
+pages and the API which records of a page are locked, in one query.
 """
 from __future__ import annotations
 
@@ -77,6 +79,15 @@ def lock_message(report: PeriodReport) -> str:
     }
 
 
+def lock_reason(report: PeriodReport) -> str:
+    """Why a record is read-only, e.g. "Approved in report Quarter 3 2026 on 05/10/2026"."""
+    decided = timezone.localtime(report.decided_at).date() if report.decided_at else None
+    return _("Approved in report %(period)s on %(date)s") % {
+        "period": report.reporting_period.label,
+        "date": formats.date_format(decided, "SHORT_DATE_FORMAT") if decided else "—",
+    }
+
+
 def _refuse(instance: Any, report: PeriodReport) -> None:
     field = DATE_FIELDS.get(instance._meta.label_lower)
     message = lock_message(report)
@@ -134,7 +145,8 @@ def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[tuple[dateti
     if not prefixes:
         return {}
     reports = list(
-        PeriodReport.objects.filter(state=ReportState.APPROVED, unit__path__in=prefixes).select_related("unit")
+        PeriodReport.objects.filter(state=ReportState.APPROVED, unit__path__in=prefixes)
+        .select_related("unit").order_by("window_start", "unit__path")
     )
     found: dict[str, list] = {path: [] for path in unit_paths}
     for path in unit_paths:
@@ -155,12 +167,43 @@ def find_locked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span
     windows = locked_windows_for(paths.values())
     locked = []
     for index, (unit_id, value) in enumerate(zip(unit_ids, dates)):
-        start, end = _as_span(value)
-        for window_start, window_end, report in windows.get(paths.get(unit_id, ""), []):
-            if window_start <= end and window_end >= start:
-                locked.append((index, report))
-                break
+        report = _covering(windows.get(paths.get(unit_id, ""), []), _as_span(value))
+        if report is not None:
+            locked.append((index, report))
     return locked
+
+
+def _covering(windows: list[tuple[datetime.date, datetime.date, PeriodReport]], span: Span) -> PeriodReport | None:
+    start, end = span
+    for window_start, window_end, report in windows:
+        if window_start <= end and window_end >= start:
+            return report
+    return None
+
+
+def locks_for(records: Sequence[Any]) -> dict[Any, PeriodReport]:
+    """{pk: approved report} of the stored records that lie in a locked window: one query for a whole page.
+
+    The units' paths come from the loaded `unit` (select_related), else from one more query.
+    """
+    records = [r for r in records if r.pk and r._meta.label_lower in DATE_FIELDS and r.unit_id]
+    paths = {r.unit_id: r.unit.path for r in records if type(r).unit.is_cached(r)}
+    missing = {r.unit_id for r in records} - paths.keys()
+    if missing:
+        paths.update(Unit.objects.filter(pk__in=missing).values_list("pk", "path"))
+    windows = locked_windows_for(paths.values()) if records else {}
+    found = {}
+    for record in records:
+        span = record_span(record)
+        report = _covering(windows.get(paths.get(record.unit_id, ""), []), span) if span else None
+        if report is not None:
+            found[record.pk] = report
+    return found
+
+
+def lock_reader(records: Sequence[Any]) -> dict[Any, str]:
+    """Registered in `reform.services.lock_readers`: {pk: reason} of the records an approval locks."""
+    return {pk: lock_reason(report) for pk, report in locks_for(records).items()}
 
 
 def assert_unlocked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span]) -> None:

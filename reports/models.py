@@ -16,8 +16,10 @@ from .querysets import PeriodReportQuerySet, ReportExportQuerySet
 class PeriodReport(models.Model):
     """A locality's report for one period: the computed results frozen at submission plus a narrative.
 
-    The window is stored when the report is submitted so that locking is one indexed query; it is
-    refreshed at every submission (a change of REPORTING_WINDOWS applies from the next one).
+    The window is what approval locks: the year to date, as the report's figures are (1 January, or
+    15 December under Decree 09, to the period's end). It is stored when the report is submitted so
+    that locking is one indexed query, and refreshed at every submission (a change of
+    REPORTING_WINDOWS applies from the next one).
     """
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="period_reports")

@@ -65,7 +65,8 @@ def report_submit(*, user: User, unit: Unit, year: int, period: str, difficultie
         raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period}})
     # Fresh figures for the snapshot: the engine recomputes the locality's subtree (a fixed number of queries).
     compliance_compute(year=reporting_period.year, unit=unit)
-    start, end = reporting_period.window
+    # The figures are year to date, so approval locks the whole to-date window, not the period alone.
+    start, end = reporting_period.to_date_window
     report, _created = PeriodReport.objects.select_for_update().get_or_create(
         unit=unit, year=reporting_period.year, period=reporting_period.code,
         defaults={"window_start": start, "window_end": end, "deadline": reporting_period.deadline},
@@ -111,7 +112,7 @@ def _notify_submitter(report: PeriodReport, event: PeriodReportEvent, message: s
 
 @transaction.atomic
 def report_approve(*, user: User, report: PeriodReport, comment: str = "") -> PeriodReport:
-    """Approve a submitted report; from now on its window is locked for the unit's whole subtree."""
+    """Approve a submitted report; from now on its window (the year to date) is locked for the unit's whole subtree."""
     _require_reviewer(user)
     report = PeriodReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
     _require_state(report, ReportState.SUBMITTED)

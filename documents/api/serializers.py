@@ -32,7 +32,7 @@ class DocumentSerializer(UnitRecordSerializer):
         model = Document
         fields = [
             "id", "unit", "unit_code", "number", "doc_type", "title", "issued_on", "year",
-            "is_digitized", "sent_electronically", "needs_review",
+            "is_digitized", "sent_electronically", "needs_review", "locked",
         ]
         read_only_fields = ["year", "needs_review"]
 
@@ -42,4 +42,4 @@ class DigitizationReportSerializer(UnitRecordSerializer):
 
     class Meta:
         model = DigitizationReport
-        fields = ["id", "unit", "unit_code", "year", "quarter", "procedures_total", "procedures_digital"]
+        fields = ["id", "unit", "unit_code", "year", "quarter", "procedures_total", "procedures_digital", "locked"]

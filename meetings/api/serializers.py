@@ -15,5 +15,5 @@ class ConferenceSerializer(UnitRecordSerializer):
             "id", "unit", "unit_code", "title", "held_on", "duration_days", "format", "category", "scope",
             "is_regular_session", "exception_approved", "exception_ref", "reheld_after_online",
             "budget_allocated", "budget_spent", "opening_speech_min", "closing_speeches_min",
-            "longest_presentation_min", "participants",
+            "longest_presentation_min", "participants", "locked",
         ]

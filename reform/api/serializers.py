@@ -6,9 +6,11 @@ the web forms, the API and bulk uploads give the same answer from one definition
 """
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from reform import services
 from reform.models import Unit
 
 # Keyword arguments DRF derives from model validators; dropped so the model alone enforces them.
@@ -46,6 +48,24 @@ class UnitRecordSerializer(ShapeOnlyModelSerializer):
         source="unit", slug_field="code", queryset=Unit.objects.all(), required=False,
         help_text=_("Code of the unit; an alternative to `unit` on write."),
     )
+    locked = serializers.SerializerMethodField(
+        help_text=_("True while the record lies in the window of an approved period report: it cannot be "
+                    "changed or deleted until an administrator reopens the report."),
+    )
+
+    def get_locked(self, record) -> bool:
+        if not hasattr(record, "lock_reason"):
+            services.records_mark_locked(self._rows_with(record))
+        return bool(record.lock_reason)
+
+    def _rows_with(self, record) -> list:
+        """The rows serialised together with this one (a list page), so the page is checked in one go."""
+        parent = self.parent
+        if isinstance(parent, serializers.ListSerializer) and isinstance(parent.instance, (list, QuerySet)):
+            rows = list(parent.instance)
+            if any(row is record for row in rows):
+                return rows
+        return [record]
 
     def validate(self, attrs):
         data = self.initial_data

@@ -32,3 +32,10 @@ def submitted_q1(officer_hn, tree):
 @pytest.fixture
 def approved_q1(submitted_q1, reviewer):
     return services.report_approve(user=reviewer, report=submitted_q1)
+
+
+@pytest.fixture
+def approved_q3(officer_hn, reviewer, tree):
+    """Hà Nội's Q3 report, approved: its figures (and so its lock) run from 1 January to 30 September."""
+    report = services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q3")
+    return services.report_approve(user=reviewer, report=report)

@@ -187,3 +187,128 @@ def test_admin_change_form_shows_the_lock_and_changes_nothing(approved_q1, admin
     document.refresh_from_db()
     assert (document.issued_on, document.title) == (day(4, 2), title)
     assert document.history.count() == 1  # only the creation
+
+
+# --- the window approval locks is the year to date -------------------------------------------------------
+
+def assert_names_q3(messages: list[str]) -> None:
+    assert any(f"{YEAR}-Q3" in m and "Thành phố Hà Nội" in m for m in messages), messages
+
+
+def test_approving_q3_locks_from_1_january_to_30_september(approved_q3, tree):
+    assert (approved_q3.window_start, approved_q3.window_end) == (day(1, 1), day(9, 30))
+    for date in (day(1, 1), day(5, 10), day(9, 30)):
+        assert locking.locking_report_for(unit=tree["00070"], on_date=date) == approved_q3
+    assert locking.locking_report_for(unit=tree["00070"], on_date=day(10, 1)) is None
+    assert locking.locking_report_for(unit=tree["00070"], on_date=day(12, 31, YEAR - 1)) is None
+
+
+def test_a_document_of_10_may_is_refused_through_the_service_after_q3_is_approved(approved_q3, officer_hn, tree):
+    with pytest.raises(ValidationError) as error:
+        records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(5, 10)))
+    assert_names_q3(error.value.message_dict["issued_on"])
+    with pytest.raises(ValidationError):  # the admin's and the scripts' plain .save()
+        DocumentFactory(unit=tree["00070"], issued_on=day(5, 10))
+    assert not Document.objects.exists()
+
+
+def test_a_document_of_10_may_is_refused_through_the_api_naming_the_report(approved_q3, officer_hn, tree):
+    payload = {"unit": tree["00070"].pk, "number": "99/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định",
+               "issued_on": day(5, 10).isoformat(), "is_digitized": True, "sent_electronically": True}
+    response = api(officer_hn).post("/api/v1/documents/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert_names_q3(response.json()["issued_on"])
+    assert not Document.objects.exists()
+
+
+def test_a_document_of_10_may_is_refused_through_the_web_form_on_its_date_field(approved_q3, officer_hn, tree):
+    client = Client()
+    assert client.login(username=officer_hn.username, password=PASSWORD)
+    response = client.post(reverse("documents:document_create"), {
+        "unit": tree["00070"].pk, "number": "15/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định về cải cách",
+        "issued_on": day(5, 10).isoformat(), "is_digitized": "on", "sent_electronically": "on",
+    })
+    assert response.status_code == 200
+    assert_names_q3(response.context["form"].errors["issued_on"])
+    assert not Document.objects.exists()
+
+
+def test_a_document_of_10_may_is_refused_in_a_csv_upload_naming_the_report(approved_q3, officer_hn, tree):
+    from tests.imports.conftest import csv_bytes, upload
+
+    rows = [["00070", "15/QĐ-UBND", "QĐ", "Quyết định", day(5, 10).isoformat(), "1", "1"],
+            ["00070", "16/QĐ-UBND", "QĐ", "Quyết định", day(10, 2).isoformat(), "1", "1"]]
+    batch = upload(officer_hn, csv_bytes(rows))
+    assert batch.status == "failed" and not Document.objects.exists()
+    assert [(e["line"], e["column"]) for e in batch.errors] == [(2, "issued_on")]
+    assert_names_q3([batch.errors[0]["message"]])
+
+
+def test_a_document_of_10_may_of_a_unit_outside_the_subtree_is_accepted(approved_q3, officer_hcm, tree):
+    created = records.record_create(model=Document, user=officer_hcm, data=doc_data(tree["26734"], day(5, 10)))
+    assert Document.objects.get(pk=created.pk).issued_on == day(5, 10)
+
+
+def test_digitisation_reports_of_every_quarter_up_to_q3_are_locked_by_q3(approved_q3, officer_hn, tree):
+    for quarter in (1, 2, 3):
+        with pytest.raises(ValidationError) as error:
+            records.record_create(model=DigitizationReport, user=officer_hn, data={
+                "unit": tree["00070"], "year": YEAR, "quarter": quarter, "procedures_total": 10,
+                "procedures_digital": 9})
+        assert_names_q3(error.value.message_dict["quarter"])
+    records.record_create(model=DigitizationReport, user=officer_hn, data={
+        "unit": tree["00070"], "year": YEAR, "quarter": 4, "procedures_total": 10, "procedures_digital": 9})
+
+
+def test_reopening_q3_unlocks_10_may(approved_q3, administrator, officer_hn, tree):
+    services.report_reopen(user=administrator, report=approved_q3, reason="Bổ sung văn bản tháng 5")
+    created = records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(5, 10)))
+    records.record_update(instance=created, user=officer_hn, data={"title": "Đã sửa"})
+
+
+@override_settings(REPORTING_WINDOWS="decree09")
+def test_decree09_q3_lock_runs_from_15_december_of_the_year_before_to_14_september(officer_hn, reviewer, tree):
+    report = services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q3")
+    assert (report.window_start, report.window_end) == (datetime.date(YEAR - 1, 12, 15), day(9, 14))
+    services.report_approve(user=reviewer, report=report)
+    for number, date in enumerate((datetime.date(YEAR - 1, 12, 15), day(5, 10), day(9, 14)), start=1):
+        with pytest.raises(ValidationError) as error:
+            records.record_create(model=Document, user=officer_hn,
+                                  data=doc_data(tree["00070"], date, number=f"{number}/QĐ-UBND"))
+        assert_names_q3(error.value.message_dict["issued_on"])
+    records.record_create(model=Document, user=officer_hn, data=doc_data(tree["00070"], day(9, 15), number="8/QĐ-UBND"))
+    records.record_create(model=Document, user=officer_hn,
+                          data=doc_data(tree["00070"], datetime.date(YEAR - 1, 12, 14), number="9/QĐ-UBND"))
+    # Decree 09's Q4 (15 September to 14 December) lies outside the window
+    records.record_create(model=DigitizationReport, user=officer_hn, data={
+        "unit": tree["00070"], "year": YEAR, "quarter": 4, "procedures_total": 10, "procedures_digital": 9})
+    with pytest.raises(ValidationError):
+        records.record_create(model=DigitizationReport, user=officer_hn, data={
+            "unit": tree["00070"], "year": YEAR, "quarter": 3, "procedures_total": 10, "procedures_digital": 9})
+
+
+def test_migration_widens_the_windows_of_reports_approved_before_to_the_year_to_date(approved_q3, approved_q1):
+    import importlib
+
+    from django.apps import apps
+
+    from reports.models import PeriodReport
+
+    migration = importlib.import_module("reports.migrations.0002_year_to_date_lock_windows")
+    PeriodReport.objects.filter(pk=approved_q3.pk).update(window_start=day(7, 1))  # as stored before the change
+    migration.widen_windows(apps, None)
+    approved_q3.refresh_from_db()
+    approved_q1.refresh_from_db()
+    assert (approved_q3.window_start, approved_q3.window_end) == (day(1, 1), day(9, 30))
+    assert (approved_q1.window_start, approved_q1.window_end) == (day(1, 1), day(3, 31))
+
+
+def test_lock_reason_names_the_period_as_the_pages_do_and_the_approval_date(approved_q3):
+    from django.utils import formats, timezone, translation
+
+    decided = formats.date_format(timezone.localtime(approved_q3.decided_at).date(), "SHORT_DATE_FORMAT")
+    with translation.override("vi"):
+        assert locking.lock_reason(approved_q3) == f"Đã phê duyệt trong báo cáo Quý III {YEAR} ngày {decided}"
+    with translation.override("en"):
+        english_date = formats.date_format(timezone.localtime(approved_q3.decided_at).date(), "SHORT_DATE_FORMAT")
+        assert locking.lock_reason(approved_q3) == f"Approved in report Quarter 3 {YEAR} on {english_date}"
