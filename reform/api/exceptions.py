@@ -1,4 +1,5 @@
-"""Turn Django's model-validation and protection errors into the API's 400/409 answers, field by field."""
+"""Turn Django's model-validation and protection errors into the API's 400/409 answers, field by field, and a body
+too deeply nested to decode into a 400."""
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -27,7 +28,11 @@ class Conflict(exceptions.APIException):
 
 
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError):
+    if isinstance(exc, RecursionError) and "decoding" in str(exc):
+        # `[[[[...` a hundred thousand levels deep: json.loads raises RecursionError, which DRF's parsers do
+        # not turn into a parse error, so every JSON endpoint answered 500, anonymously.
+        exc = exceptions.ParseError(_("JSON parse error - the document is nested too deeply."))
+    elif isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         exc = Conflict(_("This object is still used by other records and cannot be deleted."))
