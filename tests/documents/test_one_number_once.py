@@ -180,3 +180,16 @@ def test_the_refusal_of_a_variant_is_in_the_users_language(api, registered):
     response = api.post("/api/v1/documents/", payload, format="json", HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
     assert response.json() == {"number": ["Đơn vị này đã đăng ký một văn bản có số này trong năm."]}
+
+
+def test_the_admin_refuses_a_variant_on_the_number_field(registered, administrator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(administrator)
+    data = {"unit": registered.unit.pk, "number": "456/QĐ-ubnd", "doc_type": "QĐ", "title": "Quyết định",
+            "issued_on": ISSUED.isoformat()}
+    response = client.post(reverse("admin:documents_document_add"), data)
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["number"]
+    assert Document.objects.count() == 1
