@@ -117,7 +117,13 @@ class TaskStatusSerializer(serializers.Serializer):
 class SummaryQuerySerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
     period = serializers.ChoiceField(choices=Period.choices, required=False, default=Period.YEAR)
-    unit = serializers.CharField(required=False, help_text=_("Unit id or code; default the root (TW)."))
+    unit = serializers.CharField(required=False, help_text=_("The unit's code; default the root (TW)."))
+    unit_id = serializers.IntegerField(required=False, min_value=1, help_text=_("The unit's id, instead of its code."))
+
+    def validate(self, attrs):
+        if attrs.get("unit") and attrs.get("unit_id") is not None:
+            raise serializers.ValidationError({"unit_id": _("Give the unit's code or its id, not both.")})
+        return attrs
 
 
 class StatusCountsSerializer(serializers.Serializer):

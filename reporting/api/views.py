@@ -142,7 +142,10 @@ def _summary_rows(rows: list[dict]) -> list[dict]:
     parameters=[
         OpenApiParameter("year", OpenApiTypes.INT, description="Default: the current year."),
         OpenApiParameter("period", OpenApiTypes.STR, enum=["Y", "Q1", "Q2", "Q3", "Q4"], description="Default: Y."),
-        OpenApiParameter("unit", OpenApiTypes.STR, description="Unit id or code; default the root (TW)."),
+        OpenApiParameter("unit", OpenApiTypes.STR,
+                         description="The unit's code (e.g. 79 is the province of Hồ Chí Minh City, never an id); "
+                                     "default: the root (TW), or an entry officer's own unit."),
+        OpenApiParameter("unit_id", OpenApiTypes.INT, description="The unit's id, instead of its code."),
     ],
     responses={200: ComplianceSummarySerializer, 400: OpenApiResponse(description="Bad filters."),
                404: OpenApiResponse(description="No such unit, or not yours.")},
@@ -160,11 +163,12 @@ class ComplianceSummaryView(APIView):
         year = query.validated_data.get("year") or timezone.localdate().year
         period = query.validated_data["period"]
         visible = Unit.objects.visible_to(request.user)
-        ref = (query.validated_data.get("unit") or "").strip()
-        if ref:
-            unit = visible.filter(code=ref).first()
-            if unit is None and ref.isdigit():
-                unit = visible.filter(pk=int(ref)).first()
+        code = (query.validated_data.get("unit") or "").strip()
+        unit_id = query.validated_data.get("unit_id")
+        if code or unit_id is not None:
+            # A code is a code and an id an id: "79" never falls back to the unit whose id is 79, which could be
+            # a unit of the caller's own scope answering for another.
+            unit = (visible.filter(code=code) if code else visible.filter(pk=unit_id)).first()
         else:
             unit = visible.filter(parent__isnull=True).order_by("path").first()
             if unit is None and request.user.unit_id:

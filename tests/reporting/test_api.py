@@ -238,6 +238,23 @@ def test_summary_of_a_unit_outside_an_officers_subtree_is_404(officer_hn, comput
     assert client.get("/api/v1/compliance/summary/", {"year": 2025}).json()["unit_code"] == "01"
 
 
+def test_summary_reads_unit_as_a_code_never_as_an_id(officer_hn, tree, computed):
+    """`unit=79` is Hồ Chí Minh City; it used to fall back to the unit whose id is 79, which may be one of the
+    officer's own units, answering for a province they may not see."""
+    from tests.factories import UnitFactory
+
+    # A unit of the officer's subtree whose id reads like a code.
+    UnitFactory(id=79_000, code="00079", name="Phường Thử", level="commune", parent=tree["01"])
+    client = client_for(officer_hn)
+    assert client.get("/api/v1/compliance/summary/", {"year": 2025, "unit": "79000"}).status_code == 404
+    assert client.get("/api/v1/compliance/summary/", {"year": 2025, "unit": "79"}).status_code == 404
+    body = client.get("/api/v1/compliance/summary/", {"year": 2025, "unit_id": 79_000})
+    assert body.status_code == 200 and body.json()["unit_code"] == "00079"
+    assert client.get("/api/v1/compliance/summary/", {"year": 2025, "unit_id": tree["79"].pk}).status_code == 404
+    both = client.get("/api/v1/compliance/summary/", {"year": 2025, "unit": "01", "unit_id": 79_000})
+    assert both.status_code == 400 and "unit_id" in both.json()
+
+
 def test_summary_refuses_a_bad_period(reviewer, computed):
     response = client_for(reviewer).get("/api/v1/compliance/summary/", {"year": 2025, "period": "H3"})
     assert response.status_code == 400
