@@ -33,6 +33,16 @@ def records_mark_locked(records: Iterable[UnitRecord]) -> list[UnitRecord]:
     return records
 
 
+HISTORY_REASON_MAX = 100  # django-simple-history's history_change_reason is a varchar(100)
+
+
+def history_reason(text: str) -> str:
+    """A change reason as the history table can hold it: a longer one is cut with an ellipsis (keep the whole
+    text elsewhere, e.g. in the report's comment and event)."""
+    text = (text or "").strip()
+    return text if len(text) <= HISTORY_REASON_MAX else text[: HISTORY_REASON_MAX - 1] + "…"
+
+
 def _record_years(instance: UnitRecord) -> set[int]:
     for attr in ("issued_on", "held_on"):
         value = getattr(instance, attr, None)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
+from reform.services import history_reason
 from reporting.services import compliance_compute
 
 from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
@@ -34,7 +35,7 @@ def _record_event(*, report: PeriodReport, user: User, action: str, from_state: 
 def _save_report(report: PeriodReport, user: User, reason: str = "") -> None:
     report._history_user = user
     if reason:
-        report._change_reason = reason
+        report._change_reason = history_reason(reason)  # the whole reason is in the comment and the event
     report.full_clean()
     report.save()
 

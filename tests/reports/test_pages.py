@@ -76,6 +76,18 @@ def test_administrator_reopens_from_the_page_with_a_reason(administrator, approv
     assert approved_q1.state == "draft" and approved_q1.events.last().comment == "Bổ sung văn bản"
 
 
+def test_a_reopen_reason_longer_than_the_history_column_is_kept_whole(administrator, approved_q1):
+    """History's change reason is a varchar(100): a longer reason answered 500 on the page and the API."""
+    reason = "Bổ sung văn bản quý I do đơn vị gửi muộn; " * 6
+    response = login(administrator).post(f"/reports/{approved_q1.pk}/reopen/", {"reason": reason})
+    assert response.status_code == 302
+    approved_q1.refresh_from_db()
+    assert approved_q1.state == "draft"
+    assert approved_q1.comment == reason.strip() and approved_q1.events.last().comment == reason.strip()
+    latest = approved_q1.history.first().history_change_reason
+    assert len(latest) == 100 and latest.endswith("…") and reason.startswith(latest[:-1])
+
+
 def test_rate_page_for_reviewers_only(reviewer, officer_hn, submitted_q1, tree):
     page = login(reviewer).get("/reports/rate/", {"period": f"{YEAR}-Q1"}).content.decode()
     assert 'id="rate-expected">2<' in page and 'id="rate-missing">1<' in page
@@ -121,23 +133,23 @@ def test_pages_need_a_login(client, url, tree):
 
 def test_api_lists_of_period_reports_and_exports_run_a_constant_number_of_queries(
         tree, reviewer, officer_hn, officer_hcm, officer_commune, django_assert_max_num_queries):
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
     from rest_framework.test import APIClient
 
     for officer, unit in ((officer_hn, tree["01"]), (officer_hcm, tree["79"]), (officer_commune, tree["00070"])):
         for period in ("Q1", "Q2", "H1"):
             services.report_submit(user=officer, unit=unit, year=YEAR, period=period)
         ReportExport.objects.create(unit=unit, year=YEAR, period="Q1", format="csv")
-    token, _ = Token.objects.get_or_create(user=reviewer)
+    _, token = AuthToken.objects.create(reviewer)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     with django_assert_max_num_queries(8):
         reports = client.get("/api/v1/period-reports/").json()
     assert reports["count"] == 9 and reports["results"][0]["events"][0]["action"] == "submit"
     with django_assert_max_num_queries(6):
         assert client.get("/api/v1/reports/").json()["count"] == 3
-    token, _ = Token.objects.get_or_create(user=officer_hn)
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    _, token = AuthToken.objects.create(officer_hn)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     # Hà Nội's officer sees Hà Nội's and its commune's reports, not Hồ Chí Minh City's
     assert client.get("/api/v1/period-reports/").json()["count"] == 6
 
