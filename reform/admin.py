@@ -14,6 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from reporting.admin import queue_recompute
+from reporting.policy import threshold_years
+from reporting.runs import stored_years
+
 from . import services
 from .mixins import attach_errors
 from .choices import Role
@@ -130,12 +134,27 @@ class TargetThresholdInline(admin.TabularInline):
     extra = 0
 
 
+@admin.action(description=_("Recompute now the years these targets reach"))
+def recompute_targets_now(modeladmin, request, queryset):
+    """Every year with stored results (a changed threshold or switch is applied on its own; this is to re-run)."""
+    queue_recompute(modeladmin, request, stored_years())
+
+
+@admin.action(description=_("Recompute now the years these thresholds govern"))
+def recompute_thresholds_now(modeladmin, request, queryset):
+    stored = stored_years()
+    years = {year for row in queryset for year in threshold_years(row.target_id, row.applies_from, row.applies_from,
+                                                                    stored)}
+    queue_recompute(modeladmin, request, years)
+
+
 @admin.register(Target)
 class TargetAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name_vi", "name_en", "clause", "comparison", "applies_to", "order")
     list_filter = ("comparison", "applies_to")
     search_fields = ("code", "name_vi", "name_en")
     inlines = [TargetThresholdInline]
+    actions = [recompute_targets_now]
 
 
 @admin.register(TargetThreshold)
@@ -143,6 +162,7 @@ class TargetThresholdAdmin(SimpleHistoryAdmin):
     list_display = ("target", "applies_from", "threshold", "note")
     list_filter = ("target", "applies_from")
     list_select_related = ("target",)
+    actions = [recompute_thresholds_now]
 
 
 @admin.register(PolicySetting)

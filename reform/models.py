@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import Applicability, Block, Comparison, Kind, Level, Role
 from .querysets import RecordQuerySet, UnitQuerySet
+from .thresholds import parameters_errors, threshold_errors
 
 PATH_SEPARATOR = "/"
 
@@ -166,6 +167,22 @@ class Target(models.Model):
     def threshold_for(self, year: int) -> "TargetThreshold | None":
         return self.thresholds.filter(applies_from__lte=year).order_by("-applies_from").first()
 
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        for field in ("name_vi", "name_en"):
+            if any(ch.isdigit() for ch in getattr(self, field) or ""):
+                errors[field] = [_("A target's name holds no figures: the threshold is data, shown beside the "
+                                   "name, and a later conclusion may change it.")]
+        if self.pk and self.comparison:
+            # A new kind must still fit the thresholds already kept (a share of 0.15 is no cap).
+            for row in TargetThreshold.objects.filter(target_id=self.pk).order_by("applies_from"):
+                if threshold_errors(self.comparison, row.threshold):
+                    errors.setdefault("comparison", []).append(
+                        _("The threshold from %(year)s (%(value)s) does not fit this comparison; change it first.")
+                        % {"year": row.applies_from, "value": row.threshold})
+        if errors:
+            raise ValidationError(errors)
+
 
 class TargetThreshold(models.Model):
     """A threshold (fraction) or cap (count) of a target, in force from a year until a later row replaces it."""
@@ -193,6 +210,20 @@ class TargetThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_id} from {self.applies_from}: {self.threshold}"
+
+    def clean(self) -> None:
+        """The threshold by its target's kind, the parameters by the target's schema (reform/thresholds.py)."""
+        try:
+            target = self.target
+        except Target.DoesNotExist:
+            return  # the required field reports it
+        errors: dict[str, list] = {}
+        if found := threshold_errors(target.comparison, self.threshold):
+            errors["threshold"] = found
+        if found := parameters_errors(target.code, self.parameters):
+            errors["parameters"] = found
+        if errors:
+            raise ValidationError(errors)
 
 
 class PolicySetting(models.Model):

@@ -19,3 +19,27 @@ class Period(models.TextChoices):
     Q2 = "Q2", _("Q2 to date")
     Q3 = "Q3", _("Q3 to date")
     Q4 = "Q4", _("Q4 to date")
+
+
+class RunTrigger(models.TextChoices):
+    """What started a compute run."""
+
+    API = "api", _("API request")
+    NIGHTLY = "nightly", _("Nightly recompute")
+    RECORDS = "records", _("Records changed")
+    POLICY = "policy", _("Policy changed")
+    ADMIN = "admin", _("Administrator")
+    COMMAND = "command", _("Command line")
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class MarkReason(models.TextChoices):
+    """Why a unit-year waits for a recompute: its records changed, or a policy did (marked on the root)."""
+
+    RECORDS = "records", _("Records changed")
+    POLICY = "policy", _("Policy changed")

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reform.models import Target, Unit
 
-from .choices import Period, Status
+from .choices import MarkReason, Period, RunState, RunTrigger, Status
 
 
 class ComplianceResult(models.Model):
@@ -104,6 +104,9 @@ class RecomputeRequest(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="recompute_requests")
     year = models.PositiveSmallIntegerField(_("year"))
     requested_at = models.DateTimeField(_("requested at"))
+    # A policy change marks the root unit (the whole year); the pages say a policy change is waiting.
+    reason = models.CharField(_("reason"), max_length=16, choices=MarkReason.choices, default=MarkReason.RECORDS,
+                              db_default=MarkReason.RECORDS)
 
     class Meta:
         ordering = ["requested_at"]
@@ -113,3 +116,38 @@ class RecomputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ComputeRun(models.Model):
+    """One run of the engine for a year (the country, or a unit's subtree): what started it, and how it ended.
+
+    Written by reporting/runs.py around every compliance_compute call of the tasks, the coalesced recompute
+    and the command, so a failed recompute is seen (admin and dashboards) instead of leaving stale figures
+    without a word.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="compute_runs", help_text=_("Empty: the whole country."))
+    trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices)
+    state = models.CharField(_("state"), max_length=16, choices=RunState.choices, default=RunState.RUNNING)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("compute run")
+        verbose_name_plural = _("compute runs")
+        indexes = [models.Index(fields=["year", "-started_at"], name="compute_run_year_started")]
+
+    def __str__(self) -> str:
+        scope = self.unit_id or "TW"
+        return f"{self.year} {scope} {self.trigger}: {self.state} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
+
+    @property
+    def reason(self) -> str:
+        """The error's first line, short enough for a banner."""
+        line = (self.error or "").strip().splitlines()[0] if (self.error or "").strip() else ""
+        return line if len(line) <= 200 else f"{line[:199]}…"

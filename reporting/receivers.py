@@ -39,8 +39,9 @@ def install_schedules(sender, *, using="default", **kwargs) -> None:
 def connect(app_config) -> None:
     from django.core.signals import request_finished, request_started
 
-    from reporting import recompute
+    from reporting import policy, recompute
 
+    policy.connect()  # thresholds, targets, policy switches, the document-type catalogue: recompute on commit
     post_migrate.connect(install_schedules, sender=app_config, dispatch_uid="reporting.install_schedules")
     request_started.connect(recompute.request_started, dispatch_uid="reporting.recompute.request_started")
     request_finished.connect(recompute.request_finished, dispatch_uid="reporting.recompute.request_finished")

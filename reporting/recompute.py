@@ -84,6 +84,28 @@ def recompute_mark(*, unit_ids, years) -> int:
     return len(rows)
 
 
+def recompute_mark_policy(*, years) -> int:
+    """A policy change (threshold, target, hybrid switch, document-type catalogue): mark the root unit for each
+    year, which makes the merged scope of the year the whole country (see _plan), with the reason `policy` so
+    the pages can say a policy change is waiting. Years are exact here (no baseline spill-over): the caller
+    knows which years the change governs. Returns how many marks were written."""
+    from reporting.models import RecomputeRequest
+
+    from .choices import MarkReason
+
+    years = sorted({int(y) for y in years if y is not None})
+    root = Unit.objects.filter(code="TW").first() or Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    if root is None or not years:
+        return 0
+    now = timezone.now()
+    rows = [RecomputeRequest(unit=root, year=y, requested_at=now, reason=MarkReason.POLICY) for y in years]
+    with transaction.atomic():
+        RecomputeRequest.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["unit", "year"], update_fields=["requested_at", "reason"]
+        )
+    return len(rows)
+
+
 def _eager() -> bool:
     from reform.celery import app
 
@@ -238,10 +260,13 @@ def _delete_seen(seen: list[tuple[int, datetime.datetime]]) -> int:
     return deleted
 
 
-def recompute_pending_run(*, max_rounds: int = 5) -> dict:
-    """Recompute every marked unit-year, in as few scopes as possible; loops while new marks keep arriving."""
+def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
+    """Recompute every marked unit-year, in as few scopes as possible; loops while new marks keep arriving.
+    Each compute is recorded as a ComputeRun (reporting/runs.py), triggered by `policy` or `records`."""
     from reporting.models import RecomputeRequest
-    from reporting.services import compliance_compute
+    from reporting.runs import compute_recorded
+
+    from .choices import MarkReason, RunTrigger
 
     clear_queued_flag()
     summary = {"rounds": 0, "marks": 0, "scopes": [], "skipped": False}
@@ -257,18 +282,20 @@ def recompute_pending_run(*, max_rounds: int = 5) -> dict:
                 break
             summary["rounds"] += 1
             summary["marks"] += len(marks)
+            policy_years = set(RecomputeRequest.objects.filter(reason=MarkReason.POLICY).values_list("year", flat=True))
             by_year: dict[int, list[tuple]] = defaultdict(list)
             for mark in marks:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
                 plan = _plan(year, {unit_id for _, unit_id, _, _ in year_marks})
+                trigger = RunTrigger.POLICY if year in policy_years else RunTrigger.RECORDS
                 if plan.full:
-                    compliance_compute(year=year)
+                    compute_recorded(year=year, trigger=trigger, task_id=task_id)
                     summary["scopes"].append({"year": year, "unit": None})
                 else:
                     units = Unit.objects.in_bulk(plan.unit_ids)
                     for unit_id in plan.unit_ids:
-                        compliance_compute(year=year, unit=units[unit_id])
+                        compute_recorded(year=year, unit=units[unit_id], trigger=trigger, task_id=task_id)
                         summary["scopes"].append({"year": year, "unit": units[unit_id].code})
                 # Only after the year's scopes succeeded: a failure leaves the marks for the retry or the sweep.
                 _delete_seen([(pk, at) for pk, _, _, at in year_marks])

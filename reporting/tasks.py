@@ -56,10 +56,11 @@ def summary_as_dict(summary: Any) -> dict:
 
 
 @shared_task(bind=True, name="reporting.tasks.compliance_compute_task", **TASK_OPTIONS)
-def compliance_compute_task(self, year: int, unit_id: int | None = None) -> dict:
-    """Compute every target for `year`, for the whole country or one unit's subtree, reporting progress."""
+def compliance_compute_task(self, year: int, unit_id: int | None = None, trigger: str = "api") -> dict:
+    """Compute every target for `year`, for the whole country or one unit's subtree, reporting progress; the run is
+    recorded (reporting/runs.py) with what started it (`api`, `admin`)."""
     from reform.models import Unit
-    from reporting.services import compliance_compute
+    from reporting.runs import compute_recorded
 
     unit = Unit.objects.get(pk=unit_id) if unit_id is not None else None
     last = [0.0]
@@ -71,7 +72,8 @@ def compliance_compute_task(self, year: int, unit_id: int | None = None) -> dict
         last[0] = now
         self.update_state(state="PROGRESS", meta={"done": int(done), "total": int(total)})
 
-    summary = compliance_compute(year=int(year), unit=unit, progress=progress)
+    summary = compute_recorded(year=int(year), unit=unit, progress=progress, trigger=trigger,
+                                   task_id=self.request.id)
     result = summary_as_dict(summary)
     result.setdefault("year", int(year))
     result["unit"] = unit.code if unit else None
@@ -83,21 +85,22 @@ def recompute_pending(self) -> dict:
     """Recompute every unit-year marked dirty by record changes (coalesced; see reporting/recompute.py)."""
     from reporting.recompute import recompute_pending_run
 
-    return recompute_pending_run()
+    return recompute_pending_run(task_id=self.request.id or "")
 
 
 @shared_task(bind=True, name="reporting.tasks.compliance_nightly", **TASK_OPTIONS)
 def compliance_nightly(self, year: int | None = None) -> dict:
     """The nightly full recompute: the current year, and in January the previous year too."""
+    from reporting.choices import RunTrigger
     from reporting.recompute import recompute_marks_clear
-    from reporting.services import compliance_compute
+    from reporting.runs import compute_recorded
 
     today = timezone.localdate()
     years = [int(year)] if year else ([today.year - 1, today.year] if today.month == 1 else [today.year])
     done = []
     for each in years:
         started = timezone.now()
-        summary = compliance_compute(year=each)
+        summary = compute_recorded(year=each, trigger=RunTrigger.NIGHTLY, task_id=self.request.id)
         recompute_marks_clear(year=each, before=started)
         done.append(summary_as_dict(summary))
     return {"years": years, "summaries": done}

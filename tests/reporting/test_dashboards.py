@@ -231,7 +231,7 @@ def test_overview_runs_the_same_number_of_queries_for_3_and_30_provinces(client,
     large = _overview_queries(client)
     assert len(client.get("/dashboard/?year=2026").context["charts"][1].rows) == 30
     assert small == large
-    assert large <= 12
+    assert large <= 13  # 11 for the figures, 2 for the banners (a failed recompute, a policy change waiting)
 
 
 def test_province_page_runs_a_fixed_number_of_queries(client, lone_reviewer):
@@ -380,7 +380,7 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     response = client.get("/dashboard/?year=2026")
     body = response.content.decode()
     assert '<html lang="vi">' in body
-    assert "Giảm ít nhất 15% văn bản hành chính" in body
+    assert "Giảm số văn bản hành chính" in body
     assert figure(response, "status-shares")["layout"]["separators"] == ",."
     assert figure(response, "provinces")["data"][0]["x"][:2] == ["Giảm văn bản", "Giảm hội nghị"]
     unit = client.get("/dashboard/unit/01/?year=2026")
@@ -388,7 +388,7 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     client.cookies["django_language"] = "en"
     english = client.get("/dashboard/unit/01/?year=2026")
     assert "25.5 %" in english.content.decode()
-    assert "Administrative documents at least 15 % fewer" in english.content.decode()
+    assert "Reduce administrative documents" in english.content.decode()
     overview = client.get("/dashboard/?year=2026")
     assert figure(overview, "provinces")["data"][0]["x"][:2] == ["Fewer documents", "Fewer conferences"]
 

@@ -2,7 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from reform.models import Unit
-from reporting.services import compliance_compute
+from reporting.choices import RunTrigger
+from reporting.runs import compute_recorded
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
             if not quiet_progress and options.get("verbosity", 1) >= 1:
                 self.stdout.write(f"  {done}/{total} units")
 
-        summary = compliance_compute(year=year, unit=scope, progress=progress)
+        summary = compute_recorded(year=year, unit=scope, progress=progress, trigger=RunTrigger.COMMAND)
         self.stdout.write(self.style.SUCCESS(
             f"Computed {summary.year} for {summary.units} units"
             f"{' under ' + scope.code if scope else ''}: {summary.results} results, {summary.rollups} roll-ups, "

@@ -1,0 +1,79 @@
+"""Admin of the compute runs: every recompute, what started it and how it ended, and a "recompute now" button."""
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RunTrigger
+from .models import ComputeRun
+from .runs import recompute_years_now, stored_years
+
+
+def queue_recompute(modeladmin: admin.ModelAdmin, request, years) -> None:
+    """Queue the recompute of `years` (the current year when none has stored results) and say which tasks run."""
+    years = sorted({int(y) for y in years}) or [timezone.localdate().year]
+    queued = recompute_years_now(years=years, trigger=RunTrigger.ADMIN)
+    modeladmin.message_user(
+        request,
+        gettext("Recompute queued for %(years)s (tasks %(tasks)s); the compute runs list shows how it ends.")
+        % {"years": ", ".join(str(y) for y, _ in queued), "tasks": ", ".join(task for _, task in queued)},
+        messages.SUCCESS,
+    )
+
+
+class RecomputeForm(forms.Form):
+    year = forms.IntegerField(label=_("year"), min_value=2000, max_value=2100)
+
+
+@admin.register(ComputeRun)
+class ComputeRunAdmin(admin.ModelAdmin):
+    list_display = ("started_at", "year", "scope", "trigger", "state", "finished_at", "short_error", "task_id")
+    list_filter = ("state", "trigger", "year")
+    list_select_related = ("unit",)
+    search_fields = ("task_id", "error", "unit__code")
+    date_hierarchy = "started_at"
+    change_list_template = "admin/reporting/computerun/change_list.html"
+    readonly_fields = ("year", "unit", "trigger", "state", "started_at", "finished_at", "task_id", "error")
+
+    @admin.display(description=_("scope"))
+    def scope(self, obj):
+        return obj.unit.code if obj.unit_id else gettext("the whole country")
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj):
+        return obj.reason
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        urls = [path("recompute/", self.admin_site.admin_view(self.recompute_view),
+                     name="reporting_computerun_recompute")]
+        return urls + super().get_urls()
+
+    def recompute_view(self, request):
+        """Queue compliance_compute_task for a year (the whole country), as POST /api/v1/compliance/compute/ does."""
+        if not getattr(request.user, "is_administrator", False):
+            raise PermissionDenied
+        form = RecomputeForm(request.POST or None, initial={"year": request.GET.get("year") or timezone.localdate().year})
+        if request.method == "POST" and form.is_valid():
+            queue_recompute(self, request, [form.cleaned_data["year"]])
+            return redirect("admin:reporting_computerun_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": gettext("Recompute a year"),
+            "form": form,
+            "stored_years": stored_years(),
+        }
+        return TemplateResponse(request, "admin/reporting/computerun/recompute.html", context)

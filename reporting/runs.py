@@ -1,0 +1,141 @@
+"""Compute runs: every compliance_compute of the tasks, the coalesced recompute and the command is recorded, so a
+recompute that fails is seen (admin list, admin index, dashboards) instead of leaving stale figures without a word.
+
+Also what the pages read about them: the last failure of a year not yet answered by a later success covering it,
+and the policy changes still waiting to be applied; and `recompute_years_now` for the administrators' button.
+"""
+from __future__ import annotations
+
+import datetime
+import logging
+import traceback
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reform.models import Unit
+
+from .choices import MarkReason, RunState, RunTrigger
+from .models import ComplianceResult, ComputeRun, RecomputeRequest
+from .services import ComputeSummary, compliance_compute
+
+logger = logging.getLogger(__name__)
+
+# How long compute runs are kept (the failure banners only need the recent ones).
+KEEP_DAYS = 90
+
+
+def _finish(run: ComputeRun, state: str, error: str = "") -> None:
+    run.state, run.finished_at, run.error = state, timezone.now(), error
+    try:
+        # Its own savepoint: a compute that failed inside a caller's transaction must not take the record with it.
+        with transaction.atomic():
+            run.save(update_fields=["state", "finished_at", "error"])
+    except Exception:  # noqa: BLE001 - e.g. the database itself is gone; a run left `running` is shown as lost
+        logger.exception("Could not record the end (%s) of compute run %s", state, run.pk)
+
+
+def compute_recorded(
+    *, year: int, unit: Unit | None = None, trigger: str, task_id: str | None = "",
+    progress: Callable[[int, int], None] | None = None,
+) -> ComputeSummary:
+    """`compliance_compute` recorded as a ComputeRun: running, then succeeded or failed with the error (re-raised)."""
+    run = ComputeRun.objects.create(year=year, unit=unit, trigger=trigger, task_id=task_id or "",
+                                    state=RunState.RUNNING, started_at=timezone.now())
+    try:
+        summary = compliance_compute(year=year, unit=unit, progress=progress)
+    except BaseException as error:  # SoftTimeLimitExceeded and a worker's shutdown too: record, then re-raise
+        text = f"{type(error).__name__}: {error}".strip()
+        _finish(run, RunState.FAILED, f"{text}\n\n{traceback.format_exc()}")
+        raise
+    _finish(run, RunState.SUCCEEDED)
+    ComputeRun.objects.filter(started_at__lt=timezone.now() - datetime.timedelta(days=KEEP_DAYS)).delete()
+    return summary
+
+
+def _lost_after() -> datetime.timedelta:
+    # A run still `running` after the task's hard time limit was killed with its worker: it failed.
+    return datetime.timedelta(seconds=int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800)) + 60)
+
+
+@dataclass
+class Failure:
+    """A failed run of a year not answered by a later success of a scope that covers it."""
+
+    year: int
+    unit: Unit | None
+    at: datetime.datetime
+    reason: str
+    run: ComputeRun
+
+
+def _covers(success: ComputeRun, failed: ComputeRun) -> bool:
+    if success.unit_id is None:
+        return True
+    return failed.unit_id is not None and failed.unit.path.startswith(success.unit.path)
+
+
+def last_failure(*, year: int, limit: int = 200) -> Failure | None:
+    """The newest failure of `year` that no later successful run covering its scope answered, or None (one query:
+    the year's runs newest first, down to the last successful national one, which answers everything before it)."""
+    lost_before = timezone.now() - _lost_after()
+    later_successes: list[ComputeRun] = []
+    for run in ComputeRun.objects.filter(year=year).select_related("unit").order_by("-started_at", "-id")[:limit]:
+        if run.state == RunState.SUCCEEDED:
+            if run.unit_id is None:
+                return None
+            later_successes.append(run)
+            continue
+        lost = run.state == RunState.RUNNING and run.started_at < lost_before
+        if run.state != RunState.FAILED and not lost:
+            continue
+        if any(_covers(success, run) for success in later_successes):
+            continue
+        reason = run.reason if run.state == RunState.FAILED else _("it did not finish (worker lost or time limit)")
+        return Failure(year=year, unit=run.unit, at=run.finished_at or run.started_at, reason=reason, run=run)
+    return None
+
+
+def unanswered_failures(*, days: int = KEEP_DAYS) -> list[Failure]:
+    """The last unanswered failure of every year that had a run lately (for the admin index)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    years = sorted(set(ComputeRun.objects.filter(started_at__gte=since).values_list("year", flat=True)))
+    return [found for year in years if (found := last_failure(year=year)) is not None]
+
+
+@dataclass
+class PolicyWait:
+    """Policy changes marked but not yet applied: since when, and to which years."""
+
+    since: datetime.datetime
+    years: list[int]
+
+
+def policy_waiting() -> PolicyWait | None:
+    marks = list(RecomputeRequest.objects.filter(reason=MarkReason.POLICY).values_list("year", "requested_at"))
+    if not marks:
+        return None
+    return PolicyWait(since=min(at for _, at in marks), years=sorted({year for year, _ in marks}))
+
+
+def stored_years() -> list[int]:
+    """The years that have stored results (the ones a policy change can make stale)."""
+    return sorted(ComplianceResult.objects.order_by().values_list("year", flat=True).distinct())
+
+
+def recompute_years_now(*, years: Iterable[int], trigger: str = RunTrigger.ADMIN) -> list[tuple[int, str]]:
+    """Queue compliance_compute_task for each year (the whole country); returns (year, task id) pairs.
+
+    In-process mode (no broker) runs them here and now; a failure there is recorded as a failed run, the task's
+    state is FAILURE, and the caller is not interrupted."""
+    from .tasks import compliance_compute_task
+
+    queued = []
+    for year in sorted({int(y) for y in years}):
+        result = compliance_compute_task.apply_async(kwargs={"year": year, "unit_id": None, "trigger": str(trigger)})
+        queued.append((year, result.id))
+    return queued
