@@ -14,3 +14,7 @@ class ImportForm(forms.Form):
         label=_("File (CSV UTF-8 or XLSX)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
+    dry_run = forms.BooleanField(
+        label=_("Check only"), required=False,
+        help_text=_("Report what the file would create, update and refuse, and write nothing."),
+    )

@@ -1,10 +1,12 @@
 """Loaders of validated rows: PostgreSQL (rows validated in a thread and COPied chunk by chunk into TEMP
 staging, written as they come while the file is clean, then set-based checks over the whole file) and a
 plain ORM path (bulk_create/bulk_update) for SQLite. Both run inside the caller's transaction and commit
-nothing unless the whole file is clean; both report the same errors with the same messages.
+nothing unless the whole file is clean; both report the same errors with the same messages, and both
+write the history rows of every record they create or change (imports.history), chunk by chunk.
 """
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import queue
@@ -22,8 +24,10 @@ from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
 
+from . import history
 from .choices import ImportKind
 from .columns import MODELS
+from .history import HistoryStamp
 from .validation import KEY_COLUMN, NATURAL_KEYS, STAGING_FIELDS, ErrorSink
 
 Progress = Callable[[int], None]
@@ -66,6 +70,7 @@ class LoadResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    refused: int = 0  # rows with an error (a check only also counts what the other rows would do)
     unit_ids: set[int] = field(default_factory=set)
     years: set[int] = field(default_factory=set)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (PostgreSQL), for the log
@@ -235,15 +240,20 @@ class PostgresLoader:
     written by one upsert once the checks have passed, as before.
     """
 
-    def __init__(self, *, kind: str, user: User, sink: ErrorSink):
+    def __init__(self, *, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False):
         self.kind = kind
         self.user = user
         self.sink = sink
+        self.stamp = stamp  # who, when and why, on the history rows of every record written
+        # A check only: no speculative chunk writes; once the checks are done the rows without an error
+        # are written by one upsert (to count what would be created and updated), which the caller rolls back.
+        self.dry_run = dry_run
         self.fields = STAGING_FIELDS[kind]
         self.model = MODELS[kind]
         self.table = self.model._meta.db_table
         self.timings: dict[str, float] = {}
         self.inserting = True  # no chunk has met an existing row yet
+        self.errors_collected = False
 
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
         clock = time.perf_counter
@@ -273,7 +283,8 @@ class PostgresLoader:
             if deferred:
                 cursor.execute(f"SET CONSTRAINTS {deferred} IMMEDIATE")
             result = LoadResult(ok=True)
-            writing = self.kind != ImportKind.CONFERENCES  # no unique key to upsert on: written at the end
+            # Conferences have no unique key to upsert on: written at the end.
+            writing = self.kind != ImportKind.CONFERENCES and not self.dry_run
             written_upto = 0  # rows up to this line are written
             total = 0
             producer = ChunkProducer(rows, self.sink, chunk_rows=CHUNK_ROWS)
@@ -313,9 +324,19 @@ class PostgresLoader:
             sql_errors = cursor.fetchone()[0]
             self.timings["checks_s"] = clock() - mark
             if self.sink.count or sql_errors:
+                result = LoadResult(ok=False, rows=total, refused=self._refused_rows(cursor))
+                if self.dry_run:
+                    # What the file would do once its bad rows are corrected: the other rows, written
+                    # (and rolled back by the caller) exactly as a clean file's are.
+                    cursor.execute("DELETE FROM import_staging s USING import_errors e WHERE e.line = s.line")
+                    try:
+                        with transaction.atomic():
+                            result.add(self._upsert(cursor, source="import_staging"))
+                    except DatabaseError:
+                        pass  # the counts stay 0: the errors listed say why
                 if deferred:
                     cursor.execute(f"SET CONSTRAINTS {deferred} DEFERRED")
-                return LoadResult(ok=False, rows=total)
+                return result
             mark = clock()
             if total and (not writing or written_upto < chunk.last_line):
                 result.add(self._upsert(cursor, source="import_staging", after_line=written_upto))
@@ -352,12 +373,23 @@ class PostgresLoader:
         result.add(done)
         return True
 
+    def _collect_errors(self, cursor) -> None:
+        """Add Python's errors (the sink) to SQL's, in import_errors (once)."""
+        if self.errors_collected:
+            return
+        rows = ((line, column, message) for line, column, message in self.sink)
+        cursor.copy_expert("COPY import_errors (line, col, message) FROM STDIN", CopyStream(rows, None), 1 << 17)
+        self.errors_collected = True
+
+    def _refused_rows(self, cursor) -> int:
+        self._collect_errors(cursor)
+        cursor.execute("SELECT count(DISTINCT line) FROM import_errors")
+        return cursor.fetchone()[0]
+
     def sorted_errors(self, python_errors: ErrorSink) -> Iterator[tuple[int | None, str, str]]:
         """Every error, Python's and SQL's, ordered by line (call after a failed `load`)."""
         with connection.cursor() as cursor:
-            rows = ((line, column, message) for line, column, message in python_errors)
-            stream = CopyStream(rows, None)
-            cursor.copy_expert("COPY import_errors (line, col, message) FROM STDIN", stream, 1 << 17)
+            self._collect_errors(cursor)
         # A named (server-side) cursor streams them back however many there are.
         with connection.connection.cursor(name="import_errors_cursor") as cursor:
             cursor.itersize = 5000
@@ -445,59 +477,74 @@ class PostgresLoader:
         compared = [_model_column(name) for name in data]
         year = "year" if self.kind != ImportKind.CONFERENCES else "extract(year FROM held_on)::integer"
         source = f"FROM {source} s JOIN import_units u ON u.code = s.unit_code AND s.line > {int(after_line)}"
+        # The history rows of what the statement writes (see imports.history), in the same statement: the
+        # state after, of every record inserted ('+') or changed ('~'), and the state before, of the changed
+        # records without any history yet (a CTE reads the table as it was before the statement: joined
+        # to the rows the upsert returns, only changed rows cost a lookup).
+        changed = f"({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})"
+        returned = ", ".join(f"t.{column}" for column in history.tracked_columns(self.model))
         if self.kind == ImportKind.CONFERENCES:
-            return self._update_then_insert(cursor, data, target, select, compared, source)
+            return self._update_then_insert(cursor, data, target, select, compared, source, changed, returned)
         conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])
         sets = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*compared, "updated_at"])
         on_conflict = "" if plain else (
             f"ON CONFLICT ({conflict}) DO UPDATE SET {sets} "
             f"WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
         )
+        before = "" if plain else (
+            f", before AS ({history.baseline_sql(self.model, select_from=f'FROM up JOIN {self.table} t ON t.id = up.id WHERE NOT up.inserted')})"
+        )
+        after = history.insert_sql(self.model, alias="up", select_from="FROM up",
+                                   history_type="CASE WHEN up.inserted THEN '+' ELSE '~' END")
         cursor.execute(
             f"""
             WITH up AS (
                 INSERT INTO {self.table} AS t ({', '.join(target)})
                 SELECT {', '.join(select)} {source} ORDER BY {conflict.replace('unit_id', 'u.id')}
                 {on_conflict}
-                RETURNING (xmax = 0) AS inserted, unit_id, {year} AS year
-            )
+                RETURNING (xmax = 0) AS inserted, {year} AS record_year, {returned}
+            ), after AS ({after}){before}
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
-                   coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT year), '{{}}')
+                   coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT record_year), '{{}}')
               FROM up
-            """
+            """,
+            history.params(self.stamp),
         )
         created, updated, unit_ids, years = cursor.fetchone()
         return LoadResult(ok=True, created=created, updated=updated, unit_ids=set(unit_ids), years=set(years))
 
-    def _update_then_insert(self, cursor, data, target, select, compared, source) -> LoadResult:
+    def _update_then_insert(self, cursor, data, target, select, compared, source, changed, returned) -> LoadResult:
         """Conferences have no unique constraint on their natural key: update the matches, insert the rest."""
         match = "t.unit_id = u.id AND t.held_on = s.held_on AND t.title = s.title"
         sets = ", ".join(f"{column} = s.{name}" for column, name in zip(compared, data))
+        before = history.baseline_sql(self.model, select_from=f"FROM up JOIN {self.table} t ON t.id = up.id WHERE true")
         cursor.execute(
             f"""
             WITH up AS (
                 UPDATE {self.table} t SET {sets}, updated_at = now()
                   {source}
-                 WHERE {match}
-                   AND ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})
-                RETURNING s.line, t.unit_id, extract(year FROM t.held_on)::integer AS year
-            )
+                 WHERE {match} AND {changed}
+                RETURNING s.line, extract(year FROM t.held_on)::integer AS record_year, {returned}
+            ), after AS ({history.insert_sql(self.model, alias="up", select_from="FROM up", history_type="'~'")}),
+            before AS ({before})
             SELECT count(DISTINCT line), coalesce(array_agg(DISTINCT unit_id), '{{}}'),
-                   coalesce(array_agg(DISTINCT year), '{{}}') FROM up
-            """
+                   coalesce(array_agg(DISTINCT record_year), '{{}}') FROM up
+            """,
+            history.params(self.stamp),
         )
         updated, unit_ids, years = cursor.fetchone()
         cursor.execute(
             f"""
             WITH ins AS (
-                INSERT INTO {self.table} ({', '.join(target)})
+                INSERT INTO {self.table} AS n ({', '.join(target)})
                 SELECT {', '.join(select)} {source}
                  WHERE NOT EXISTS (SELECT 1 FROM {self.table} t WHERE {match})
-                RETURNING unit_id, extract(year FROM held_on)::integer AS year
-            )
-            SELECT count(*), coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT year), '{{}}')
+                RETURNING extract(year FROM n.held_on)::integer AS record_year, {', '.join(f"n.{c}" for c in history.tracked_columns(self.model))}
+            ), after AS ({history.insert_sql(self.model, alias="ins", select_from="FROM ins", history_type="'+'")})
+            SELECT count(*), coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT record_year), '{{}}')
               FROM ins
-            """
+            """,
+            history.params(self.stamp),
         )
         created, new_units, new_years = cursor.fetchone()
         return LoadResult(ok=True, created=created, updated=updated, unit_ids={*unit_ids, *new_units},
@@ -512,14 +559,19 @@ class OrmLoader:
 
     Chunks are written as they come (inside the caller's transaction); after the first error nothing
     more is written and the caller rolls back, but every row is still checked so every error is listed.
+    A check only (`dry_run`) goes on writing the rows without an error, to count them; the caller rolls back.
     """
 
     chunk_size = 2000
 
-    def __init__(self, *, kind: str, user: User, sink: ErrorSink):
+    def __init__(self, *, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False):
         self.kind = kind
         self.user = user
         self.sink = sink
+        self.stamp = stamp
+        self.dry_run = dry_run
+        self.bad_lines: set[int] = set()
+        self.errors_seen = 0  # the sink's count after the previous row: more means this row has errors
         self.fields = STAGING_FIELDS[kind]
         self.index = {name: i + 1 for i, name in enumerate(self.fields)}
         self.model = MODELS[kind]
@@ -534,13 +586,16 @@ class OrmLoader:
 
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
         chunk: list[tuple] = []
-        for row in rows:
+        for row in rows:  # each row is validated as it is drawn, so the sink's new errors are its own
             self.result.rows += 1
             if self._check_row(row):
                 chunk.append(row)
+            if self.sink.count > self.errors_seen:
+                self.bad_lines.add(row[0])
             if len(chunk) >= self.chunk_size:
                 self._flush(chunk)
                 chunk = []
+            self.errors_seen = self.sink.count
             if progress and self.result.rows % PROGRESS_EVERY == 0:
                 progress(self.result.rows)
         self._flush(chunk)
@@ -548,6 +603,7 @@ class OrmLoader:
             progress(self.result.rows)
         result = self.result
         result.ok = self.sink.count == 0
+        result.refused = len(self.bad_lines)
         result.unchanged = result.rows - result.created - result.updated
         return result
 
@@ -593,6 +649,7 @@ class OrmLoader:
             for start, end, report in self.windows.get(self.paths[self.units[row[1]]], []):
                 if start <= span[1] and end >= span[0]:
                     self.sink.add(row[0], LOCK_COLUMN[self.kind], self.locking.lock_message(report))
+                    self.bad_lines.add(row[0])
                     break
 
     def _flush(self, chunk: list[tuple]) -> None:
@@ -600,8 +657,9 @@ class OrmLoader:
         if not chunk:
             return
         self._check_locks(chunk)
-        if self.sink.count:
+        if self.sink.count and not self.dry_run:
             return  # the file is refused: keep checking, stop writing
+        chunk = [row for row in chunk if row[0] not in self.bad_lines]
         model, i = self.model, self.index
         data = [name for name in self.fields if name != "unit_code"]
         attrs = [_model_column(name) for name in data]
@@ -615,7 +673,7 @@ class OrmLoader:
         for obj in model.objects.filter(**lookup):
             existing.setdefault(tuple(getattr(obj, attr) for attr in key_attrs), []).append(obj)
         now = timezone.now()
-        to_create, to_update = [], []
+        to_create, to_update, before = [], [], []
         for values in wanted.values():
             key = tuple(values[attr] for attr in key_attrs)
             matches = existing.get(key)
@@ -627,6 +685,7 @@ class OrmLoader:
                 changed = False
                 for obj in matches:
                     if any(_differs(getattr(obj, attr), values[attr]) for attr in attrs):
+                        before.append(copy.copy(obj))
                         for attr in attrs:
                             setattr(obj, attr, values[attr])
                         obj.updated_at = now
@@ -640,6 +699,7 @@ class OrmLoader:
         model.objects.bulk_create(to_create, batch_size=500)
         if to_update:
             model.objects.bulk_update(to_update, [*attrs, "updated_at"], batch_size=500)
+        history.orm_write(model, stamp=self.stamp, created=to_create, updated=to_update, before=before)
 
 
 def _differs(stored: Any, new: Any) -> bool:
@@ -648,7 +708,8 @@ def _differs(stored: Any, new: Any) -> bool:
     return stored != new
 
 
-def loader_for(*, kind: str, user: User, sink: ErrorSink, force_orm: bool = False):
+def loader_for(*, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False,
+               force_orm: bool = False):
     if connection.vendor == "postgresql" and not force_orm:
-        return PostgresLoader(kind=kind, user=user, sink=sink)
-    return OrmLoader(kind=kind, user=user, sink=sink)
+        return PostgresLoader(kind=kind, user=user, sink=sink, stamp=stamp, dry_run=dry_run)
+    return OrmLoader(kind=kind, user=user, sink=sink, stamp=stamp, dry_run=dry_run)

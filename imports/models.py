@@ -16,12 +16,17 @@ class ImportBatch(models.Model):
     """A file uploaded by an officer and its outcome; the whole upload is ONE event of the audit trail.
 
     `errors` keeps the first bad rows (line, column, message) for the page and the API; every bad row
-    is in `errors_file` (CSV). Counts are per row of the file: created, updated, unchanged.
+    is in `errors_file` (CSV). Counts are per row of the file: created, updated, unchanged, refused. A
+    check only (`dry_run`) has the counts the file would give and writes no record.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT,
                              related_name="import_batches")
     kind = models.CharField(_("kind"), max_length=32, choices=ImportKind.choices)
+    dry_run = models.BooleanField(
+        _("check only"), default=False,
+        help_text=_("Only report what the file would create, update and refuse; write nothing."),
+    )
     status = models.CharField(_("status"), max_length=16, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
@@ -37,12 +42,15 @@ class ImportBatch(models.Model):
     created = models.PositiveIntegerField(_("created"), default=0)
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0, help_text=_("Rows with an error."))
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     message = models.TextField(_("message"), blank=True, help_text=_("Why the whole file was refused, if it was."))
     errors = models.JSONField(_("first errors"), default=list, blank=True)
     errors_file = models.FileField(_("all errors (CSV)"), upload_to="imports/errors/", blank=True, max_length=255)
     unit_ids = models.JSONField(_("units changed"), default=list, blank=True)
     years = models.JSONField(_("years changed"), default=list, blank=True)
+    # The history_date of every history row the upload wrote: how its changes are found in the audit trail.
+    history_date = models.DateTimeField(_("history date"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

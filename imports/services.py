@@ -1,7 +1,9 @@
 """Writes of bulk uploads: accept a file (`import_create`) and run it (`import_run`, from the Celery task).
 
 A run is all-or-nothing: rows are streamed, validated and loaded inside one transaction, and if any
-row is bad the transaction is rolled back and every bad row is reported (line, column, message).
+row is bad the transaction is rolled back and every bad row is reported (line, column, message). Every
+record created or changed gets its history row, naming the uploader and the upload (imports.history).
+A check only (`dry_run`) runs the same load and rolls it back: the counts and errors, nothing written.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from reform.signals import records_changed
 
 from .choices import ImportKind, ImportStatus
 from .columns import MODELS, schema_for
+from .history import upload_stamp
 from .loaders import LoadResult, PostgresLoader, loader_for
 from .models import ImportBatch
 from .parsing import FileRefused, open_rows
@@ -60,8 +63,11 @@ def progress_key(batch_id: int) -> str:
 
 
 @transaction.atomic
-def import_create(*, user: User, kind: str, upload: UploadedFile, language: str = "") -> ImportBatch:
-    """Store the uploaded file and queue its import (after commit). Refuses reviewers and oversized files."""
+def import_create(*, user: User, kind: str, upload: UploadedFile, language: str = "", dry_run: bool = False) -> ImportBatch:
+    """Store the uploaded file and queue its import (after commit). Refuses reviewers and oversized files.
+
+    `dry_run`: a check only, which reports what the file would create, update and refuse, and writes nothing.
+    """
     if not can_upload(user):
         raise PermissionDenied(_("Your role cannot upload records."))
     if kind not in ImportKind.values:
@@ -77,7 +83,7 @@ def import_create(*, user: User, kind: str, upload: UploadedFile, language: str 
         digest.update(chunk)
     upload.seek(0)
     batch = ImportBatch(
-        user=user, kind=kind, file_name=(upload.name or "upload")[:255], file_size=upload.size,
+        user=user, kind=kind, dry_run=dry_run, file_name=(upload.name or "upload")[:255], file_size=upload.size,
         sha256=digest.hexdigest(), language=(language or translation.get_language() or settings.LANGUAGE_CODE)[:8],
         task_id=str(uuid.uuid4()), created_at=timezone.now(),
     )
@@ -102,6 +108,18 @@ def _enqueue(batch: ImportBatch) -> None:
 
 class _Refused(Exception):
     """Raised inside the transaction to roll it back when any row is bad."""
+
+    def __init__(self, result: LoadResult):
+        super().__init__()
+        self.result = result
+
+
+class _CheckedOnly(Exception):
+    """Raised inside the transaction of a check only, to roll back what it wrote."""
+
+    def __init__(self, result: LoadResult):
+        super().__init__()
+        self.result = result
 
 
 class _ProgressReporter:
@@ -176,7 +194,12 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
             reporter = _ProgressReporter(batch, on_progress)
             reporter(0)
             validator = RowValidator(schema, source.columns, sink, today=timezone.localdate())
-            loader = loader_for(kind=batch.kind, user=batch.user, sink=sink, force_orm=force_orm)
+            # One date for every history row of the upload, so the audit trail and the page find them.
+            batch.history_date = timezone.now()
+            stamp = upload_stamp(batch_id=batch.pk, file_name=batch.file_name, user_id=batch.user_id,
+                                 date=batch.history_date)
+            loader = loader_for(kind=batch.kind, user=batch.user, sink=sink, stamp=stamp, dry_run=batch.dry_run,
+                                force_orm=force_orm)
             rows = (validator(line, cells) for line, cells in source.rows)
             started = time.perf_counter()
             result = loader.load(rows, reporter)
@@ -187,10 +210,12 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
             if not result.ok:
                 errors = loader.sorted_errors(sink) if isinstance(loader, PostgresLoader) else iter(sink)
                 _store_errors(batch, errors)
-                raise _Refused
+                raise _Refused(result)
             if source.unknown_headers:
                 batch.message = _("Columns ignored (not known to this upload): %(columns)s.") % {
                     "columns": ", ".join(source.unknown_headers)}
+            if batch.dry_run:
+                raise _CheckedOnly(result)
             if result.created or result.updated:
                 model = MODELS[batch.kind]
                 unit_ids, years = set(result.unit_ids), set(result.years)
@@ -198,11 +223,24 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
                     lambda: records_changed.send(sender=model, model=model, unit_ids=unit_ids, years=years)
                 )
             return result
-    except _Refused:
+    except _CheckedOnly as checked:
+        return checked.result
+    except _Refused as refused:
         batch.status, batch.finished_at = ImportStatus.FAILED, timezone.now()
         batch.rows_done = batch.rows_total
-        batch.message = _("%(count)s errors: nothing was written. Correct the rows listed and upload the file again.") % {
-            "count": batch.error_count}
+        batch.refused = refused.result.refused
+        batch.history_date = None
+        if batch.dry_run:
+            # What the other rows would do once the refused ones are corrected (the file as it is: nothing).
+            batch.created, batch.updated = refused.result.created, refused.result.updated
+            batch.unchanged = max(0, batch.rows_total - batch.created - batch.updated - batch.refused)
+            batch.message = _("Check only, nothing was written: %(count)s errors in %(rows)s rows, so this file "
+                              "would be refused as it is. Once they are corrected, the other rows would create "
+                              "%(created)s records and update %(updated)s.") % {
+                "count": batch.error_count, "rows": batch.refused, "created": batch.created, "updated": batch.updated}
+        else:
+            batch.message = _("%(count)s errors: nothing was written. Correct the rows listed and upload the file again.") % {
+                "count": batch.error_count}
         batch.save()
         return None
     finally:
@@ -231,7 +269,8 @@ def _store_errors(batch: ImportBatch, errors: Iterable[tuple[int | None, str, st
 
 def _finish_failed(batch: ImportBatch, *, message: str, errors: list[tuple[int | None, str, str]]) -> None:
     batch.status, batch.finished_at, batch.message = ImportStatus.FAILED, timezone.now(), message
-    batch.created = batch.updated = batch.unchanged = 0
+    batch.created = batch.updated = batch.unchanged = batch.refused = 0
+    batch.history_date = None
     if errors:
         _store_errors(batch, errors)
     batch.save()
@@ -241,6 +280,10 @@ def _finish_succeeded(batch: ImportBatch, result: LoadResult) -> None:
     batch.status, batch.finished_at = ImportStatus.SUCCEEDED, timezone.now()
     batch.rows_total = batch.rows_done = result.rows
     batch.created, batch.updated, batch.unchanged = result.created, result.updated, result.unchanged
-    batch.unit_ids, batch.years = sorted(result.unit_ids), sorted(result.years)
+    batch.refused = 0
+    if batch.dry_run:  # nothing stayed written: no units or years changed, no history to find
+        batch.unit_ids, batch.years, batch.history_date = [], [], None
+    else:
+        batch.unit_ids, batch.years = sorted(result.unit_ids), sorted(result.years)
     batch.errors, batch.error_count = [], 0
     batch.save()

@@ -19,5 +19,6 @@ def import_run(self, batch_id: int) -> dict:
     batch = services.import_run(batch_id=batch_id)
     return {
         "batch": batch.pk, "status": batch.status, "rows": batch.rows_total, "created": batch.created,
-        "updated": batch.updated, "unchanged": batch.unchanged, "errors": batch.error_count,
+        "updated": batch.updated, "unchanged": batch.unchanged, "refused": batch.refused, "errors": batch.error_count,
+        "dry_run": batch.dry_run,
     }

@@ -16,7 +16,7 @@ from . import services
 from .choices import ImportKind
 from .columns import schema_for
 from .forms import ImportForm
-from .selectors import import_list, import_progress
+from .selectors import import_list, import_progress, import_updated_records, updated_record_entries
 from .templates_files import template_csv, template_xlsx
 
 
@@ -30,7 +30,7 @@ def import_home(request):
         try:
             batch = services.import_create(
                 user=request.user, kind=form.cleaned_data["kind"], upload=form.cleaned_data["file"],
-                language=translation.get_language() or "",
+                language=translation.get_language() or "", dry_run=form.cleaned_data["dry_run"],
             )
         except ValidationError as error:
             attach_errors(form, error)
@@ -46,8 +46,13 @@ def import_home(request):
 
 @login_required
 def import_detail(request, pk: int):
+    """An upload's status and result, and every record it changed (paged), each linked to its page."""
     batch = get_object_or_404(import_list(user=request.user), pk=pk)
-    return render(request, "imports/import_detail.html", {"batch": batch, "progress": import_progress(batch=batch)})
+    updated_page = Paginator(import_updated_records(batch=batch), 50).get_page(request.GET.get("page"))
+    return render(request, "imports/import_detail.html", {
+        "batch": batch, "progress": import_progress(batch=batch), "updated_page": updated_page,
+        "updated_records": updated_record_entries(batch=batch, rows=updated_page.object_list),
+    })
 
 
 @login_required
@@ -58,7 +63,9 @@ def import_status(request, pk: int):
     return JsonResponse({
         "id": batch.pk, "status": batch.status, "status_label": batch.get_status_display(),
         "progress": import_progress(batch=batch), "finished": batch.is_finished,
-        "counts": {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged},
+        "counts": {"created": batch.created, "updated": batch.updated, "unchanged": batch.unchanged,
+                   "refused": batch.refused},
+        "dry_run": batch.dry_run,
         "error_count": batch.error_count,
     })
 

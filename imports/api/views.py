@@ -15,7 +15,12 @@ from rest_framework.views import APIView
 
 from .. import services
 from ..selectors import import_list
-from .serializers import ImportBatchSerializer, ImportCreatedSerializer, ImportCreateSerializer
+from .serializers import (
+    ImportBatchDetailSerializer,
+    ImportBatchSerializer,
+    ImportCreatedSerializer,
+    ImportCreateSerializer,
+)
 
 
 class ImportListCreateView(generics.ListAPIView):
@@ -37,15 +42,15 @@ class ImportListCreateView(generics.ListAPIView):
         serializer.is_valid(raise_exception=True)
         batch = services.import_create(
             user=request.user, kind=serializer.validated_data["kind"], upload=serializer.validated_data["file"],
-            language=translation.get_language() or "",
+            language=translation.get_language() or "", dry_run=serializer.validated_data["dry_run"],
         )
         return Response({"id": batch.pk, "task_id": batch.task_id}, status=status.HTTP_202_ACCEPTED)
 
 
 class ImportDetailView(generics.RetrieveAPIView):
-    """Status (pending, running, succeeded, failed), progress, counts and errors of one of your uploads."""
+    """Status (pending, running, succeeded, failed), progress, counts, errors and changed records of one of your uploads."""
 
-    serializer_class = ImportBatchSerializer
+    serializer_class = ImportBatchDetailSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -28,7 +28,7 @@ def test_post_answers_202_with_id_and_task_id_and_get_gives_status_progress_coun
     body = client.get(f"/api/v1/imports/{batch.pk}/").json()
     assert body["status"] == "succeeded"
     assert body["progress"] == {"rows_done": 25, "rows_total": 25, "fraction": 1.0}
-    assert body["counts"] == {"created": 25, "updated": 0, "unchanged": 0}
+    assert body["counts"] == {"created": 25, "updated": 0, "unchanged": 0, "refused": 0}
     assert body["errors"] == [] and body["error_count"] == 0 and body["errors_csv"] is None
     assert Document.objects.count() == 25
 

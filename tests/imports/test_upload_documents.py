@@ -105,7 +105,7 @@ def test_uploading_the_same_file_twice_creates_nothing_the_second_time(officer_h
     assert first.sha256 == second.sha256
 
 
-def test_a_corrected_file_updates_the_rows_by_natural_key_in_one_audit_event(officer_hn, tree):
+def test_a_corrected_file_updates_the_rows_by_natural_key_with_their_history(officer_hn, tree):
     existing = DocumentFactory(unit=tree["01"], number="3/QĐ-UBND", title="Old title", issued_on=datetime.date(2025, 3, 4))
     first = upload(officer_hn, csv_bytes(doc_rows(10)))
     assert (first.created, first.updated, first.unchanged) == (9, 1, 0)
@@ -119,9 +119,9 @@ def test_a_corrected_file_updates_the_rows_by_natural_key_in_one_audit_event(off
     existing.refresh_from_db()
     assert existing.title == "Quyết định về việc 3"
     assert Document.objects.count() == 12
-    # One audit event: the batch row, with its counts; no per-row history rows for the upload.
+    # The batch rows, with their counts, and a history row per record written (tests/imports/test_history.py).
     assert ImportBatch.objects.filter(user=officer_hn).count() == 2
-    assert Document.history.filter(number="1/QĐ-UBND").count() == 0
+    assert list(Document.history.filter(number="1/QĐ-UBND").values_list("history_type", flat=True)) == ["~", "+"]
 
 
 def test_records_changed_is_sent_once_on_commit_with_the_units_and_years(officer_hn, tree, django_capture_on_commit_callbacks):
