@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from reform.dates import too_early, year_too_early
+
 from .symbols import ParsedSymbol, normalize, normalized_number_key, parse_symbol
 
 Errors = dict[str, list[str]]
@@ -61,6 +63,8 @@ def document_rules(
     year = issued_on.year if issued_on else None
     if issued_on and issued_on > today:
         errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
+    if early := too_early(issued_on):
+        errors.setdefault("issued_on", []).append(early)
     parsed = parse(number, type_codes)
     if parsed is not None:
         if not doc_type:
@@ -85,6 +89,8 @@ def digitization_report_rules(
 ) -> Errors:
     """Digital procedures cannot exceed the total; a quarter that has not started cannot be reported."""
     errors: Errors = {}
+    if early := year_too_early(year):
+        errors["year"] = [early]
     if procedures_total is not None and procedures_digital is not None and procedures_digital > procedures_total:
         errors["procedures_digital"] = [
             _("Digitally handled procedures (%(digital)s) cannot exceed the total (%(total)s).")

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from reform.dates import too_early
+
 Errors = dict[str, list[str]]
 
 
@@ -23,6 +25,8 @@ def conference_rules(
     errors: Errors = {}
     if held_on and held_on > today:
         errors["held_on"] = [_("The date cannot be in the future.")]
+    if early := too_early(held_on):
+        errors["held_on"] = [early]
     if duration_days is not None and duration_days <= 0:
         errors["duration_days"] = [_("The duration must be more than zero days.")]
     if exception_approved and not exception_ref:

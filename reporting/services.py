@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from reform.choices import Applicability, Kind, Level
+from reform.dates import earliest_record_date
 from reform.models import Target, Unit
 
 from . import partitions, rules, selectors
@@ -360,6 +361,10 @@ def compliance_compute(
 
     `as_of` (default: today) is the last day counted: a period that has not ended by then is judged on
     1 January to `as_of` against the same window of the year before, and stored as provisional."""
+    earliest = earliest_record_date()
+    if int(year) < earliest.year:
+        # Its baseline would be a year no record may carry (and year 1 has no year before it at all).
+        raise ValueError(f"Year {year} is before the earliest record date ({earliest.isoformat()}): nothing to compute.")
     started = time.monotonic()
     counter = _QueryCounter()
     as_of = as_of or timezone.localdate()

@@ -177,3 +177,10 @@ def test_progress_reported_on_the_engines_connection_waits_until_the_copy_has_en
     assert summary.results == 8 * 12 * 5
     assert seen[0] == (0, 8) and seen[-1] == (8, 8)
     assert len(seen) >= 3
+
+
+def test_a_year_before_the_earliest_record_date_is_refused_by_the_engine(tree):
+    with pytest.raises(ValueError, match="earliest record date"):
+        compliance_compute(year=1999)
+    with pytest.raises(ValueError, match="earliest record date"):
+        compliance_compute(year=1)
