@@ -61,3 +61,58 @@ def test_real_worker_computes_a_year_and_the_api_returns_the_results(celery_work
     assert (row["numerator"], row["baseline"]) == (15, 20)
     all_rows = client.get("/api/v1/compliance/", {"year": 2025, "period": "Y", "page_size": 500}).json()
     assert {r["unit_code"] for r in all_rows["results"]} == {"TW", "01", "00070"}
+
+
+@pytest.fixture
+def progress_at_every_step(monkeypatch):
+    """The worker stores its progress at every step (the interval forced to zero), so a report always falls
+    while the results stream into PostgreSQL. Set before the worker starts: it reads its environment."""
+    monkeypatch.setenv("COMPLIANCE_PROGRESS_EVERY_SECONDS", "0")
+
+
+def test_a_national_recompute_through_the_real_worker_succeeds_with_progress_at_every_step(
+    progress_at_every_step, celery_worker_process,
+):
+    """The path every national recompute takes (API -> Redis -> worker -> PostgreSQL) over all 3,356 units.
+
+    It used to end in FAILURE ("no COPY in progress"): the progress callback wrote the task state on the
+    connection that was streaming the results' COPY, which the 0.5 s throttle hid from small tests."""
+    from django.core.management import call_command
+
+    from reform.models import Unit
+    from reporting.models import ComplianceResult
+
+    call_command("load_units")
+    assert Unit.objects.count() == 3356
+    commune = Unit.objects.get(code="00070")
+    for i in range(20):
+        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2024, 5, 1))
+    for i in range(15):
+        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2025, 5, 1))
+    ConferenceFactory(unit=commune, held_on=datetime.date(2025, 2, 3), format="in_person")
+    reviewer = UserFactory(username="national-reviewer", role="reviewer", unit=None)
+    client = APIClient()
+    client.force_authenticate(reviewer)
+
+    response = client.post("/api/v1/compliance/compute/", {"year": 2025}, format="json")
+    assert response.status_code == 202, response.content
+    task_id = response.json()["task_id"]
+    deadline = time.monotonic() + 240
+    seen = []
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/tasks/{task_id}/").json()
+        seen.append((body["state"], body["progress"]))
+        if body["state"] in ("SUCCESS", "FAILURE"):
+            break
+        time.sleep(0.05)
+    assert body["state"] == "SUCCESS", body
+    assert body["result"]["units"] == 3356
+    assert body["result"]["results"] == 3356 * 12 * 5
+    assert ComplianceResult.objects.filter(year=2025).count() == 3356 * 12 * 5
+    assert body["progress"] == {"done": 3356, "total": 3356}
+    # Progress was visible while the compute ran (written on a connection of its own, not hidden in the
+    # compute's transaction), and part-way through.
+    partial = [progress["done"] for state, progress in seen if state == "PROGRESS" and progress]
+    assert any(0 < done < 3356 for done in partial), seen[-20:]
+    r = ComplianceResult.objects.get(unit=commune, year=2025, period="Y", target_id="DOC_REDUCTION")
+    assert (r.status, r.numerator, r.baseline) == ("met", 15, 20)
