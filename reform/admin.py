@@ -7,8 +7,10 @@ shows each record's history (simple-history: who, when, before/after).
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -28,7 +30,39 @@ admin.site.site_title = _("Reform compliance dashboard")
 admin.site.index_title = _("Administration")
 
 
-class RecordAdmin(SimpleHistoryAdmin):
+def guarded_delete_selected(modeladmin, request, queryset):
+    """Django's "Delete selected", checked row by row first (`delete_refusals`): one refused row deletes nothing,
+    and the refusals are shown as messages; the deletion itself is one transaction. Without it a mix of locked
+    and unlocked records answered 500 after deleting some of them."""
+    refusals = [f"{obj}: {message}" for obj in queryset for message in modeladmin.delete_refusals(request, obj)]
+    if refusals:
+        for message in refusals[:20]:
+            modeladmin.message_user(request, message, messages.ERROR)
+        modeladmin.message_user(request, _("Nothing was deleted."), messages.ERROR)
+        return None
+    with transaction.atomic():
+        return delete_selected(modeladmin, request, queryset)
+
+
+guarded_delete_selected.short_description = delete_selected.short_description
+guarded_delete_selected.allowed_permissions = ("delete",)
+
+
+class GuardedDeleteMixin:
+    """Admins whose rows may refuse deletion: `delete_refusals(request, obj)` says why (empty list: allowed)."""
+
+    def delete_refusals(self, request, obj) -> list[str]:
+        return []
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _function, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (guarded_delete_selected, name, description)
+        return actions
+
+
+class RecordAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
     """Admin of a register: every save and delete goes through the record services."""
 
     raw_id_fields = ("unit",)
@@ -71,8 +105,17 @@ class RecordAdmin(SimpleHistoryAdmin):
         services.record_delete(instance=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
-        for obj in queryset:
-            services.record_delete(instance=obj, user=request.user)
+        with transaction.atomic():
+            for obj in queryset:
+                services.record_delete(instance=obj, user=request.user)
+
+    def delete_refusals(self, request, obj) -> list[str]:
+        try:
+            for guard in services.write_guards:
+                guard(instance=obj, user=request.user, action="delete")
+        except (ValidationError, PermissionDenied) as error:
+            return list(getattr(error, "messages", [str(error)]))
+        return []
 
     def delete_view(self, request, object_id, extra_context=None):
         if request.method == "POST":

@@ -1,7 +1,11 @@
 """Admin of period reports: read their state and history; state changes go through the report pages (services)."""
 from django.contrib import admin
+from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from reform.admin import GuardedDeleteMixin
+
+from .choices import ReportState
 from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
 
 
@@ -17,7 +21,7 @@ class PeriodReportEventInline(admin.TabularInline):
 
 
 @admin.register(PeriodReport)
-class PeriodReportAdmin(SimpleHistoryAdmin):
+class PeriodReportAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
     list_display = ["period_label", "unit", "state", "submitted_at", "decided_at", "deadline"]
     list_filter = ["state", "year", "period"]
     search_fields = ["unit__code", "unit__name"]
@@ -28,6 +32,18 @@ class PeriodReportAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # An approved report locks its window: deleting it would unlock the records with no reason and lose its
+        # events. It can only be reopened, with a reason, on the report's page.
+        if obj is not None and obj.state == ReportState.APPROVED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_refusals(self, request, obj) -> list[str]:
+        if obj.state == ReportState.APPROVED:
+            return [_("An approved report cannot be deleted; reopen it with a reason on its page instead.")]
+        return []
 
 
 @admin.register(ReportExport)

@@ -23,3 +23,6 @@ class ReportsConfig(AppConfig):
             model = apps.get_model(label)
             pre_save.connect(locking.on_pre_save, sender=model, dispatch_uid=f"reports-lock-save-{label}")
             pre_delete.connect(locking.on_pre_delete, sender=model, dispatch_uid=f"reports-lock-delete-{label}")
+        for label in ("reports.periodreport", "reports.periodreportevent"):
+            pre_delete.connect(locking.on_report_pre_delete, sender=apps.get_model(label),
+                               dispatch_uid=f"reports-protect-{label}")

@@ -217,3 +217,14 @@ def assert_unlocked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | 
                 for index, report in locked
             ]
         )
+
+
+def on_report_pre_delete(sender, instance, **kwargs) -> None:
+    """An approved report, and each event of one, cannot be deleted by any path (admin, scripts, a cascade):
+    that would unlock its window with no reopen reason and lose its audit. It can only be reopened."""
+    from django.db.models import ProtectedError
+
+    report = instance if isinstance(instance, PeriodReport) else getattr(instance, "report", None)
+    if report is not None and report.state == ReportState.APPROVED:
+        raise ProtectedError(
+            _("An approved report cannot be deleted; reopen it with a reason on its page instead."), {report})
