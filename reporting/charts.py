@@ -24,6 +24,7 @@ from reform.models import Target
 
 from .choices import Status
 from . import dashboards as d
+from .provisional import FINAL, Standing, day_text
 
 STATUS_COLOURS = {
     Status.MET: "#1e7b3c",
@@ -175,6 +176,7 @@ class Column:
     key: str
     label: str
     kind: str = "text"  # text | int | percent | status | value (target-dependent) | link
+    csv_key: str = ""  # the raw value the CSV writes instead (e.g. a date for a column shown as text)
 
 
 @dataclass
@@ -189,6 +191,15 @@ class Chart:
     rows: list[dict]
     click_urls: list[str] = field(default_factory=list)
     legend: list[tuple[str, str]] = field(default_factory=list)
+    # "provisional, to 1 Dec 2026" when the figures' period has not ended (see mark()); its explanation.
+    subtitle: str = ""
+    subtitle_title: str = ""
+    # Said instead of drawing a figure that has nothing to show (no records; no verdict before the targets apply).
+    empty_message: str = ""
+    # A sentence under the description (e.g. from which year the targets apply).
+    note: str = ""
+    # Columns every CSV row ends with (provisional, window_end: the same for the whole chart).
+    csv_extra: dict[str, str] = field(default_factory=dict)
 
     @property
     def click_urls_json(self) -> str:
@@ -208,6 +219,8 @@ class Chart:
             text = format_percent(value)
         elif column.kind == "status":
             text = status_label(value) if value else "–"
+        elif column.kind == "flag":
+            text = _("provisional") if value else "–"
         elif column.kind == "value":
             target = row.get(f"{column.key}__target")
             text = format_target_value(target, value) if target is not None else format_number(value, 4)
@@ -228,18 +241,25 @@ class Chart:
         """Machine-readable values: codes for statuses, fractions with 4 decimals (as in the API)."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow([c.key for c in self.columns])
+        extra = list(self.csv_extra.items())
+        writer.writerow([c.csv_key or c.key for c in self.columns] + [key for key, _value in extra])
         for row in self.rows:
             line = []
             for c in self.columns:
                 value = row.get(c.key)
+                if c.csv_key:
+                    value = row.get(c.csv_key)
                 if value is None:
                     line.append("")
+                elif isinstance(value, bool):
+                    line.append("true" if value else "false")
+                elif hasattr(value, "isoformat"):
+                    line.append(value.isoformat())
                 elif c.kind in ("percent", "value") and not isinstance(value, int):
                     line.append(f"{Decimal(str(value)):.4f}")
                 else:
                     line.append(value)
-            writer.writerow(line)
+            writer.writerow(line + [value for _key, value in extra])
         return out.getvalue()
 
 
@@ -264,6 +284,36 @@ def rows_html(rows: list[list[dict]], *, header_column: int = 0) -> str:
         "<tr>" + "".join(cell_html(cell, header=i == header_column) for i, cell in enumerate(row)) + "</tr>"
         for row in rows
     ))
+
+
+def mark(chart: Chart, standing: Standing = FINAL) -> Chart:
+    """A chart of provisional figures says so: a subtitle "provisional, to 1 Dec 2026" above it and in the figure
+    (a downloaded image keeps it), and `provisional`/`window_end` columns in its CSV (also for final figures)."""
+    own = {c.csv_key or c.key for c in chart.columns}  # a chart with its own per-row columns (the trend) keeps them
+    chart.csv_extra = {key: value for key, value in standing.csv_columns().items() if key not in own}
+    if standing.provisional:
+        chart.subtitle, chart.subtitle_title = standing.subtitle, standing.title
+        _subtitle(chart.figure, standing.subtitle)
+    return chart
+
+
+def _subtitle(fig: Spec, text: str) -> None:
+    if not fig.data:
+        return
+    margin = dict(fig.layout.get("margin") or {})
+    margin["t"] = max(margin.get("t", 30), 30) + 24
+    fig.update_layout(margin=margin, title={
+        "text": escape(text), "font": {"size": 12, "color": "#7a5200"}, "x": 0, "xanchor": "left",
+        "xref": "container", "y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 6, "l": 10}})
+
+
+def count_axis(values, **axis) -> dict:
+    """A y axis of counts: whole-number ticks (a step of 1 for small counts, so never 0, 0, 0, 1, 1, 1), from 0."""
+    top = max([v for v in values if v is not None] or [0])
+    axis.update(rangemode="tozero", tickformat=",d" if top < 10_000 else "~s")
+    if top <= 10:
+        axis.update(dtick=1, range=[0, max(top, 1) * 1.1])
+    return axis
 
 
 def _layout(fig: Spec, *, height: int, **extra) -> Spec:
@@ -353,65 +403,134 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
     )
 
 
-def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str = "") -> Chart:
-    """Documents and conferences per year (the same window each year), on two axes."""
-    years = [str(r["year"]) for r in rows]
+def window_text(year: int, window_end) -> str:
+    """The window a trend row counts, e.g. 01/01–01/12/2026 (vi) or 1 Jan–1 Dec 2026 (en)."""
+    if window_end is None:
+        return str(year)
+    return f"{day_text(window_end.replace(month=1, day=1))}–{day_text(window_end, with_year=True)}"
+
+
+def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str = "",
+                applies_from: int | None = None) -> Chart:
+    """Documents and conferences per year, each year on the same window, on two axes.
+
+    Final years count their whole period; a running year (provisional) counts 1 January to its window end and is
+    drawn with the year before on that same window, as a separate dashed pair: never a line from a whole year to
+    a part year. Years before the targets apply show their counts like any other (counts are not verdicts); a
+    dotted line marks the first year the targets apply."""
     docs_label, conf_label = _("Administrative documents"), _("Conferences (regular sessions apart)")
-    fig = Spec([
-        trace("scatter", name=docs_label, x=years, y=[r["documents"] for r in rows], mode="lines+markers",
-                   line={"color": DOC_COLOUR, "width": 3}, hovertemplate="%{x}: %{y:,}<extra>" + docs_label + "</extra>"),
-        trace("scatter", name=conf_label, x=years, y=[r["conferences"] for r in rows], mode="lines+markers", yaxis="y2",
-                   line={"color": CONF_COLOUR, "width": 3, "dash": "dot"},
-                   hovertemplate="%{x}: %{y:,}<extra>" + conf_label + "</extra>"),
-    ])
-    _layout(fig, height=340,
-            xaxis={"type": "category", "title": {"text": period_label}, "automargin": True},
+    for r in rows:
+        r["window"] = window_text(r["year"], r.get("window_end"))
+    years = sorted({r["year"] for r in rows})
+    x_of = {y: str(y) for y in years}
+    series: dict[object, list[dict]] = {}
+    for r in rows:  # whole windows together; each running window (by its last day) with its year before
+        if not r.get("same_window"):
+            key = "whole"
+        else:
+            key = (r["window_end"].month, r["window_end"].day) if r.get("window_end") else "same"
+        series.setdefault(key, []).append(r)
+    fig = Spec()
+    shown = [rows_ for key, rows_ in series.items() if key == "whole"] + [
+        rows_ for key, rows_ in series.items() if key != "whole"]
+    for group in shown:
+        part = bool(group[0].get("same_window"))
+        suffix = ""
+        if part:
+            end = next((r["window_end"] for r in group if r.get("window_end")), None)
+            suffix = f" ({day_text(end.replace(month=1, day=1))}–{day_text(end)})" if end else ""
+        for key, label, colour, axis in (("documents", docs_label, DOC_COLOUR, "y"),
+                                         ("conferences", conf_label, CONF_COLOUR, "y2")):
+            name = f"{label}{suffix}"
+            line = {"color": colour, "width": 3 if not part else 2}
+            line["dash"] = ("dot" if key == "conferences" else "solid") if not part else "dash"
+            fig.add_trace(trace(
+                "scatter", name=name, x=[x_of[r["year"]] for r in group], y=[r[key] for r in group],
+                mode="lines+markers", yaxis=axis, line=line,
+                marker={"symbol": "circle-open" if part else "circle", "size": 9 if part else 7, "color": colour},
+                hovertemplate="%{x}: %{y:,}<extra>" + escape(name) + "</extra>"))
+    shapes, annotations = [], []
+    if applies_from is not None and years and years[0] < applies_from <= years[-1]:
+        # Category axis: the boundary lies half a category before the first year the targets apply.
+        boundary = years.index(applies_from) - 0.5
+        shapes.append({"type": "line", "x0": boundary, "x1": boundary, "xref": "x", "y0": 0, "y1": 1,
+                       "yref": "paper", "line": {"color": "#5b6573", "width": 1, "dash": "dot"}})
+        annotations.append({"x": boundary, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
+                            "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,.85)",
+                            "text": escape(_("targets apply from %(year)s") % {"year": applies_from})})
+    _layout(fig, height=360,
+            xaxis={"type": "category", "categoryorder": "array", "categoryarray": [x_of[y] for y in years],
+                   "title": {"text": period_label}, "automargin": True},
             # Axis titles are left to the legend (colours match), so the half-width plot keeps its width.
-            yaxis={"rangemode": "tozero", "gridcolor": "#e3e6ea", "tickformat": "~s", "automargin": True,
-                   "tickfont": {"color": DOC_COLOUR}},
-            yaxis2={"rangemode": "tozero", "overlaying": "y", "side": "right", "tickformat": "~s",
-                    "automargin": True, "showgrid": False, "tickfont": {"color": CONF_COLOUR}},
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xref": "container"})
+            yaxis=count_axis([r["documents"] for r in rows], gridcolor="#e3e6ea", automargin=True,
+                             tickfont={"color": DOC_COLOUR}),
+            yaxis2=count_axis([r["conferences"] for r in rows], overlaying="y", side="right", automargin=True,
+                              showgrid=False, tickfont={"color": CONF_COLOUR}),
+            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xref": "container"},
+            **({"shapes": shapes, "annotations": annotations} if shapes else {}))
+    description = _("Lines: the number of administrative documents issued and of countable conferences held, "
+                    "per year, over the same window of each year.")
+    if any(r.get("same_window") for r in rows):
+        description += " " + _("A year still running counts 1 January to the last day computed; the dashed pair "
+                               "sets it against the year before on the same window. Solid lines: whole periods.")
+    note = ""
+    if applies_from is not None and years and years[0] < applies_from:
+        note = targets_apply_note(applies_from)
     return Chart(
-        id=chart_id, title=_("Documents and conferences per year"),
-        description=_("Lines: the number of administrative documents issued and of countable conferences held, "
-                      "per year, over the same window of each year."),
+        id=chart_id, title=_("Documents and conferences per year"), description=description, note=note,
         figure=fig,
-        columns=[Column("year", _("Year")), Column("documents", docs_label, "int"),
-                 Column("conferences", conf_label, "int")],
+        columns=[Column("year", _("Year")), Column("window", _("Window"), csv_key="window_end"),
+                 Column("documents", docs_label, "int"), Column("conferences", conf_label, "int"),
+                 Column("provisional", _("Provisional"), "flag")],
         rows=rows,
+        empty_message=_("No records yet.") if d.trend_is_empty(rows) else "",
     )
 
 
+def targets_apply_note(applies_from: int) -> str:
+    return _("The targets apply from %(year)s: earlier years show counts of records, with no verdict.") % {
+        "year": applies_from}
+
+
 def reduction_histogram_chart(values: list[float], threshold: float | None, *,
-                              chart_id: str = "doc-reduction") -> Chart:
-    """How many units cut their documents by how much, against the target line (15 %)."""
+                              chart_id: str = "doc-reduction", empty_message: str = "") -> Chart:
+    """How many units cut their documents by how much, against the target line (the threshold the units were
+    held to; no line when none was: a year before the target applies has no verdict)."""
     bins = d.histogram_bins(values)
-    line = (threshold if threshold is not None else 0.15) * 100
+    line = threshold * 100 if threshold is not None else None
     centers, colours = [], []
     for b in bins:
         low = b["low"] if b["low"] is not None else b["high"] - d.HIST_STEP
         high = b["high"] if b["high"] is not None else b["low"] + d.HIST_STEP
         centers.append((low + high) / 2)
-        colours.append(STATUS_COLOURS[Status.MET] if low >= line else STATUS_COLOURS[Status.MISSED])
+        if line is None:
+            colours.append(DOC_COLOUR)
+        else:
+            colours.append(STATUS_COLOURS[Status.MET] if low >= line else STATUS_COLOURS[Status.MISSED])
     labels = [b["label"] for b in bins]
     units_label = _("Units")
+    counts = [b["n"] for b in bins]
     fig = Spec(trace("bar", 
-        x=centers, y=[b["n"] for b in bins], width=d.HIST_STEP * 0.92, marker={"color": colours}, text=labels,
+        x=centers, y=counts, width=d.HIST_STEP * 0.92, marker={"color": colours}, text=labels,
         hovertemplate="%{text}: %{y:,}<extra>" + units_label + "</extra>", textposition="none",
     ))
-    line_label = _("Target: %(pct)s %% fewer") % {"pct": format_number(line, 0)}
+    shapes, annotations = [], []
+    if line is not None:
+        line_label = _("Target: %(pct)s %% fewer") % {"pct": format_number(line, 0)}
+        shapes.append({"type": "line", "x0": line, "x1": line, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                       "line": {"color": "#1d232b", "width": 2, "dash": "dash"}})
+        annotations.append({"x": line, "y": 1, "xref": "x", "yref": "paper", "text": line_label,
+                            "showarrow": False, "xanchor": "left", "yanchor": "top",
+                            "bgcolor": "rgba(255,255,255,.85)"})
     _layout(fig, height=340,
             xaxis={"title": {"text": _("Reduction of administrative documents against the year before")},
                    "tickvals": centers[::2], "ticktext": labels[::2], "tickangle": -30, "automargin": True},
-            yaxis={"title": {"text": units_label}, "gridcolor": "#e3e6ea", "rangemode": "tozero",
-                   "automargin": True, "tickformat": ",d"},
-            shapes=[{"type": "line", "x0": line, "x1": line, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
-                     "line": {"color": "#1d232b", "width": 2, "dash": "dash"}}],
-            annotations=[{"x": line, "y": 1, "xref": "x", "yref": "paper", "text": line_label, "showarrow": False,
-                          "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,.85)"}],
-            showlegend=False)
+            yaxis=count_axis(counts, title={"text": units_label}, gridcolor="#e3e6ea", automargin=True),
+            showlegend=False, **({"shapes": shapes, "annotations": annotations} if shapes else {}))
     rows = [{"bin": b["label"], "low": b["low"], "high": b["high"], "units": b["n"]} for b in bins]
+    if not values and not empty_message:
+        empty_message = _("No unit has a reduction rate: nothing was recorded in the same window of the year "
+                          "before.")
     return Chart(
         id=chart_id, title=_("Distribution of document reduction rates"),
         description=_("Bars: the number of units per band of document reduction rate; the dashed line is the "
@@ -419,7 +538,7 @@ def reduction_histogram_chart(values: list[float], threshold: float | None, *,
         figure=fig,
         columns=[Column("bin", _("Reduction (band)")), Column("low", _("From (%)")), Column("high", _("To (%)")),
                  Column("units", units_label, "int")],
-        rows=rows,
+        rows=rows, empty_message=empty_message if not values else "",
     )
 
 

@@ -23,6 +23,8 @@ from reform.models import Target, Unit
 
 from .choices import Period, Status
 from .models import ComplianceResult, ComplianceRollup
+from .periods import same_day_year_before
+from .provisional import FINAL, Standing
 
 DOC_REDUCTION = "DOC_REDUCTION"
 MEETING_REDUCTION = "MEETING_REDUCTION"
@@ -120,7 +122,22 @@ def scope_q(filters: DashboardFilters | None = None, *, root: Unit | None = None
 # Catalogue and formatting helpers
 # --------------------------------------------------------------------------------------------------
 def target_list() -> list[Target]:
-    return list(Target.objects.order_by("order", "code"))
+    """The catalogue, each target with `first_applies_from`: the first year a threshold of it applies (the same
+    query: the pages say from which year the targets apply, from the threshold data)."""
+    return list(Target.objects.order_by("order", "code").annotate(first_applies_from=Min("thresholds__applies_from")))
+
+
+def targets_apply_from(targets: list[Target], codes: tuple[str, ...] | None = None) -> int | None:
+    """The first year any of `targets` (those of `codes`, when given) applies; None when none has a threshold."""
+    years = [t.first_applies_from for t in targets
+             if getattr(t, "first_applies_from", None) is not None and (codes is None or t.code in codes)]
+    return min(years) if years else None
+
+
+def has_records(counts: dict[str, dict[str, int]]) -> bool:
+    """Whether any unit in scope recorded anything: a unit with any record meets or misses some target (documents
+    judge the digitisation shares, conferences the in-person share, digitisation reports the procedures)."""
+    return any(c.get(Status.MET) or c.get(Status.MISSED) for c in counts.values())
 
 
 def provinces() -> list[Unit]:
@@ -150,19 +167,33 @@ def results(*, year: int | None = None, period: str | None = None) -> QuerySet[C
 # --------------------------------------------------------------------------------------------------
 # Figures' data
 # --------------------------------------------------------------------------------------------------
-def status_counts(*, year: int, period: str, q: Q = Q()) -> tuple[dict[str, dict[str, int]], object]:
-    """Per target, the number of units in each status, and when they were computed (one GROUP BY query)."""
+def status_counts(*, year: int, period: str, q: Q = Q()) -> tuple[dict[str, dict[str, int]], object, Standing]:
+    """Per target, the number of units in each status, when they were computed and whether they are provisional
+    (one GROUP BY query)."""
     counts: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in Status.values})
     rows = (
         results(year=year, period=period).filter(q).order_by()
-        .values_list("target_id", "status").annotate(n=Count("id"), last=Max("computed_at"))
+        .values_list("target_id", "status").annotate(
+            n=Count("id"), last=Max("computed_at"), n_provisional=Count("id", filter=Q(provisional=True)),
+            provisional_end=Min("window_end", filter=Q(provisional=True)))
     )
     computed_at = None
-    for target_id, status, n, last in rows:
+    ends = []
+    for target_id, status, n, last, provisional, window_end in rows:
         counts[target_id][status] = n
         if last is not None and (computed_at is None or last > computed_at):
             computed_at = last
-    return counts, computed_at
+        if provisional:
+            ends.append(window_end)
+    return counts, computed_at, _standing(ends)
+
+
+def _standing(provisional_ends: list) -> Standing:
+    """Provisional when any figure is, to the earliest day one covers."""
+    if not provisional_ends:
+        return FINAL
+    known = [end for end in provisional_ends if end is not None]
+    return Standing(True, min(known) if known else None)
 
 
 def _rollups(*, root: Unit | None) -> QuerySet[ComplianceRollup]:
@@ -177,15 +208,19 @@ def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | N
     (a dozen rows), otherwise by grouping the units' results. Same figures either way."""
     if filters is None or not (filters.level or filters.block):
         rows = list(_rollups(root=root).filter(year=year, period=period).values_list(
-            "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "computed_at"))
+            "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "computed_at",
+            "provisional", "window_end"))
         if rows:
             counts: dict[str, dict[str, int]] = defaultdict(lambda: {s: 0 for s in Status.values})
             computed_at = None
-            for target_id, met, missed, no_baseline, no_data, na, last in rows:
+            ends = []
+            for target_id, met, missed, no_baseline, no_data, na, last, provisional, window_end in rows:
                 counts[target_id] = {Status.MET: met, Status.MISSED: missed, Status.NO_BASELINE: no_baseline,
                                      Status.NO_DATA: no_data, Status.NOT_APPLICABLE: na}
                 computed_at = last if computed_at is None or last > computed_at else computed_at
-            return counts, computed_at
+                if provisional:
+                    ends.append(window_end)
+            return counts, computed_at, _standing(ends)
     return status_counts(year=year, period=period, q=scope_q(filters, root=root))
 
 
@@ -196,7 +231,7 @@ def scope_trend(*, period: str, filters: DashboardFilters | None, root: Unit | N
         qs = _rollups(root=root).filter(period=period, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION])
         if year is not None:
             qs = qs.filter(year__gt=year - TREND_YEARS, year__lte=year)
-        rows = list(qs.values_list("year", "target_id", CURRENT_COUNT, PREVIOUS_COUNT))
+        rows = list(qs.values_list("year", "target_id", CURRENT_COUNT, PREVIOUS_COUNT, "provisional", "window_end"))
         if rows:
             return _trend_rows(rows)
     return national_trend(period=period, q=scope_q(filters, root=root), year=year)
@@ -243,30 +278,57 @@ def national_trend(*, period: str, q: Q = Q(), year: int | None = None) -> list[
     """Documents and conferences per year (same window each year), summed over the units' own results.
 
     Each unit is judged on its own records, so summing the units' counts gives the total of the scope.
-    The year before the first computed year comes from the baselines of that first year.
+    The year before the first computed year comes from the baselines of that first year. Counts are facts,
+    not verdicts: a year before the targets apply (not applicable) keeps its counts and is summed too.
     """
     qs = results(period=period).filter(q, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION])
     if year is not None:  # a bounded window of years keeps the (year, period, target) index usable
         qs = qs.filter(year__gt=year - TREND_YEARS, year__lte=year)
     rows = (
         qs.order_by()
-        .values_list("year", "target_id").annotate(current=Sum(CURRENT_COUNT), previous=Sum(PREVIOUS_COUNT))
+        .values_list("year", "target_id").annotate(
+            current=Sum(CURRENT_COUNT), previous=Sum(PREVIOUS_COUNT),
+            n_provisional=Count("id", filter=Q(provisional=True)), last_day=Min("window_end"))
     )
     return _trend_rows(rows)
 
 
 def _trend_rows(rows) -> list[dict]:
-    by_year: dict[int, dict] = {}
-    previous: dict[int, dict] = {}
-    for year, target_id, current, prev in rows:
+    """One row per year and window: {year, documents, conferences, window_end, provisional, same_window}.
+
+    A final year counts its period's whole window (1 January to the period's end). A running (provisional) year
+    counts 1 January to its `window_end`; its stored baseline is the year before on that same window, so the
+    pair comes as two rows marked `same_window` (the running year and the year before, to the same day), and
+    a part year is never set against a whole one. The year before the first final year comes from its baselines.
+    """
+    whole: dict[int, dict] = {}
+    before_first: dict[int, dict] = {}
+    same_window: dict[tuple[int, object], dict] = {}
+
+    def row(table: dict, key, year: int, window_end, provisional: bool, same: bool) -> dict:
+        return table.setdefault(key, {"year": year, "documents": None, "conferences": None,
+                                      "window_end": window_end, "provisional": provisional, "same_window": same})
+
+    for year, target_id, current, prev, provisional, window_end in rows:
         key = "documents" if target_id == DOC_REDUCTION else "conferences"
-        by_year.setdefault(year, {"year": year, "documents": None, "conferences": None})[key] = current or 0
-        previous.setdefault(year - 1, {"year": year - 1, "documents": None, "conferences": None})[key] = prev or 0
-    if by_year:
-        first = min(by_year)
-        if first - 1 in previous:
-            by_year[first - 1] = previous[first - 1]
-    return [by_year[y] for y in sorted(by_year)]
+        before_end = same_day_year_before(window_end) if window_end else None
+        if provisional:
+            row(same_window, (year, window_end), year, window_end, True, True)[key] = current or 0
+            row(same_window, (year - 1, before_end), year - 1, before_end, False, True)[key] = prev or 0
+        else:
+            row(whole, year, year, window_end, False, False)[key] = current or 0
+            row(before_first, year - 1, year - 1, before_end, False, False)[key] = prev or 0
+    if whole:
+        first = min(whole)
+        if first - 1 in before_first:
+            whole[first - 1] = before_first[first - 1]
+    found = list(whole.values()) + list(same_window.values())
+    return sorted(found, key=lambda r: (r["year"], r["same_window"]))
+
+
+def trend_is_empty(rows: list[dict]) -> bool:
+    """No document and no conference in any year shown: nothing to draw."""
+    return not any(r["documents"] or r["conferences"] for r in rows)
 
 
 def reduction_values(*, year: int, period: str, q: Q = Q()) -> tuple[list[float], float | None]:

@@ -15,6 +15,7 @@ from reform.models import Unit
 from . import charts
 from . import dashboards as d
 from .choices import Period, Status
+from .provisional import Standing, standing_of
 
 
 def _csv_response(chart: charts.Chart, name: str) -> HttpResponse:
@@ -55,6 +56,28 @@ def _filter_context(filters: d.DashboardFilters, *, province_choices=None) -> di
     }
 
 
+def _scope_charts(*, filters: d.DashboardFilters, targets, counts, standing: Standing, heatmap: charts.Chart,
+                  trend: list[dict], values: list[float], threshold) -> tuple[list[charts.Chart], str]:
+    """The four charts of a scope (overview, province), marked provisional when their period has not ended, with
+    a message instead of a figure where there is nothing to draw; and the page's note on a year before the
+    targets apply (from the threshold data)."""
+    applies_from = d.targets_apply_from(targets)
+    before_targets = applies_from is not None and filters.year < applies_from
+    note = charts.targets_apply_note(applies_from) if before_targets else ""
+    empty = "" if d.has_records(counts) else _("No records yet.")
+    bars = charts.status_bars_chart(d.status_shares(targets=targets, counts=counts))
+    bars.empty_message = note or empty
+    histogram = charts.reduction_histogram_chart(values, threshold, empty_message=note or empty)
+    trend_chart = charts.trend_chart(
+        trend, period_label=filters.period_label,
+        applies_from=d.targets_apply_from(targets, (d.DOC_REDUCTION, d.MEETING_REDUCTION)))
+    # The trend marks its own running year (its rows say which); the other charts show the selected period.
+    for chart in (bars, heatmap, histogram):
+        charts.mark(chart, standing)
+    charts.mark(trend_chart, standing_of(trend))
+    return [bars, heatmap, trend_chart, histogram], note
+
+
 def _home_for_officer(user):
     unit = user.unit
     if unit is None:
@@ -76,8 +99,8 @@ def overview(request):
     root = next((p for p in all_provinces if p.code == filters.province), None) if filters.province else None
     q = d.scope_q(filters, root=root)
 
-    counts, computed_at = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters, root=root)
-    shares = d.status_shares(targets=targets, counts=counts)
+    counts, computed_at, standing = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters,
+                                                          root=root)
     heat_units = [root] if root else all_provinces
     grid = d.unit_status_grid(year=filters.year, period=filters.period,
                               q=d.scope_q(root=root) & Q(unit__level=Level.PROVINCIAL, unit__kind=Kind.LOCALITY))
@@ -86,20 +109,18 @@ def overview(request):
     trend = d.scope_trend(period=filters.period, filters=filters, root=root, year=filters.year)
     values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
 
-    charts_ = [
-        charts.status_bars_chart(shares),
-        charts.heatmap_chart(
-            units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="provinces",
-            title=_("Provinces by target"), unit_label=_("Province"),
-            description=_("Heat map: the 34 provincial localities (their own records) against the twelve targets, "
-                          "each cell coloured by status. Select a province to open its page."),
-        ),
-        charts.trend_chart(trend, period_label=filters.period_label),
-        charts.reduction_histogram_chart(values, threshold),
-    ]
+    heatmap = charts.heatmap_chart(
+        units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="provinces",
+        title=_("Provinces by target"), unit_label=_("Province"),
+        description=_("Heat map: the 34 provincial localities (their own records) against the twelve targets, "
+                      "each cell coloured by status. Select a province to open its page."),
+    )
+    charts_, targets_note = _scope_charts(filters=filters, targets=targets, counts=counts, standing=standing,
+                                          heatmap=heatmap, trend=trend, values=values, threshold=threshold)
     context = {
         **_filter_context(filters, province_choices=all_provinces),
         "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
+        "standing": standing, "targets_note": targets_note,
         "has_results": computed_at is not None, "csv_query": filters.query(),
         "title": _("National overview"),
     }
@@ -121,8 +142,8 @@ def province(request, code: str):
                                  block=filters.block, province=root.code, years=filters.years)
     targets = d.target_list()
     q = d.scope_q(filters, root=root)
-    counts, computed_at = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters, root=root)
-    shares = d.status_shares(targets=targets, counts=counts)
+    counts, computed_at, standing = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters,
+                                                          root=root)
     units = d.subtree_units(root, filters)
     grid = d.unit_status_grid(year=filters.year, period=filters.period, q=d.scope_q(root=root))
     heat_units = [root] + units
@@ -153,7 +174,7 @@ def province(request, code: str):
                           "label": label, "title": f"{t.name}: {label}", "numeric": True})
         html_rows.append(cells)
     table_html = charts.rows_html(html_rows, header_column=1)
-    units_chart = _units_table_chart(table, targets)
+    units_chart = charts.mark(_units_table_chart(table, targets), standing)
     sort_query = filters.query(province="")
     sort_headers = []
     for key, label in [("code", _("Code")), ("name", _("Unit")), ("missed", _("Targets missed"))] + [
@@ -170,20 +191,18 @@ def province(request, code: str):
         sort_headers.append({"key": key, "label": label, "title": title, "current": current,
                              "url": f"?{sort_query}&sort={next_sort}#units"})
 
-    charts_ = [
-        charts.status_bars_chart(shares),
-        charts.heatmap_chart(
-            units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="units-heatmap",
-            title=_("Units by target"), unit_label=_("Unit"),
-            description=_("Heat map: the province's own records (first row) and each unit below it against the "
-                          "twelve targets, coloured by status. Select a unit to open its page."),
-        ),
-        charts.trend_chart(trend, period_label=filters.period_label),
-        charts.reduction_histogram_chart(values, threshold),
-    ]
+    heatmap = charts.heatmap_chart(
+        units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="units-heatmap",
+        title=_("Units by target"), unit_label=_("Unit"),
+        description=_("Heat map: the province's own records (first row) and each unit below it against the "
+                      "twelve targets, coloured by status. Select a unit to open its page."),
+    )
+    charts_, targets_note = _scope_charts(filters=filters, targets=targets, counts=counts, standing=standing,
+                                          heatmap=heatmap, trend=trend, values=values, threshold=threshold)
     context = {
         **_filter_context(filters),
         "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
+        "standing": standing, "targets_note": targets_note,
         "table": table, "table_html": table_html, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
         "has_results": computed_at is not None,
         "title": root.name,
@@ -255,8 +274,17 @@ def unit(request, code: str):
             "by_year": by_year, "quarters": quarters,
         })
     computed = [r.computed_at for r in current.values() if r]
-    values_chart = charts.unit_values_chart(current, targets)
+    standing = standing_of([r for r in current.values() if r])
+    applies_from = d.targets_apply_from(targets)
+    targets_note = charts.targets_apply_note(applies_from) if applies_from and filters.year < applies_from else ""
+    values_chart = charts.mark(charts.unit_values_chart(current, targets), standing)
+    if computed and not any(r.value is not None for r in current.values() if r):
+        values_chart.empty_message = targets_note or _("No records yet.")
     charts_ = [values_chart]
+    # The year and quarter columns whose figures are provisional carry the badge in their heading.
+    year_standings = [standing_of([r for r in stored if r.year == y and r.period == Period.YEAR]) for y in years]
+    quarter_standings = [standing_of([r for r in stored if r.year == filters.year and r.period == p])
+                         for p in [*d.QUARTERS, Period.YEAR]]
     links = {
         "documents": _record_url("documents:document_list", "/documents/", unit_code=obj.code, year=filters.year),
         "conferences": _record_url("meetings:conference_list", "/conferences/", unit_code=obj.code,
@@ -269,6 +297,9 @@ def unit(request, code: str):
         "unit": obj, "ancestors": ancestors, "rows": rows, "years": years, "charts": charts_,
         "quarter_periods": [*d.QUARTERS, Period.YEAR], "links": links,
         "computed_at": max(computed) if computed else None, "has_results": bool(computed),
+        "standing": standing, "targets_note": targets_note,
+        "year_columns": list(zip(years, year_standings)),
+        "quarter_columns": list(zip([*d.QUARTERS, Period.YEAR], quarter_standings)),
         "is_province": obj.level == Level.PROVINCIAL and obj.kind == Kind.LOCALITY,
         "province_url": f"{reverse('reporting:province', args=[obj.code])}?{query}",
         "title": obj.name, "csv_query": query,

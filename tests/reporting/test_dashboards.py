@@ -129,7 +129,7 @@ def test_trend_sums_the_stored_counts_per_year(client, reviewer, tree):
             result_for(tree[code], "MEETING_REDUCTION", "met", year=year, numerator=current // 10,
                        baseline=current // 10 + 2)
     response = login(client, reviewer).get("/dashboard/?year=2026")
-    rows = chart(response, "trend").rows
+    rows = [{key: r[key] for key in ("year", "documents", "conferences")} for r in chart(response, "trend").rows]
     assert rows == [
         {"year": 2024, "documents": 360, "conferences": 36},
         {"year": 2025, "documents": 300, "conferences": 30},
