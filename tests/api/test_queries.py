@@ -36,7 +36,7 @@ def test_record_lists_run_a_constant_number_of_queries(request, client_for, tree
     many, count_many = _count_queries(client, url)
     assert (count_few, count_many) == (1, 30)
     assert few == many
-    assert many <= 5  # token, (the officer's unit), count, page
+    assert many <= 5  # token, (the officer's unit), count, page, the period-lock check (reports.locking)
 
 
 def test_unit_and_document_type_lists_run_a_constant_number_of_queries(client_for, officer_hn, tree):

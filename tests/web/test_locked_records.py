@@ -61,7 +61,8 @@ def test_the_list_shows_a_lock_for_the_locked_row_and_edit_delete_for_the_open_o
 
 
 def test_a_reviewer_sees_the_lock_but_no_edit_link_on_any_row(reviewer_client, tree, approve_q3):
-    locked, open_ = DocumentFactory(unit=tree["00070"], issued_on=day(5, 10)), DocumentFactory(unit=tree["00070"], issued_on=day(10, 5))
+    locked = DocumentFactory(unit=tree["00070"], issued_on=day(5, 10))
+    open_ = DocumentFactory(unit=tree["00070"], issued_on=day(10, 5))
     approve_q3()
     html = reviewer_client.get(reverse("documents:document_list")).content.decode()
     assert "data-locked" in row_of(html, reverse("documents:document_detail", args=[locked.pk]))
