@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import RunTrigger
-from .models import ComputeRun
+from .models import ComputeRun, RecomputeRequest
 from .runs import recompute_years_now, stored_years
 
 
@@ -77,3 +77,25 @@ class ComputeRunAdmin(admin.ModelAdmin):
             "stored_years": stored_years(),
         }
         return TemplateResponse(request, "admin/reporting/computerun/recompute.html", context)
+
+
+@admin.register(RecomputeRequest)
+class RecomputeRequestAdmin(admin.ModelAdmin):
+    """The unit-years waiting for a recompute; a mark whose recompute failed shows its attempts and error."""
+
+    list_display = ("unit", "year", "reason", "requested_at", "attempts", "short_error")
+    list_filter = ("reason", "year", "attempts")
+    list_select_related = ("unit",)
+    search_fields = ("unit__code", "unit__name", "last_error")
+    readonly_fields = ("unit", "year", "reason", "requested_at", "attempts", "last_error")
+
+    @admin.display(description=_("last error"))
+    def short_error(self, obj):
+        line = (obj.last_error or "").splitlines()[0] if obj.last_error else ""
+        return line if len(line) <= 120 else f"{line[:119]}…"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

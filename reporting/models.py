@@ -107,6 +107,10 @@ class RecomputeRequest(models.Model):
     # A policy change marks the root unit (the whole year); the pages say a policy change is waiting.
     reason = models.CharField(_("reason"), max_length=16, choices=MarkReason.choices, default=MarkReason.RECORDS,
                               db_default=MarkReason.RECORDS)
+    # A mark whose recompute failed is retried a bounded number of times (COMPLIANCE_MARK_MAX_ATTEMPTS), then
+    # dropped; its failures stay in the compute runs. It never blocks the other marks.
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0, db_default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["requested_at"]

@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from reform.dates import earliest_record_date
 from reform.models import Unit
 
 logger = logging.getLogger(__name__)
@@ -64,7 +65,9 @@ def affected_years(years) -> set[int]:
     """
     span = 3 if _decree09() else 2
     latest = _latest_reporting_year()
-    return {int(year) + k for year in years if year is not None for k in range(span) if int(year) + k <= latest}
+    earliest = earliest_record_date().year  # nothing is computed before it (the engine refuses those years)
+    return {int(year) + k for year in years if year is not None for k in range(span)
+            if earliest <= int(year) + k <= latest}
 
 
 def recompute_mark(*, unit_ids, years) -> int:
@@ -260,24 +263,51 @@ def _delete_seen(seen: list[tuple[int, datetime.datetime]]) -> int:
     return deleted
 
 
+def _max_attempts() -> int:
+    return max(1, int(getattr(settings, "COMPLIANCE_MARK_MAX_ATTEMPTS", 3)))
+
+
+def _mark_failed(marks: list[tuple], error: BaseException) -> dict:
+    """Count a failed attempt on the marks of a scope; drop the ones that have failed too often. Their failures
+    stay in the compute runs (admin list, banners); a record change marks the unit-year again anyway."""
+    from django.db.models import F
+
+    from reporting.models import RecomputeRequest
+
+    ids = [pk for pk, *_rest in marks]
+    text = f"{type(error).__name__}: {error}"[:2000]
+    RecomputeRequest.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_error=text)
+    dropped = RecomputeRequest.objects.filter(pk__in=ids, attempts__gte=_max_attempts())
+    given_up = list(dropped.values_list("unit__code", "year"))
+    dropped.delete()
+    if given_up:
+        logger.error("Recompute marks dropped after %s failed attempts: %s (%s)", _max_attempts(), given_up, text)
+    return {"marks": len(ids), "dropped": len(given_up), "error": text}
+
+
 def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
     """Recompute every marked unit-year, in as few scopes as possible; loops while new marks keep arriving.
-    Each compute is recorded as a ComputeRun (reporting/runs.py), triggered by `policy` or `records`."""
+    Each compute is recorded as a ComputeRun (reporting/runs.py), triggered by `policy` or `records`.
+
+    Each scope stands alone: one that fails (a record the engine cannot judge, a bug) is recorded on its marks and
+    in its compute run, retried by later runs up to COMPLIANCE_MARK_MAX_ATTEMPTS times and then dropped, and the
+    other scopes and years go on. It used to stop the whole run, for every unit, for good."""
     from reporting.models import RecomputeRequest
     from reporting.runs import compute_recorded
 
     from .choices import MarkReason, RunTrigger
 
     clear_queued_flag()
-    summary = {"rounds": 0, "marks": 0, "scopes": [], "skipped": False}
+    summary = {"rounds": 0, "marks": 0, "scopes": [], "failed": [], "skipped": False}
+    failed_ids: set[int] = set()  # marks that failed in this run wait for a later one
     with _exclusive() as got:
         if not got:
             # Another run holds the lock; it loops until no marks remain, and the sweep catches any stragglers.
             summary["skipped"] = True
             return summary
         for _ in range(max_rounds):
-            marks = list(RecomputeRequest.objects.order_by("year", "unit_id").values_list("pk", "unit_id", "year",
-                                                                                          "requested_at"))
+            marks = [mark for mark in RecomputeRequest.objects.order_by("year", "unit_id").values_list(
+                "pk", "unit_id", "year", "requested_at", "unit__path") if mark[0] not in failed_ids]
             if not marks:
                 break
             summary["rounds"] += 1
@@ -287,18 +317,28 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
             for mark in marks:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
-                plan = _plan(year, {unit_id for _, unit_id, _, _ in year_marks})
+                plan = _plan(year, {mark[1] for mark in year_marks})
                 trigger = RunTrigger.POLICY if year in policy_years else RunTrigger.RECORDS
                 if plan.full:
-                    compute_recorded(year=year, trigger=trigger, task_id=task_id)
-                    summary["scopes"].append({"year": year, "unit": None})
+                    scopes = [(None, year_marks)]
                 else:
                     units = Unit.objects.in_bulk(plan.unit_ids)
-                    for unit_id in plan.unit_ids:
-                        compute_recorded(year=year, unit=units[unit_id], trigger=trigger, task_id=task_id)
-                        summary["scopes"].append({"year": year, "unit": units[unit_id].code})
-                # Only after the year's scopes succeeded: a failure leaves the marks for the retry or the sweep.
-                _delete_seen([(pk, at) for pk, _, _, at in year_marks])
+                    scopes = [(units[unit_id], [mark for mark in year_marks if mark[4].startswith(units[unit_id].path)])
+                              for unit_id in plan.unit_ids]
+                for unit, scope_marks in scopes:
+                    where = {"year": year, "unit": unit.code if unit else None}
+                    try:
+                        compute_recorded(year=year, unit=unit, trigger=trigger, task_id=task_id)
+                    except (OperationalError, InterfaceError):
+                        raise  # the database itself: the task retries with back-off, the marks stay
+                    except Exception as error:  # noqa: BLE001 - this scope failed; the others go on
+                        logger.exception("Recompute of %s failed; its marks wait for a retry", where)
+                        failed_ids.update(mark[0] for mark in scope_marks)
+                        summary["failed"].append({**where, **_mark_failed(scope_marks, error)})
+                        continue
+                    summary["scopes"].append(where)
+                    # Only the marks this scope answered, as they were seen (a mark touched since stays).
+                    _delete_seen([(mark[0], mark[3]) for mark in scope_marks])
     return summary
 
 

@@ -193,7 +193,53 @@ def test_under_decree09_windows_a_late_december_change_can_reach_two_years_on(se
 
 
 def test_recompute_pending_with_nothing_marked_does_nothing(db):
-    assert recompute_pending.apply().get() == {"rounds": 0, "marks": 0, "scopes": [], "skipped": False}
+    assert recompute_pending.apply().get() == {"rounds": 0, "marks": 0, "scopes": [], "failed": [],
+                                               "skipped": False}
+
+
+def test_a_mark_that_cannot_be_computed_never_blocks_the_others_and_is_dropped_after_its_attempts(tree, settings):
+    """A year-1 document once left a durable mark for year 1 (and 2); every run then raised on it before it
+    handled the other marks, so every unit's dashboard stopped updating for good."""
+    from reporting.choices import RunState
+    from reporting.models import ComputeRun
+
+    settings.COMPLIANCE_MARK_MAX_ATTEMPTS = 2
+    now = timezone.now()
+    RecomputeRequest.objects.create(unit=tree["00070"], year=1, requested_at=now)  # left from before the fix
+    DocumentFactory(unit=tree["26734"], number="1/QĐ-UBND", issued_on=datetime.date(2025, 5, 1))
+    recompute.recompute_mark(unit_ids=[tree["26734"].pk], years=[2025])
+    RecomputeRequest.objects.filter(year=2026).delete()  # this test is about 2025 and year 1
+
+    summary = recompute.recompute_pending_run()
+    assert {"year": 2025, "unit": "26734"} in summary["scopes"]
+    assert ComplianceResult.objects.filter(unit=tree["26734"], year=2025, target_id="DOC_DIGITIZATION",
+                                           period="Y").get().denominator == 1
+    assert [(f["year"], f["dropped"]) for f in summary["failed"]] == [(1, 0)]
+    mark = RecomputeRequest.objects.get(year=1)
+    assert mark.attempts == 1 and "earliest record date" in mark.last_error
+    assert ComputeRun.objects.filter(year=1, state=RunState.FAILED).count() == 1  # seen by administrators
+    assert not RecomputeRequest.objects.filter(year=2025).exists()
+
+    summary = recompute.recompute_pending_run()  # the second attempt fails too: dropped
+    assert [(f["year"], f["dropped"]) for f in summary["failed"]] == [(1, 1)]
+    assert not RecomputeRequest.objects.exists()
+    assert ComputeRun.objects.filter(year=1, state=RunState.FAILED).count() == 2
+
+
+def test_a_record_change_never_marks_a_year_before_the_earliest_record_date(settings):
+    import datetime as dt
+
+    settings.EARLIEST_RECORD_DATE = dt.date(2010, 1, 1)
+    assert recompute.affected_years({2009}) == {2010}
+    assert recompute.affected_years({1}) == set()
+
+
+def test_the_admin_lists_waiting_marks_with_their_failed_attempts(tree, administrator, client):
+    RecomputeRequest.objects.create(unit=tree["00070"], year=2025, requested_at=timezone.now(), attempts=2,
+                                    last_error="ValueError: boom")
+    client.force_login(administrator)
+    page = client.get("/admin/reporting/recomputerequest/").content.decode()
+    assert "ValueError: boom" in page and "00070" in page
 
 
 # --- the compute task -------------------------------------------------------------------------------------
