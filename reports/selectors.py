@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from reform.choices import Kind, Level, Role
 from reform.models import Target, Unit, User
 from reporting.models import ComplianceResult
+from reporting.provisional import Standing, standing_of
 from reporting.selectors import compliance_summary
 
 from .choices import ReportState, Timeliness
@@ -22,7 +23,7 @@ SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 # Conclusion 226 section 2: documents, conferences, IT and digital transformation.
 TARGET_GROUPS = {"2.1": _("Documents"), "2.2": _("Conferences"), "2.3": _("IT and digital transformation")}
 RESULT_FIELDS = ["unit", "year", "period", "target", "status", "value", "threshold", "numerator", "denominator",
-                 "baseline", "computed_at"]
+                 "baseline", "provisional", "window_end", "computed_at"]
 
 
 def targets() -> list[Target]:
@@ -115,6 +116,11 @@ class ExportData:
     report: PeriodReport | None
     generated_at: datetime.datetime
     groups: dict[str, list[dict]] = field(default_factory=dict)
+
+    @property
+    def standing(self) -> Standing:
+        """Provisional when any figure of the file is (its period had not ended when last computed)."""
+        return standing_of([*self.summary, *self.rows])
 
     @property
     def group_titles(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from reform.mixins import attach_errors
 from reform.models import Unit
+from reporting.provisional import standing_of
 
 from . import selectors, services
 from .choices import ReportState
@@ -74,8 +75,11 @@ def submit(request):
 @login_required
 def detail(request, pk: int):
     report = _report_or_404(request.user, pk)
+    summary = report.results.get("summary", [])
     return render(request, "reports/detail.html", {
-        "report": report, "events": report.events.all(), "summary": report.results.get("summary", []),
+        "report": report, "events": report.events.all(), "summary": summary,
+        # Figures frozen while their period had not ended (computed before its end) stay marked provisional.
+        "standing": standing_of(summary),
         "decision_form": DecisionForm(), "reopen_form": ReopenForm(),
         "can_review": request.user.is_reviewer and report.state == ReportState.SUBMITTED,
         "can_reopen": request.user.is_administrator and report.state == ReportState.APPROVED,

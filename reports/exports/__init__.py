@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from reform.choices import Comparison
 from reporting.choices import Status
+from reporting.provisional import as_date, badge_text
 
 Progress = Callable[[int, int], None] | None
 
@@ -42,6 +43,17 @@ def format_count(value) -> str:
 
 def status_label(status: str | None) -> str:
     return str(Status(status).label) if status else _("Not computed")
+
+
+def provisional_mark(row: dict) -> str:
+    """A figure's mark in the files: "provisional, to 1 Dec 2026" while its period had not ended, else ""."""
+    return badge_text(as_date(row.get("window_end")), with_year=True) if row.get("provisional") else ""
+
+
+def provisional_note(data) -> str:
+    """The note at the top of a file with provisional figures (empty when every figure is final)."""
+    standing = data.standing
+    return f"{standing.subtitle}. {standing.title}" if standing.provisional else ""
 
 
 def title(data) -> str:

@@ -1,16 +1,21 @@
-"""CSV for machines: one row per unit and target, with the API's field names and values (fractions, 4 decimals)."""
+"""CSV for machines: one row per unit and target, with the API's field names and values (fractions, 4 decimals).
+
+`provisional` is true for a figure whose period had not ended when it was computed (judged on 1 January to
+`window_end`); it becomes false once the period has ended and been recomputed."""
 from __future__ import annotations
 
 import csv
 import io
 
 FIELDS = ["unit", "unit_code", "unit_name", "report_period", "year", "period", "target", "status", "value",
-          "threshold", "numerator", "denominator", "baseline", "computed_at"]
+          "threshold", "numerator", "denominator", "baseline", "computed_at", "provisional", "window_end"]
 
 
 def _cell(value) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)

@@ -24,7 +24,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from reports.choices import Timeliness
 
-from . import format_count, format_value, status_label, title
+from . import format_count, format_value, provisional_mark, provisional_note, status_label, title
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -46,6 +46,9 @@ def _styles() -> dict[str, ParagraphStyle]:
         "body": base,
         "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=10),
         "muted": ParagraphStyle("muted", parent=base, textColor=colors.HexColor("#555555")),
+        "provisional": ParagraphStyle("provisional", parent=base, fontName=FONT_BOLD, textColor=colors.HexColor("#7a5200"),
+                                      backColor=colors.HexColor("#fff5db"), borderPadding=4, spaceBefore=4,
+                                      spaceAfter=4),
     }
 
 
@@ -73,13 +76,20 @@ def _summary_table(data, styles) -> Table:
             row["clause"], Paragraph(f"<b>{_escape(row['target'])}</b><br/>{_escape(row['name'])}", styles["cell"]),
             format_value(row["threshold"], row["comparison"]), format_count(row["met"]), format_count(row["missed"]),
             format_count(row["no_baseline"]), format_count(row["no_data"]), format_count(row["not_applicable"]),
-            Paragraph(_escape(status_label(row["status"])), styles["cell"]), format_value(row["value"], row["comparison"]),
+            Paragraph(_escape(status_label(row["status"])) + _provisional_cell(row), styles["cell"]),
+            format_value(row["value"], row["comparison"]),
         ])
     widths = [14 * mm, 78 * mm, 20 * mm, 15 * mm, 15 * mm, 20 * mm, 17 * mm, 20 * mm, 25 * mm, 25 * mm]
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     table.setStyle(TableStyle([("ALIGN", (2, 1), (-1, -1), "RIGHT"), ("ALIGN", (8, 1), (8, -1), "LEFT")]))
     return table
+
+
+def _provisional_cell(row: dict) -> str:
+    """A provisional figure's status cell says so under the status."""
+    mark = provisional_mark(row)
+    return f'<br/><font color="#7a5200">{_escape(mark)}</font>' if mark else ""
 
 
 def _chart(data) -> Drawing:
@@ -111,8 +121,10 @@ def _chart(data) -> Drawing:
     legend.alignment, legend.columnMaximum, legend.dx, legend.dy = "right", 1, 8, 8
     legend.colorNamePairs = [(MET_COLOR, _("Met")), (MISSED_COLOR, _("Missed"))]
     drawing.add(legend)
-    drawing.add(String(0, height + 18, _("Share of units meeting and missing each target (of units judged)"),
-                       fontName=FONT_BOLD, fontSize=9))
+    caption = _("Share of units meeting and missing each target (of units judged)")
+    if data.standing.provisional:
+        caption = f"{caption} – {data.standing.subtitle}"
+    drawing.add(String(0, height + 18, caption, fontName=FONT_BOLD, fontSize=9))
     return drawing
 
 
@@ -122,13 +134,14 @@ def _own_table(data, styles) -> Table | None:
         return None
     comparisons = {row["target"]: row for row in data.summary}
     rows = [[_("Target"), _("Clause"), _("Status"), _("Value"), _("Threshold"), _("Numerator"), _("Denominator"),
-             _("Baseline")]]
+             _("Baseline"), _("Provisional")]]
     for result in own:
         target = comparisons.get(result["target"], {"comparison": "", "clause": ""})
         rows.append([result["target"], target["clause"], status_label(result["status"]),
                      format_value(result["value"], target["comparison"]),
                      format_value(result["threshold"], target["comparison"]), format_count(result["numerator"]),
-                     format_count(result["denominator"]), format_count(result["baseline"])])
+                     format_count(result["denominator"]), format_count(result["baseline"]),
+                     provisional_mark(result)])
     table = Table(rows, repeatRows=1)
     table.setStyle(TABLE_STYLE)
     return table
@@ -187,6 +200,9 @@ def render(data, *, progress) -> bytes:
     ]
     if data.report is not None:
         story.append(Paragraph(_escape(f"{_('Report state')}: {data.report.get_state_display()}"), styles["muted"]))
+    note = provisional_note(data)
+    if note:
+        story.append(Paragraph(_escape(note), styles["provisional"]))
     # The chart first, so the first page shows the picture at a glance; the table with the figures follows.
     story += [Spacer(1, 6), _chart(data)]
     progress(1, 4)

@@ -12,11 +12,13 @@ from openpyxl.utils import get_column_letter
 from reform.choices import Level
 from reports.choices import Timeliness
 
-from . import is_count, status_label, title
+from . import is_count, provisional_mark, provisional_note, status_label, title
 
 PERCENT = "0.00%"
 THOUSANDS = "#,##0"
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+PROVISIONAL_FILL = PatternFill("solid", fgColor="FFF5DB")
+PROVISIONAL_FONT = Font(bold=True, color="7A5200")
 BOLD = Font(bold=True)
 
 
@@ -40,28 +42,34 @@ def _widths(sheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-SUMMARY_WIDTHS = [8, 24, 48, 12, 10, 10, 12, 10, 14, 10, 16, 14, 14, 14, 14]
+SUMMARY_WIDTHS = [8, 24, 48, 12, 10, 10, 12, 10, 14, 10, 16, 14, 14, 14, 14, 24]
 
 
 def _summary_table(sheet, start_row: int, rows: list[dict]) -> int:
     _header(sheet, start_row, [
         _("Clause"), _("Target"), _("Name"), _("Threshold"), _("Met"), _("Missed"), _("No baseline"), _("No data"),
         _("Not applicable"), _("Units"), _("Aggregate status"), _("Aggregate value"), _("Numerator"),
-        _("Denominator"), _("Baseline"),
+        _("Denominator"), _("Baseline"), _("Provisional"),
     ])
     row_number = start_row
     for row in rows:
         row_number += 1
         values = [row["clause"], row["target"], row["name"], _num(row["threshold"]), row["met"], row["missed"],
                   row["no_baseline"], row["no_data"], row["not_applicable"], row["units"], status_label(row["status"]),
-                  _num(row["value"]), row["numerator"], row["denominator"], row["baseline"]]
+                  _num(row["value"]), row["numerator"], row["denominator"], row["baseline"], provisional_mark(row)]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row_number, column=column, value=value)
+        _mark_provisional(sheet.cell(row=row_number, column=len(values)))
         sheet.cell(row=row_number, column=4).number_format = _value_format(row["comparison"])
         sheet.cell(row=row_number, column=12).number_format = _value_format(row["comparison"])
         for column in (5, 6, 7, 8, 9, 10, 13, 14, 15):
             sheet.cell(row=row_number, column=column).number_format = THOUSANDS
     return row_number
+
+
+def _mark_provisional(cell) -> None:
+    if cell.value:
+        cell.font, cell.fill = PROVISIONAL_FONT, PROVISIONAL_FILL
 
 
 def _meta(sheet, data) -> int:
@@ -76,17 +84,22 @@ def _meta(sheet, data) -> int:
     ]
     if data.report is not None:
         lines.append((_("Report state"), data.report.get_state_display()))
+    note = provisional_note(data)
+    if note:
+        lines.append((_("Provisional"), note))
     for offset, (label, value) in enumerate(lines, start=3):
         sheet.cell(row=offset, column=1, value=label).font = BOLD
         sheet.cell(row=offset, column=2, value=value)
+    if note:
+        _mark_provisional(sheet.cell(row=2 + len(lines), column=2))
     return 3 + len(lines)
 
 
 def _summary_sheet(workbook: Workbook, data) -> None:
     sheet = workbook.active
     sheet.title = _("Summary")[:31]
-    row = _meta(sheet, data) + 1
-    row = _summary_table(sheet, row, data.summary)
+    header_row = _meta(sheet, data) + 1
+    row = _summary_table(sheet, header_row, data.summary)
     if data.report is not None and (data.report.difficulties or data.report.proposals):
         row += 2
         for label, text in ((_("Difficulties"), data.report.difficulties), (_("Proposals"), data.report.proposals)):
@@ -94,7 +107,7 @@ def _summary_sheet(workbook: Workbook, data) -> None:
             sheet.cell(row=row, column=2, value=text).alignment = Alignment(wrap_text=True, vertical="top")
             row += 1
     _widths(sheet, SUMMARY_WIDTHS)
-    sheet.freeze_panes = "A9"
+    sheet.freeze_panes = f"A{header_row + 1}"  # the header row stays in view
 
 
 def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None:
@@ -107,7 +120,7 @@ def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None
     row_number += 1
     _header(sheet, row_number, [
         _("Unit code"), _("Unit"), _("Level"), _("Target"), _("Clause"), _("Status"), _("Value"), _("Threshold"),
-        _("Numerator"), _("Denominator"), _("Baseline"),
+        _("Numerator"), _("Denominator"), _("Baseline"), _("Provisional"),
     ])
     levels = dict(Level.choices)
     for result in data.rows:
@@ -117,15 +130,17 @@ def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None
         row_number += 1
         values = [result["unit_code"], result["unit_name"], str(levels.get(result["unit_level"], result["unit_level"])),
                   result["target"], target["clause"], status_label(result["status"]), _num(result["value"]),
-                  _num(result["threshold"]), result["numerator"], result["denominator"], result["baseline"]]
+                  _num(result["threshold"]), result["numerator"], result["denominator"], result["baseline"],
+                  provisional_mark(result)]
         for column, value in enumerate(values, start=1):
             sheet.cell(row=row_number, column=column, value=value)
+        _mark_provisional(sheet.cell(row=row_number, column=len(values)))
         value_format = _value_format(target["comparison"])
         sheet.cell(row=row_number, column=7).number_format = value_format
         sheet.cell(row=row_number, column=8).number_format = value_format
         for column in (9, 10, 11):
             sheet.cell(row=row_number, column=column).number_format = THOUSANDS
-    _widths(sheet, [10, 36, 12, 24, 8, 14, 12, 12, 12, 12, 12, 12, 14, 14, 14])
+    _widths(sheet, [10, 36, 12, 24, 8, 14, 12, 12, 12, 12, 12, 24, 14, 14, 14, 24])
     sheet.freeze_panes = "A4"
 
 
