@@ -1,11 +1,15 @@
-"""General pages: the home page and the administrators' audit trail across every register."""
+"""General pages: the home page, logging in (with its refusals) and the administrators' audit trail across every register."""
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
 from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -17,6 +21,7 @@ from documents.models import DigitizationReport, Document
 from meetings.models import Conference
 
 from .models import Unit
+from .security import SignInRateThrottle, lockout_message, lockout_seconds, throttled_message
 
 # Registers whose history the audit trail shows: key -> (model, detail URL name).
 AUDITED = {
@@ -187,3 +192,29 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
             "user": record.history_user, "changes": changes, "url": url,
             "reason": record.history_change_reason,
         }
+
+
+def _refused_login(request, message: str, wait: float) -> HttpResponse:
+    """The login page again, with why signing in was refused: 429, and the user name kept, but no password checked."""
+    form = AuthenticationForm(request, initial={"username": request.POST.get("username", "")})
+    context = {"form": form, "refusal": message, "next": request.POST.get("next", "")}
+    response = render(request, "registration/login.html", context, status=429)
+    response["Retry-After"] = str(int(wait))
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page, behind the per-address sign-in rate (axes' lockout acts inside `authenticate`)."""
+
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = SignInRateThrottle()
+        if not throttle.allow_request(request, self):
+            return _refused_login(request, throttled_message(throttle.wait()), throttle.wait() or 1)
+        return super().post(request, *args, **kwargs)
+
+
+def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: what a locked-out sign-in on a web page (/login/, the admin's) answers."""
+    return _refused_login(request, lockout_message(), lockout_seconds())

@@ -31,6 +31,18 @@ def pytest_configure(config):
     connections.close_all()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_sign_in_rate():
+    """The sign-in rate's counters live in Redis, which outlives each test's rolled-back database."""
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    keys = list(client.scan_iter(match="*throttle_sign-in_*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
+
+
 @pytest.fixture
 def tree(db):
     """A small tree: TW → provinces 01 and 79 → two communes each, plus an agency under 01."""

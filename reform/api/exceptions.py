@@ -27,6 +27,17 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class TooManySignIns(exceptions.APIException):
+    """429 on the token endpoint: locked out (axes) or too many attempts from the address (throttle)."""
+
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "throttled"
+
+    def __init__(self, detail: str, wait: float | None = None):
+        super().__init__(detail)
+        self.wait = wait  # DRF's handler turns it into a Retry-After header
+
+
 def exception_handler(exc, context):
     if isinstance(exc, RecursionError) and "decoding" in str(exc):
         # `[[[[...` a hundred thousand levels deep: json.loads raises RecursionError, which DRF's parsers do

@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from django.db.models import Model, QuerySet
 from drf_spectacular.utils import OpenApiResponse, extend_schema
+from knox import views as knox_views
 from rest_framework import viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.exceptions import ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 
 from reform import services
 from reform.filtersets import UnitFilterSet
 from reform.models import Unit
+from reform.security import SignInRateThrottle, lockout_message, lockout_seconds, throttled_message
 
+from .exceptions import TooManySignIns
 from .permissions import RecordPermission
 from .serializers import TokenRequestSerializer, TokenResponseSerializer, UnitSerializer
 
@@ -64,18 +69,52 @@ class UnitViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = UnitFilterSet
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for an API token (`Authorization: Token <token>`)."""
+class TokenView(knox_views.LoginView):
+    """Exchange a username and password for a new API token (`Authorization: Token <token>`).
+
+    Each call issues a token of its own (another client's keeps working); a token lapses after
+    REST_KNOX's idle time or maximum age, and dies on logout or a password change. The per-address
+    rate and axes' lockout answer 429 with a `detail`.
+    """
+
+    authentication_classes: list = []  # the credentials are in the body
+    permission_classes = [AllowAny]
+    throttle_classes = [SignInRateThrottle]
 
     @extend_schema(
         operation_id="auth_token_create",
         request=TokenRequestSerializer,
-        responses={200: TokenResponseSerializer, 400: OpenApiResponse(description="Wrong or missing credentials.")},
+        responses={
+            200: TokenResponseSerializer,
+            400: OpenApiResponse(description="Wrong or missing credentials."),
+            429: OpenApiResponse(description="Locked out after repeated failures, or too many attempts from the address."),
+        },
         auth=[],
         tags=["auth"],
     )
-    def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+    def post(self, request, format=None):
+        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        if not serializer.is_valid():
+            # axes flags the request it refused (or whose failure reached the limit) during authenticate().
+            if getattr(request, "axes_locked_out", False):
+                raise TooManySignIns(lockout_message(), wait=lockout_seconds())
+            raise ValidationError(serializer.errors)
+        request.user = serializer.validated_data["user"]
+        return super().post(request, format=format)
+
+    def get_post_response_data(self, request, token, instance) -> dict:
+        return {"token": token}
+
+    def throttled(self, request, wait):
+        raise TooManySignIns(throttled_message(wait), wait=wait)
+
+
+class LogoutView(knox_views.LogoutView):
+    """Revoke the token this request was made with; the user's other tokens (other clients) keep working."""
+
+    @extend_schema(operation_id="auth_logout_create", request=None, responses={204: None}, tags=["auth"])
+    def post(self, request, format=None):
+        return super().post(request, format=format)
 
 
 class _WithoutFormatOverride:

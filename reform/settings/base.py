@@ -1,7 +1,10 @@
 """Settings shared by every environment; everything that differs comes from environment variables."""
+import datetime
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -22,7 +25,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -39,6 +43,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -48,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as axes asks: it turns a login refused for a lockout into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "reform.urls"
@@ -74,6 +81,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Axes first: it refuses a locked-out client before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -105,7 +115,7 @@ WHITENOISE_MAX_AGE = 31536000
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -114,12 +124,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "reform.api.exceptions.exception_handler",
+    # Sign-in attempts (success or not) per client address, /login/ and the token endpoint together.
+    "DEFAULT_THROTTLE_RATES": {"sign-in": env("SIGN_IN_RATE_PER_ADDRESS", default="30/minute")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Reform compliance dashboard API",
     "DESCRIPTION": "Records and compliance with Conclusion 226-KL/TW.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema names every endpoint and field: signed-in users only (the docs page asks to log in).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Swagger UI and ReDoc are served from the app (drf-spectacular-sidecar), never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -158,6 +172,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # while it is still running.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_TIME_LIMIT = 1800
+# No record may be dated before this day (ISO date), on any path: form, API, upload, admin.
+EARLIEST_RECORD_DATE = datetime.date.fromisoformat(env("EARLIEST_RECORD_DATE", default="2000-01-01"))
 # How often a running recompute stores its progress (seconds; 0 = at every step, for tests).
 COMPLIANCE_PROGRESS_EVERY_SECONDS = env.float("COMPLIANCE_PROGRESS_EVERY_SECONDS", default=0.5)
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
@@ -174,6 +190,49 @@ CACHES = {
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
+}
+
+# Sign-in protection (README "Security and operations"). Lockout: django-axes counts failed sign-ins
+# per user name and client address in the database (SQLite in the demo, PostgreSQL elsewhere); the
+# per-address rate is DRF's throttle in the cache. Both take the client address from the first of
+# AXES_IPWARE_META_PRECEDENCE_ORDER that a request has: REMOTE_ADDR alone by default, so a header a
+# client sends is never believed; behind a reverse proxy that overwrites X-Real-IP with the client's
+# address, set it to "HTTP_X_REAL_IP,REMOTE_ADDR".
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "reform.views.locked_out"
+# Failed attempts are what axes keeps; successful sign-ins are already users' last_login.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
+
+# API tokens (django-rest-knox): one per sign-in, stored hashed; a token lapses after
+# API_TOKEN_IDLE_HOURS without use or API_TOKEN_MAX_AGE_DAYS after it was issued, whichever comes
+# first (each use pushes the idle deadline, never past the maximum age).
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("API_TOKEN_IDLE_HOURS", default=8)),
+    "AUTO_REFRESH": True,
+    "AUTO_REFRESH_MAX_TTL": timedelta(days=env.float("API_TOKEN_MAX_AGE_DAYS", default=30)),
+    "MIN_REFRESH_INTERVAL": 60,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Content-Security-Policy (django-csp): every script is a file of ours. Inline styles stay allowed
+# because plotly.js and Swagger UI inject them; Plotly's images and downloads use data: and blob: URLs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }
 
 LOGGING = {

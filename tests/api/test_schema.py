@@ -1,4 +1,4 @@
-"""The OpenAPI 3 schema and the Swagger docs, served by the app with no asset from the internet."""
+"""The OpenAPI 3 schema and the Swagger docs: served by the app with no asset from the internet, to signed-in users only."""
 import re
 
 import pytest
@@ -6,16 +6,17 @@ from django.contrib.staticfiles import finders
 from drf_spectacular.validation import validate_schema
 from rest_framework.test import APIClient
 
+from tests.factories import PASSWORD
+
 PATHS = [
-    "/api/v1/auth/token/", "/api/v1/units/", "/api/v1/units/{id}/", "/api/v1/document-types/",
+    "/api/v1/auth/token/", "/api/v1/auth/logout/", "/api/v1/units/", "/api/v1/units/{id}/", "/api/v1/document-types/",
     "/api/v1/document-types/{code}/", "/api/v1/documents/", "/api/v1/documents/{id}/", "/api/v1/conferences/",
     "/api/v1/conferences/{id}/", "/api/v1/digitization-reports/", "/api/v1/digitization-reports/{id}/",
 ]
 
 
-@pytest.mark.django_db
-def test_schema_is_valid_openapi_3_with_every_path():
-    response = APIClient().get("/api/schema/", {"format": "json"})
+def test_schema_is_valid_openapi_3_with_every_path(client_for, officer_hn):
+    response = client_for(officer_hn).get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
@@ -28,11 +29,27 @@ def test_schema_is_valid_openapi_3_with_every_path():
 
 
 @pytest.mark.django_db
-def test_swagger_docs_load_nothing_from_another_host():
-    response = APIClient().get("/api/docs/")
+def test_schema_and_docs_refuse_anonymous_visitors():
+    assert APIClient().get("/api/schema/", {"format": "json"}).status_code == 401
+    docs = APIClient().get("/api/docs/")
+    assert docs.status_code == 302
+    assert docs["Location"].startswith("/login/?next=/api/docs/")
+
+
+def test_swagger_docs_load_nothing_from_another_host(client, officer_hn):
+    assert client.login(username=officer_hn.username, password=PASSWORD)
+    response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
     assert "swagger-ui" in html
+    # CSP script-src 'self': every script is a file, the start-up script included
+    assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    script = re.search(r"""<script src=["'](/api/docs/\?[^"']*script=[^"']*)["']""", html)
+    assert script, html
+    init = client.get(script.group(1).replace("&amp;", "&"))
+    assert init.status_code == 200
+    assert init["Content-Type"].startswith("application/javascript")
+    assert "/api/schema/" in init.content.decode()
     external = [url for url in re.findall(r"https?://[^\s\"'<>)]+", html) if not url.startswith("http://testserver")]
     assert external == []
     assets = re.findall(r"""(?:src|href)=["'](/static/[^"']+)["']""", html)

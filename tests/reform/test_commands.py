@@ -4,6 +4,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from reform.models import User
 
@@ -63,3 +64,28 @@ def test_running_again_updates_the_user_instead_of_failing(tree):
 def test_unknown_role_is_refused(tree):
     with pytest.raises(CommandError):
         create_user("x", role="superhero")
+
+
+@pytest.mark.parametrize("password", ["123", "password123", "short1"])
+def test_a_password_the_validators_refuse_is_refused_with_their_messages(tree, password):
+    with translation.override("en"), pytest.raises(CommandError, match="--password: ") as refused:
+        create_user("rev", role="reviewer", password=password)
+    message = str(refused.value)
+    assert "This password is too short" in message or "This password is too common" in message
+    assert not User.objects.filter(username="rev").exists()
+
+
+def test_a_refused_password_leaves_an_existing_user_unchanged(tree):
+    create_user("rev", role="reviewer", password="s3cret-passw0rd")
+    with pytest.raises(CommandError):
+        create_user("rev", role="admin", password="123")
+    user = User.objects.get(username="rev")
+    assert (user.role, user.check_password("s3cret-passw0rd")) == ("reviewer", True)
+
+
+@pytest.mark.parametrize("username,role,password", [
+    ("demo-reviewer", "reviewer", "reviewer-demo-2026"), ("demo-admin", "admin", "admin-demo-2026"),
+])
+def test_the_make_demo_passwords_pass_the_validators(tree, username, role, password):
+    create_user(username, role=role, password=password)
+    assert User.objects.get(username=username).check_password(password)

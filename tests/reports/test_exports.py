@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.test import Client
 from PIL import Image, ImageStat
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from reporting.models import ComplianceResult
@@ -27,9 +27,9 @@ from .conftest import YEAR, day
 
 
 def api(user) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
+    _, token = AuthToken.objects.create(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from documents.models import DigitizationReport, Document
@@ -32,9 +32,9 @@ def assert_names_report(error: ValidationError, field: str) -> None:
 
 
 def api(user) -> APIClient:
-    token, _ = Token.objects.get_or_create(user=user)
+    _, token = AuthToken.objects.create(user)
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return client
 
 

@@ -1,6 +1,7 @@
 """`manage.py create_user USERNAME --role entry|reviewer|admin [--unit CODE] [--password P]`."""
 import secrets
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -32,6 +33,10 @@ class Command(BaseCommand):
         user.is_superuser = role == Role.ADMIN
         generated = password is None
         password = password or secrets.token_urlsafe(12)
+        try:  # AUTH_PASSWORD_VALIDATORS, as the admin's password form applies them
+            password_validation.validate_password(password, user)
+        except ValidationError as error:
+            raise CommandError("--password: " + " ".join(error.messages)) from error
         user.set_password(password)
         try:
             user.full_clean(exclude=["password"])
