@@ -29,7 +29,8 @@ def browser():
                 "--window-size=1400,1100", "--lang=en-US", f"--user-data-dir={profile}"):
         options.add_argument(arg)
     options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    # "browser": the console, where Chromium reports Content-Security-Policy violations
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
