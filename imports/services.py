@@ -33,7 +33,7 @@ from .columns import MODELS, schema_for
 from .history import upload_stamp
 from .loaders import LoadResult, PostgresLoader, loader_for
 from .models import ImportBatch
-from .parsing import FileRefused, open_rows
+from .parsing import FileRefused, XlsxLimits, open_rows
 from .validation import ErrorSink, RowValidator
 
 logger = logging.getLogger(__name__)
@@ -52,6 +52,16 @@ def max_xlsx_uncompressed_bytes() -> int:
 
 def max_rows() -> int:
     return getattr(settings, "IMPORTS_MAX_ROWS", 2_000_000)
+
+
+def xlsx_limits() -> XlsxLimits:
+    """What an XLSX upload may unpack to (settings IMPORTS_XLSX_*; see imports/parsing.py)."""
+    return XlsxLimits(
+        max_uncompressed=max_xlsx_uncompressed_bytes(),
+        max_ratio=int(getattr(settings, "IMPORTS_XLSX_MAX_RATIO", 100)),
+        max_cells_per_row=int(getattr(settings, "IMPORTS_XLSX_MAX_CELLS_PER_ROW", 200)),
+        max_cells=int(getattr(settings, "IMPORTS_XLSX_MAX_CELLS", 30 * max_rows())),
+    )
 
 
 def can_upload(user: User) -> bool:
@@ -187,7 +197,8 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
         with batch.file.open("rb") as opened, transaction.atomic():
             stream = getattr(opened, "file", opened)  # the real file object (TextIOWrapper needs one)
             source = open_rows(stream, batch.file_name, schema, max_rows=max_rows(),
-                               max_xlsx_uncompressed=max_xlsx_uncompressed_bytes(), size=batch.file_size)
+                               max_xlsx_uncompressed=max_xlsx_uncompressed_bytes(), size=batch.file_size,
+                               xlsx_limits=xlsx_limits())
             # Never write the batch row on this connection inside the transaction: the progress
             # reporter updates it from a second connection, which would wait for our row lock.
             batch.rows_total = source.estimated_rows

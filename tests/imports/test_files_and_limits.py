@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from documents.models import Document
 from imports import services
 
+from .conftest import DOC_HEADER as DOC_HEADER_NAMES
 from .conftest import csv_bytes, doc_rows, upload
 
 
@@ -94,3 +95,71 @@ def test_a_zip_bomb_is_refused_before_it_is_opened(officer_hn, settings):
     assert len(out.getvalue()) < 200 * 1024  # 50 MB of zeros squeezed into a few kilobytes
     batch = upload(officer_hn, out.getvalue(), name="bomb.xlsx")
     assert batch.status == "failed" and "MB" in batch.message and "10" in batch.message
+
+
+def _workbook_with_sheet(sheet_xml: bytes) -> bytes:
+    """A minimal XLSX whose first sheet is `sheet_xml` (what a crafted file holds; openpyxl would open it)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        source = io.BytesIO()
+        Workbook().save(source)
+        with zipfile.ZipFile(source) as template:
+            for info in template.infolist():
+                data = template.read(info.filename)
+                if info.filename == "xl/worksheets/sheet1.xml":
+                    data = sheet_xml
+                archive.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def _sheet(rows: list[bytes]) -> bytes:
+    return (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData>' + b"".join(rows) + b"</sheetData></worksheet>")
+
+
+def _cells(n: int) -> bytes:
+    return b'<c t="inlineStr"><is><t>x</t></is></c>' * n
+
+
+def test_a_row_of_millions_of_cells_is_refused_at_once_without_building_it(officer_hn):
+    """A 570 KB file holding one row of 20 million cells ran 196 s and took the worker to 9 GB."""
+    data = _workbook_with_sheet(_sheet([b'<row r="1">' + _cells(2_000_000) + b"</row>"]))
+    assert len(data) < 1024 * 1024
+    batch = upload(officer_hn, data, name="wide.xlsx")
+    assert batch.status == "failed" and Document.objects.count() == 0
+    assert "times its size" in batch.message or "200" in batch.message, batch.message
+
+
+def test_a_wide_row_that_compresses_modestly_is_refused_by_the_cell_scan(officer_hn, settings):
+    settings.IMPORTS_XLSX_MAX_RATIO = 10_000  # only the cell count stands in the way
+    header = b'<row r="1">' + b"".join(f'<c r="{c}1" t="inlineStr"><is><t>{name}</t></is></c>'.encode()
+                                       for c, name in zip("ABCDEFG", DOC_HEADER_NAMES)) + b"</row>"
+    data = _workbook_with_sheet(_sheet([header, b'<row r="2">' + _cells(500) + b"</row>"]))
+    batch = upload(officer_hn, data, name="wide.xlsx")
+    assert batch.status == "failed" and "200" in batch.message, batch.message
+
+
+def test_more_cells_in_all_than_allowed_are_refused(officer_hn, settings):
+    settings.IMPORTS_XLSX_MAX_CELLS = 50
+    rows = [f'<row r="{i}">'.encode() + _cells(7) + b"</row>" for i in range(1, 12)]
+    batch = upload(officer_hn, _workbook_with_sheet(_sheet(rows)), name="many.xlsx")
+    assert batch.status == "failed" and "50" in batch.message, batch.message
+
+
+def test_a_member_that_unpacks_to_hundreds_of_times_its_size_is_refused(officer_hn, settings):
+    settings.IMPORTS_MAX_XLSX_UNCOMPRESSED_BYTES = 2 * 1024 ** 3
+    data = _workbook_with_sheet(_sheet([b"<!--" + b" " * (30 * 1024 * 1024) + b"-->"]))
+    batch = upload(officer_hn, data, name="padded.xlsx")
+    assert batch.status == "failed" and "times its size" in batch.message, batch.message
+
+
+def test_cells_beyond_the_header_are_ignored_and_a_normal_workbook_loads(officer_hn, tree):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(DOC_HEADER_NAMES)
+    sheet.append(["01", "5/QĐ-UBND", "QĐ", "Quyết định", "2025-03-05", "1", "1", None, None, "extra"])
+    out = io.BytesIO()
+    workbook.save(out)
+    batch = upload(officer_hn, out.getvalue(), name="ok.xlsx")
+    assert batch.status == "succeeded", (batch.message, batch.errors)
+    assert Document.objects.filter(number="5/QĐ-UBND").exists()
