@@ -6,9 +6,9 @@ from .models import ImportBatch
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(admin.ModelAdmin):
-    list_display = ("id", "created_at", "user", "kind", "file_name", "status", "rows_total", "created", "updated",
-                    "unchanged", "error_count")
-    list_filter = ("kind", "status", "created_at")
+    list_display = ("id", "created_at", "user", "kind", "dry_run", "file_name", "status", "rows_total", "created",
+                    "updated", "unchanged", "refused", "error_count")
+    list_filter = ("kind", "status", "dry_run", "created_at")
     search_fields = ("file_name", "sha256", "user__username")
     date_hierarchy = "created_at"
     list_select_related = ("user",)

@@ -64,16 +64,24 @@ def insert_sql(model: type[models.Model], *, alias: str, select_from: str, histo
     )
 
 
-def baseline_sql(model: type[models.Model], *, select_from: str, alias: str = "t") -> str:
-    """The `+` row of the state before the upload, for the records of `select_from` without any history.
+def baseline_sql(model: type[models.Model], *, changed: str, where: str) -> str:
+    """The `+` row of the state before the upload, for the changed records without any history.
 
-    Dated when the record last took these values, and always before the upload's own rows (the audit
-    trail pairs a `~` row with the latest row strictly before it).
+    `changed` names a CTE of the rows the upload changed (their `id`), `where` filters it. Every CTE of
+    a statement reads the tables as they were before it, so the register's row is the state before.
+    Each changed row costs two index probes, never a scan of the register or of its history, however
+    the planner estimates the CTE (a correlated subquery, and a LATERAL kept apart by OFFSET 0). Dated
+    when the record last took these values, always before the upload's own rows (the audit trail pairs
+    a `~` row with the latest row strictly before it).
     """
+    table = model._meta.db_table
     return insert_sql(
-        model, alias=alias, history_type="'+'", user="NULL", reason="%(baseline_reason)s",
-        date=f"LEAST({alias}.updated_at, %(history_date)s - interval '1 microsecond')",
-        select_from=f"{select_from} AND NOT EXISTS (SELECT 1 FROM {history_table(model)} h WHERE h.id = {alias}.id)",
+        model, alias="t", history_type="'+'", user="NULL", reason="%(baseline_reason)s",
+        date="LEAST(t.updated_at, %(history_date)s - interval '1 microsecond')",
+        select_from=(
+            f"FROM {changed} c CROSS JOIN LATERAL (SELECT * FROM {table} o WHERE o.id = c.id OFFSET 0) t "
+            f"WHERE {where} AND (SELECT 1 FROM {history_table(model)} h WHERE h.id = c.id LIMIT 1) IS NULL"
+        ),
     )
 
 

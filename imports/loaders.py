@@ -481,10 +481,9 @@ class PostgresLoader:
         # state after, of every record inserted ('+') or changed ('~'), and the state before, of the changed
         # records without any history yet (a CTE reads the table as it was before the statement: joined
         # to the rows the upsert returns, only changed rows cost a lookup).
-        changed = f"({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})"
         returned = ", ".join(f"t.{column}" for column in history.tracked_columns(self.model))
         if self.kind == ImportKind.CONFERENCES:
-            return self._update_then_insert(cursor, data, target, select, compared, source, changed, returned)
+            return self._update_then_insert(cursor, data, target, select, compared, source, returned)
         conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])
         sets = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*compared, "updated_at"])
         on_conflict = "" if plain else (
@@ -492,7 +491,7 @@ class PostgresLoader:
             f"WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
         )
         before = "" if plain else (
-            f", before AS ({history.baseline_sql(self.model, select_from=f'FROM up JOIN {self.table} t ON t.id = up.id WHERE NOT up.inserted')})"
+            f", before AS ({history.baseline_sql(self.model, changed='up', where='NOT c.inserted')})"
         )
         after = history.insert_sql(self.model, alias="up", select_from="FROM up",
                                    history_type="CASE WHEN up.inserted THEN '+' ELSE '~' END")
@@ -513,17 +512,18 @@ class PostgresLoader:
         created, updated, unit_ids, years = cursor.fetchone()
         return LoadResult(ok=True, created=created, updated=updated, unit_ids=set(unit_ids), years=set(years))
 
-    def _update_then_insert(self, cursor, data, target, select, compared, source, changed, returned) -> LoadResult:
+    def _update_then_insert(self, cursor, data, target, select, compared, source, returned) -> LoadResult:
         """Conferences have no unique constraint on their natural key: update the matches, insert the rest."""
         match = "t.unit_id = u.id AND t.held_on = s.held_on AND t.title = s.title"
         sets = ", ".join(f"{column} = s.{name}" for column, name in zip(compared, data))
-        before = history.baseline_sql(self.model, select_from=f"FROM up JOIN {self.table} t ON t.id = up.id WHERE true")
+        before = history.baseline_sql(self.model, changed="up", where="true")
         cursor.execute(
             f"""
             WITH up AS (
                 UPDATE {self.table} t SET {sets}, updated_at = now()
                   {source}
-                 WHERE {match} AND {changed}
+                 WHERE {match}
+                   AND ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})
                 RETURNING s.line, extract(year FROM t.held_on)::integer AS record_year, {returned}
             ), after AS ({history.insert_sql(self.model, alias="up", select_from="FROM up", history_type="'~'")}),
             before AS ({before})
