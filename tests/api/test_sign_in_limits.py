@@ -31,7 +31,9 @@ def test_five_wrong_passwords_lock_the_user_name_at_that_address_for_15_minutes(
         assert sign_in("officer-hn", PASSWORD, REMOTE_ADDR=ELSEWHERE).status_code == 200
         clock.shift(datetime.timedelta(minutes=14))
         assert sign_in("officer-hn", PASSWORD).status_code == 429
-        # each try during the lockout starts the 15 minutes again
+        # each try during the lockout starts the 15 minutes again: 16 minutes after the fifth failure, still locked
+        clock.shift(datetime.timedelta(minutes=2))
+        assert sign_in("officer-hn", PASSWORD).status_code == 429
         clock.shift(datetime.timedelta(minutes=15, seconds=1))
         reopened = sign_in("officer-hn", PASSWORD)
         assert reopened.status_code == 200
