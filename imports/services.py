@@ -116,6 +116,15 @@ def _enqueue(batch: ImportBatch) -> None:
         )
 
 
+def import_given_up(batch_id: int, *, reason: str) -> None:
+    """The upload's task was delivered too often (each run lost its worker): the batch fails for good, saying why."""
+    ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.SUCCEEDED).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now(),
+        message=_("The upload stopped the worker each time it ran (it may need more memory than a worker has); "
+                  "it was given up. Split the file or upload it as CSV. (%(reason)s)") % {"reason": reason},
+    )
+
+
 class _Refused(Exception):
     """Raised inside the transaction to roll it back when any row is bad."""
 

@@ -6,7 +6,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3300)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3300,
+             given_up="imports.services.import_given_up")
 def import_run(self, batch_id: int) -> dict:
     """Run one upload.
 

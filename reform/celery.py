@@ -1,10 +1,67 @@
-"""The Celery app `reform`: Redis broker in production, tasks run in-process when REDIS_URL is unset."""
+"""The Celery app `reform`: Redis broker in production, tasks run in-process when REDIS_URL is unset.
+
+Every task is a `BoundedTask`: with late acknowledgement and `reject_on_worker_lost`, a task whose run gets the
+worker killed (out of memory, say) is delivered again, and again, for ever. Each delivery of the same attempt is
+counted (in the cache, i.e. Redis); past `CELERY_TASK_MAX_DELIVERIES` the task fails for good, says why, and its
+`given_up` hook (a dotted path, called with the task's arguments and `reason=`) marks its subject failed.
+"""
+import logging
 import os
 
-from celery import Celery
+from celery import Celery, Task
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform.settings.local")
 
-app = Celery("reform")
+logger = logging.getLogger(__name__)
+
+
+class DeliveredTooOften(Exception):
+    """A task was delivered more times than allowed: each run before ended with its worker lost."""
+
+
+class BoundedTask(Task):
+    given_up: str | None = None  # dotted path of `f(*args, reason=..., **kwargs)`, called when the task gives up
+
+    def __call__(self, *args, **kwargs):
+        request = self.request
+        if request.id and not request.called_directly:
+            deliveries = delivery_count(request.id, request.retries or 0)
+            limit = max_deliveries()
+            if deliveries > limit:
+                reason = (f"Delivered {deliveries} times and the worker was lost each time (out of memory or "
+                          f"killed?); given up after {limit}.")
+                logger.error("Task %s[%s] given up: %s", self.name, request.id, reason)
+                if self.given_up:
+                    from django.utils.module_loading import import_string
+
+                    import_string(self.given_up)(*args, reason=reason, **kwargs)
+                raise DeliveredTooOften(reason)
+        return super().__call__(*args, **kwargs)
+
+
+def max_deliveries() -> int:
+    from django.conf import settings
+
+    return max(1, int(getattr(settings, "CELERY_TASK_MAX_DELIVERIES", 3)))
+
+
+def delivery_key(task_id: str, attempt: int) -> str:
+    return f"celery:deliveries:{task_id}:{attempt}"
+
+
+def delivery_count(task_id: str, attempt: int) -> int:
+    """Count one more delivery of this attempt (a retry is a new attempt); 1 when the cache cannot be reached."""
+    from django.core.cache import cache
+
+    key = delivery_key(task_id, attempt)
+    try:
+        cache.add(key, 0, timeout=7 * 24 * 3600)
+        return int(cache.incr(key))
+    except Exception:  # noqa: BLE001 - no cache: never refuse work for it
+        logger.warning("Could not count the deliveries of task %s", task_id, exc_info=True)
+        return 1
+
+
+app = Celery("reform", task_cls=BoundedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

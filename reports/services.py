@@ -207,6 +207,12 @@ def export_schedule(*, unit: Unit, period: ReportingPeriod, format: str) -> Repo
     return export
 
 
+def export_given_up(export_id: int, *, reason: str) -> None:
+    """The export's task was delivered too often (each run lost its worker): it fails for good, saying why."""
+    ReportExport.objects.filter(pk=export_id).exclude(status=ExportStatus.READY).update(
+        status=ExportStatus.FAILED, error=reason, finished_at=timezone.now())
+
+
 def export_generate(*, export: ReportExport, progress=None) -> ReportExport:
     """Build the file of an export (called by the task); a failure is recorded on the export, then raised."""
     from django.core.files.base import ContentFile

@@ -23,7 +23,8 @@ TASK_OPTIONS: dict[str, Any] = {
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-@shared_task(bind=True, name="reports.tasks.export_generate", **TASK_OPTIONS)
+@shared_task(bind=True, name="reports.tasks.export_generate", given_up="reports.services.export_given_up",
+             **TASK_OPTIONS)
 def export_generate(self, export_id: int) -> dict:
     """Write one export's file, reporting progress as PROGRESS {done, total}."""
     from .models import ReportExport
