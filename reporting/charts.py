@@ -456,9 +456,10 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
         shapes.append({"type": "line", "x0": boundary, "x1": boundary, "xref": "x", "y0": 0, "y1": 1,
                        "yref": "paper", "line": {"color": "#5b6573", "width": 1, "dash": "dot"}})
         annotations.append({"x": boundary, "y": 1, "xref": "x", "yref": "paper", "showarrow": False,
-                            "xanchor": "left", "yanchor": "top", "bgcolor": "rgba(255,255,255,.85)",
+                            "xanchor": "center", "yanchor": "bottom", "font": {"size": 11, "color": "#5b6573"},
                             "text": escape(_("targets apply from %(year)s") % {"year": applies_from})})
-    _layout(fig, height=360,
+    # The legend goes under the plot: four entries (whole years and a running pair) would squeeze it from above.
+    _layout(fig, height=360 + 22 * max(len(fig.data) - 2, 0),
             xaxis={"type": "category", "categoryorder": "array", "categoryarray": [x_of[y] for y in years],
                    "title": {"text": period_label}, "automargin": True},
             # Axis titles are left to the legend (colours match), so the half-width plot keeps its width.
@@ -466,7 +467,8 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
                              tickfont={"color": DOC_COLOUR}),
             yaxis2=count_axis([r["conferences"] for r in rows], overlaying="y", side="right", automargin=True,
                               showgrid=False, tickfont={"color": CONF_COLOUR}),
-            legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0, "xref": "container"},
+            legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left"},
+            margin={"l": 10, "r": 10, "t": 40, "b": 40},
             **({"shapes": shapes, "annotations": annotations} if shapes else {}))
     description = _("Lines: the number of administrative documents issued and of countable conferences held, "
                     "per year, over the same window of each year.")
