@@ -61,6 +61,9 @@ def test_docker_compose_runs_the_five_services_with_the_spec_environment():
     assert "migrate" in services["web"]["command"] and "collectstatic" in services["web"]["command"]
     assert "gunicorn reform.wsgi" in services["web"]["command"]
     assert services["worker"]["command"][:4] == ["celery", "-A", "reform", "worker"]
+    # Worker memory is bounded: a child is replaced past its limit, and the container is capped.
+    assert "--max-memory-per-child" in services["worker"]["command"]
+    assert services["worker"]["mem_limit"]
     assert services["beat"]["command"][:4] == ["celery", "-A", "reform", "beat"]
     for name in ("web", "worker", "beat"):
         env = services[name]["environment"]
