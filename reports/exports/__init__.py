@@ -56,5 +56,14 @@ def provisional_note(data) -> str:
     return f"{standing.subtitle}. {standing.title}" if standing.provisional else ""
 
 
+def figures_note(data) -> str:
+    """Which window the figures cover: the period's (final), or 1 January to the day they were computed to."""
+    standing = data.standing
+    if standing.provisional and standing.window_end is not None:
+        return _("Figures: 1 January to %(date)s; the period had not ended when they were computed.") % {
+            "date": standing.window_end.strftime("%d/%m/%Y")}
+    return data.period.engine_period_note
+
+
 def title(data) -> str:
     return _("Report on Conclusion 226-KL/TW: %(unit)s, %(period)s") % {"unit": data.unit.name, "period": data.period.label}

@@ -24,7 +24,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from reports.choices import Timeliness
 
-from . import format_count, format_value, provisional_mark, provisional_note, status_label, title
+from . import figures_note, format_count, format_value, provisional_mark, provisional_note, status_label, title
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -195,7 +195,7 @@ def render(data, *, progress) -> bytes:
         Paragraph(_escape(title(data)), styles["title"]),
         Paragraph(_escape(f"{_('Unit')}: {data.unit.code} – {data.unit.name}"), styles["body"]),
         Paragraph(_escape(f"{_('Period')}: {data.period.label} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"), styles["body"]),
-        Paragraph(_escape(data.period.engine_period_note), styles["muted"]),
+        Paragraph(_escape(figures_note(data)), styles["muted"]),
         Paragraph(_escape(f"{_('Generated at')}: {timezone.localtime(data.generated_at):%d/%m/%Y %H:%M}"), styles["muted"]),
     ]
     if data.report is not None:

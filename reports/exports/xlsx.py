@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from reform.choices import Level
 from reports.choices import Timeliness
 
-from . import is_count, provisional_mark, provisional_note, status_label, title
+from . import figures_note, is_count, provisional_mark, provisional_note, status_label, title
 
 PERCENT = "0.00%"
 THOUSANDS = "#,##0"
@@ -79,7 +79,7 @@ def _meta(sheet, data) -> int:
     lines = [
         (_("Unit"), f"{data.unit.code} – {data.unit.name}"),
         (_("Period"), f"{data.period.label} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"),
-        (_("Figures"), data.period.engine_period_note),
+        (_("Figures"), figures_note(data)),
         (_("Generated at"), timezone.localtime(data.generated_at).strftime("%d/%m/%Y %H:%M")),
     ]
     if data.report is not None:

@@ -80,6 +80,8 @@ def test_xlsx_marks_provisional_figures_with_a_note_and_a_column(computed_before
     summary = book.worksheets[0]
     note = next(row for row in summary.iter_rows() if row[0].value == "Tạm tính")
     assert note[1].value.startswith(BADGE_VI) and note[1].font.bold
+    figures = next(row for row in summary.iter_rows() if row[0].value == "Số liệu")
+    assert figures[1].value.startswith(f"Số liệu: từ ngày 01/01 đến 01/12/{YEAR}")  # not "the whole year"
     header = next(row for row in summary.iter_rows() if row[1].value == "Chỉ tiêu")
     column = [c.value for c in header].index("Tạm tính")
     doc = next(row for row in summary.iter_rows() if row[1].value == "DOC_REDUCTION")
@@ -100,6 +102,7 @@ def test_pdf_carries_the_provisional_note_only_for_provisional_figures(
         computed_before_the_year_ended, tree, reviewer, django_capture_on_commit_callbacks, tmp_path):
     running = pdf_text(generate(django_capture_on_commit_callbacks, reviewer, tree["01"], f"{YEAR}", "pdf"), tmp_path)
     assert BADGE_VI in running and "cùng kỳ năm" in running
+    assert f"cả năm {YEAR}" not in running  # the figures are not the whole year's
     english = pdf_text(generate(django_capture_on_commit_callbacks, reviewer, tree["01"], f"{YEAR}", "pdf",
                                 language="en"), tmp_path)
     assert BADGE_EN in english
