@@ -1,6 +1,7 @@
 """Writers of report files: the same figures (selectors.ExportData) as XLSX, PDF or CSV bytes."""
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 
@@ -12,6 +13,18 @@ from reporting.choices import Status
 from reporting.provisional import as_date, badge_text
 
 Progress = Callable[[int, int], None] | None
+
+# Text a spreadsheet would take for a formula: OWASP's list for CSV injection. A minus before a number as we
+# format it ("-10,00 %", a fall shown as a rise) is a figure, not a formula, and is left as it is.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_FIGURE = re.compile(r"-[\d\s.,]+\s*%?")
+
+
+def safe_text(value: str) -> str:
+    """Text as a spreadsheet must show it, never run it: a leading `'` before = + - @ tab or CR (OWASP)."""
+    if value and value.startswith(_FORMULA_START) and not _SIGNED_FIGURE.fullmatch(value) and value != "-":
+        return "'" + value
+    return value
 
 
 def render(format: str, data, *, progress: Progress = None) -> bytes:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import csv
 import io
 
+from . import safe_text
+
 FIELDS = ["unit", "unit_code", "unit_name", "report_period", "year", "period", "target", "status", "value",
           "threshold", "numerator", "denominator", "baseline", "computed_at", "provisional", "window_end"]
 
@@ -27,7 +29,8 @@ def render(data, *, progress) -> bytes:
     writer.writerow(FIELDS)
     total = len(data.rows)
     for index, row in enumerate(data.rows, start=1):
-        writer.writerow([_cell(row["unit"]), row["unit_code"], row["unit_name"], str(data.period)]
+        # Names and codes are typed by people: never a formula when a spreadsheet opens the file (safe_text).
+        writer.writerow([_cell(row["unit"]), safe_text(row["unit_code"]), safe_text(row["unit_name"]), str(data.period)]
                         + [_cell(row[name]) for name in FIELDS[4:]])
         if index % 5000 == 0:
             progress(index, total)

@@ -12,7 +12,7 @@ from openpyxl.utils import get_column_letter
 from reform.choices import Level
 from reports.choices import Timeliness
 
-from . import figures_note, is_count, provisional_mark, provisional_note, status_label, title
+from . import figures_note, is_count, provisional_mark, provisional_note, safe_text, status_label, title
 
 PERCENT = "0.00%"
 THOUSANDS = "#,##0"
@@ -175,6 +175,18 @@ def _rate_sheet(workbook: Workbook, data) -> None:
     _widths(sheet, [16, 36, 14, 14, 16, 10])
 
 
+def _strings_stay_strings(workbook: Workbook) -> None:
+    """Every text cell is a string, never a formula: openpyxl makes a value starting with "=" a formula
+    (`data_type="f"`), so a proposal, a unit name or a conference title typed as `=HYPERLINK(...)` would be live
+    in the file. Text that a spreadsheet could still take for one is neutralised too (safe_text)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = safe_text(cell.value)
+                    cell.data_type = "s"
+
+
 def render(data, *, progress) -> bytes:
     workbook = Workbook()
     groups = [(group, rows) for group, rows in data.groups.items() if rows]
@@ -185,6 +197,7 @@ def render(data, *, progress) -> bytes:
         _group_sheet(workbook, data, group, rows)
         progress(index, total)
     _rate_sheet(workbook, data)
+    _strings_stay_strings(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     progress(total, total)
