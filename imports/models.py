@@ -37,6 +37,9 @@ class ImportBatch(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     language = models.CharField(_("language"), max_length=8, default="vi")
     task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued again at"), null=True, blank=True,
+                                     help_text=_("When the sweep last queued it again (no worker had taken it)."))
+    requeued = models.PositiveSmallIntegerField(_("times queued again"), default=0)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows done"), default=0)
     created = models.PositiveIntegerField(_("created"), default=0)

@@ -21,12 +21,14 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, connections, transaction
+from django.db import InterfaceError, OperationalError, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reform.models import User
+from reform.queueing import QueueUnavailable, task_publish
 from reform.signals import records_changed
+from reform.sweep import QueuedWork
 
 from .choices import ImportKind, ImportStatus
 from .columns import MODELS, schema_for
@@ -37,6 +39,8 @@ from .parsing import FileRefused, XlsxLimits, open_rows
 from .validation import ErrorSink, RowValidator
 
 logger = logging.getLogger(__name__)
+
+DATABASE_LOST = (OperationalError, InterfaceError)  # the upload rolls back and its task retries it
 
 MB = 1024 * 1024
 KEEP_ERRORS = 500  # errors kept on the batch row (page and API); all of them are in the CSV file
@@ -104,16 +108,48 @@ def import_create(*, user: User, kind: str, upload: UploadedFile, language: str 
 
 
 def _enqueue(batch: ImportBatch) -> None:
+    """Queue the upload's run; when the broker cannot be reached the batch fails saying why, and QueueUnavailable
+    tells the caller (503 on the API and the page)."""
     from .tasks import import_run as import_run_task
 
     try:
-        import_run_task.apply_async(args=[batch.pk], task_id=batch.task_id)
-    except Exception as error:  # noqa: BLE001 - the broker is down: say so on the batch, never a 500
+        task_publish(import_run_task, args=[batch.pk], task_id=batch.task_id)
+    except QueueUnavailable as error:
+        _queue_failed(batch, error.cause or error)
+        raise
+    except Exception as error:  # noqa: BLE001 - say so on the batch, never a 500
         logger.exception("Could not queue import %s", batch.pk)
-        ImportBatch.objects.filter(pk=batch.pk).update(
+        _queue_failed(batch, error)
+
+
+def _queue_failed(batch: ImportBatch, error: BaseException) -> None:
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.PENDING).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now(),
+        message=_("The upload could not be queued (%(error)s); please try again later.") % {"error": error},
+    )
+
+
+def import_database_lost(batch_id: int, *, error: BaseException) -> None:
+    """The upload's last retry still found no database: it fails, saying why (best effort: the database may
+    still be gone, and then the sweep fails it later)."""
+    try:
+        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.SUCCEEDED).update(
             status=ImportStatus.FAILED, finished_at=timezone.now(),
-            message=_("The upload could not be queued (%(error)s); please try again later.") % {"error": error},
+            message=_("The database could not be reached during the upload, after several tries (%(error)s); "
+                      "nothing was written. Please upload the file again.") % {"error": error},
         )
+    except DATABASE_LOST:
+        logger.exception("Could not mark upload %s failed", batch_id)
+
+
+def imports_sweep_stuck(*, now) -> dict[str, list[int]]:
+    """Requeue the uploads no worker took, fail those whose worker was lost (reform/sweep.py)."""
+    from .tasks import import_run as import_run_task
+
+    return QueuedWork(
+        label="upload", model=ImportBatch, task=import_run_task, pending=ImportStatus.PENDING,
+        running=ImportStatus.RUNNING, failed=ImportStatus.FAILED, reason_field="message",
+    ).sweep(now=now)
 
 
 def import_given_up(batch_id: int, *, reason: str) -> None:
@@ -185,6 +221,10 @@ def import_run(*, batch_id: int, on_progress: Callable[[int, int], None] | None 
         except FileRefused as refused:
             _finish_failed(batch, message=refused.message,
                            errors=[(refused.line, refused.column, refused.message)] if refused.line else [])
+        except DATABASE_LOST:
+            # The database went away: the upload rolled back, and the task tries it again with back-off.
+            logger.warning("Import %s lost its database connection; it will be retried", batch.pk, exc_info=True)
+            raise
         except Exception:
             logger.exception("Import %s crashed", batch.pk)
             _finish_failed(batch, message=_("The upload failed because of an internal error; nothing was written."),

@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from reform.sweep import superseded
+from reform.tasks import TASK_OPTIONS
+
 from . import services
 
+# An upload may take longer than the other tasks (up to IMPORTS_MAX_ROWS rows), still below the broker's
+# visibility timeout; a database lost mid-upload rolls the upload back and it is retried with back-off.
+UPLOAD_OPTIONS = {**TASK_OPTIONS, "time_limit": 3600, "soft_time_limit": 3300}
 
-@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, time_limit=3600, soft_time_limit=3300,
-             given_up="imports.services.import_given_up")
+
+@shared_task(bind=True, name="imports.tasks.import_run", given_up="imports.services.import_given_up",
+             **UPLOAD_OPTIONS)
 def import_run(self, batch_id: int) -> dict:
     """Run one upload.
 
@@ -15,9 +22,17 @@ def import_run(self, batch_id: int) -> dict:
     connection, and in the cache, not with `update_state` during the run: the result backend writes on the
     task's own connection, which is busy streaming the COPY inside the upload's transaction.
     """
+    batch = services.ImportBatch.objects.get(pk=batch_id)
+    if superseded(batch, self.request):
+        return {"batch": batch.pk, "skipped": "queued again under another task id"}
     if self.request.id and not self.request.called_directly:
         self.update_state(state="STARTED", meta={"batch": batch_id})
-    batch = services.import_run(batch_id=batch_id)
+    try:
+        batch = services.import_run(batch_id=batch_id)
+    except services.DATABASE_LOST as error:
+        if self.request.retries >= self.max_retries:
+            services.import_database_lost(batch_id, error=error)
+        raise
     return {
         "batch": batch.pk, "status": batch.status, "rows": batch.rows_total, "created": batch.created,
         "updated": batch.updated, "unchanged": batch.unchanged, "refused": batch.refused, "errors": batch.error_count,

@@ -1,6 +1,7 @@
 """Web pages of bulk uploads: upload a file, follow its progress, read the result, download templates."""
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from reform.mixins import attach_errors
+from reform.queueing import QueueUnavailable
 
 from . import services
 from .choices import ImportKind
@@ -26,6 +28,7 @@ def import_home(request):
     if not services.can_upload(request.user):
         raise PermissionDenied(_("Your role cannot upload records."))
     form = ImportForm(request.POST or None, request.FILES or None)
+    status = 400 if request.method == "POST" else 200
     if request.method == "POST" and form.is_valid():
         try:
             batch = services.import_create(
@@ -34,6 +37,9 @@ def import_home(request):
             )
         except ValidationError as error:
             attach_errors(form, error)
+        except QueueUnavailable as error:  # the upload is kept, marked failed with the reason (listed below)
+            messages.error(request, str(error))
+            status = 503
         else:
             return redirect("imports:detail", pk=batch.pk)
     page = Paginator(import_list(user=request.user), 20).get_page(request.GET.get("page"))
@@ -41,7 +47,7 @@ def import_home(request):
     return render(request, "imports/import_home.html", {
         "form": form, "page_obj": page, "kinds": kinds,
         "max_mb": services.max_upload_bytes() // services.MB, "max_rows": services.max_rows(),
-    }, status=400 if request.method == "POST" else 200)
+    }, status=status)
 
 
 @login_required

@@ -9,6 +9,7 @@ import logging
 import os
 
 from celery import Celery, Task
+from celery.signals import task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reform.settings.local")
 
@@ -65,3 +66,18 @@ def delivery_count(task_id: str, attempt: int) -> int:
 app = Celery("reform", task_cls=BoundedTask)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@task_prerun.connect(dispatch_uid="reform.celery.close_old_connections.prerun")
+@task_postrun.connect(dispatch_uid="reform.celery.close_old_connections.postrun")
+def _close_old_connections(sender=None, **kwargs) -> None:
+    """Before and after each task in a worker, drop database connections that broke (a server restart,
+    pg_terminate_backend) or outlived CONN_MAX_AGE, as Django does around each request; with CONN_HEALTH_CHECKS
+    a kept one is checked before its first use. Never for a task run in-process: that would close the
+    connection of the caller's transaction."""
+    request = getattr(sender, "request", None)
+    if request is None or getattr(request, "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -23,6 +23,16 @@ SCHEDULES: list[dict] = [
         "description": "Recompute the unit-years whose records changed (durable marks), every 5 minutes.",
     },
     {
+        # Uploads, exports and compute runs stuck after a fault (Redis restarted empty, a worker killed, a lost
+        # publish): queued again or failed with the reason (reform/sweep.py). Safe to run twice or at once.
+        "name": "tasks: sweep stuck work",
+        "task": "reform.tasks.stuck_sweep",
+        "interval": {"every": 5, "period": "minutes"},
+        "kwargs": {},
+        "description": "Queue again the uploads and exports no worker took, and fail those (and compute runs) whose "
+                       "worker was lost, with the reason; every 5 minutes.",
+    },
+    {
         # The nightly full recompute: the current year, plus the previous year in January
         # (late entries for December keep arriving in the first weeks of the new year).
         "name": "compliance: nightly full recompute",

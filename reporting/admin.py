@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from reform.queueing import QueueUnavailable
+
 from .choices import RunTrigger
 from .models import ComputeRun, RecomputeRequest
 from .runs import recompute_years_now, stored_years
@@ -19,7 +21,12 @@ from .runs import recompute_years_now, stored_years
 def queue_recompute(modeladmin: admin.ModelAdmin, request, years) -> None:
     """Queue the recompute of `years` (the current year when none has stored results) and say which tasks run."""
     years = sorted({int(y) for y in years}) or [timezone.localdate().year]
-    queued = recompute_years_now(years=years, trigger=RunTrigger.ADMIN)
+    try:
+        queued = recompute_years_now(years=years, trigger=RunTrigger.ADMIN)
+    except QueueUnavailable as error:
+        modeladmin.message_user(request, gettext("The recompute was not queued: %(error)s") % {"error": error},
+                                messages.ERROR)
+        return
     modeladmin.message_user(
         request,
         gettext("Recompute queued for %(years)s (tasks %(tasks)s); the compute runs list shows how it ends.")

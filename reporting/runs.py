@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform.models import Unit
+from reform.queueing import task_publish
+from reform.sweep import running_after, task_result_failed
 
 from .choices import MarkReason, RunState, RunTrigger
 from .models import ComplianceResult, ComputeRun, RecomputeRequest
@@ -58,8 +60,28 @@ def compute_recorded(
 
 
 def _lost_after() -> datetime.timedelta:
-    # A run still `running` after the task's hard time limit was killed with its worker: it failed.
-    return datetime.timedelta(seconds=int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800)) + 60)
+    # A run still `running` after the task's hard time limit (and the sweep's margin) was killed with its worker.
+    return running_after(int(getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800)))
+
+
+def runs_sweep_lost(*, now: datetime.datetime | None = None) -> dict[str, list[int]]:
+    """Fail the compute runs still `running` past the time limit: their worker was lost (the sweep, every few
+    minutes). A conditional UPDATE per run, so two sweeps at once fail each run once; the task's result says
+    FAILURE too, instead of STARTED until the broker delivers the task again."""
+    now = now or timezone.now()
+    lost_before = now - _lost_after()
+    minutes = max(1, round(_lost_after().total_seconds() / 60))
+    reason = (f"WorkerLostError: the worker running it was lost (stopped or killed); it was still running "
+              f"{minutes} minutes after it started, past its time limit.")
+    failed = []
+    for pk, task_id in ComputeRun.objects.filter(state=RunState.RUNNING, started_at__lt=lost_before).values_list(
+            "pk", "task_id"):
+        if ComputeRun.objects.filter(pk=pk, state=RunState.RUNNING).update(
+                state=RunState.FAILED, finished_at=now, error=reason):
+            logger.warning("Sweep: compute run %s (task %s) failed: %s", pk, task_id or "-", reason)
+            task_result_failed(task_id, reason)
+            failed.append(pk)
+    return {"requeued": [], "failed": failed}
 
 
 @dataclass
@@ -136,6 +158,7 @@ def recompute_years_now(*, years: Iterable[int], trigger: str = RunTrigger.ADMIN
 
     queued = []
     for year in sorted({int(y) for y in years}):
-        result = compliance_compute_task.apply_async(kwargs={"year": year, "unit_id": None, "trigger": str(trigger)})
+        # QueueUnavailable (the broker is down) reaches the caller, which says so.
+        result = task_publish(compliance_compute_task, kwargs={"year": year, "unit_id": None, "trigger": str(trigger)})
         queued.append((year, result.id))
     return queued

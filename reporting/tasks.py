@@ -15,23 +15,13 @@ from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError, connection
+from django.db import connection
 from django.utils import timezone
+
+from reform.tasks import TASK_OPTIONS
 
 logger = logging.getLogger(__name__)
 
-# What every task of this module shares: late acks, time limits, retries on a lost database with back-off.
-TASK_OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "time_limit": getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800),
-    "soft_time_limit": getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 1500),
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,  # 5 s, 10 s, 20 s, ... (with jitter), capped below
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
 # Progress is stored in the result backend (the database): report at most this often (a setting, so a test can
 # force a report at every step).
 PROGRESS_EVERY_SECONDS = 0.5

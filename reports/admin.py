@@ -1,6 +1,7 @@
 """Admin of period reports: read their state and history; state changes go through the report pages (services)."""
 from django.contrib import admin
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from reform.admin import GuardedDeleteMixin
@@ -48,11 +49,19 @@ class PeriodReportAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportExport)
 class ReportExportAdmin(admin.ModelAdmin):
-    list_display = ["id", "unit", "period_label", "format", "status", "scheduled", "created_at", "finished_at"]
+    list_display = ["id", "unit", "period_label", "format", "status", "scheduled", "created_at", "finished_at",
+                    "requeued", "short_error"]
     list_filter = ["status", "format", "scheduled", "year", "period"]
     search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit"]
-    readonly_fields = ["task_id", "done", "total", "error", "created_at", "finished_at"]
+    readonly_fields = ["task_id", "done", "total", "error", "created_at", "started_at", "finished_at", "queued_at",
+                       "requeued"]
+
+    @admin.display(description=gettext_lazy("error"))
+    def short_error(self, obj) -> str:
+        """Why it failed (the sweep writes a lost worker or an unreachable queue here)."""
+        line = (obj.error or "").strip().splitlines()[0] if (obj.error or "").strip() else ""
+        return line if len(line) <= 160 else f"{line[:159]}…"
 
 
 @admin.register(Notification)

@@ -124,7 +124,11 @@ class ReportExport(models.Model):
         on_delete=models.SET_NULL, related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    queued_at = models.DateTimeField(_("queued again at"), null=True, blank=True,
+                                     help_text=_("When the sweep last queued it again (no worker had taken it)."))
+    requeued = models.PositiveSmallIntegerField(_("times queued again"), default=0)
 
     objects = ReportExportQuerySet.as_manager()
 

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
+from reform.queueing import QueueUnavailable, task_publish
 from reform.services import history_reason
+from reform.sweep import QueuedWork
 from reporting.services import compliance_compute
 
 from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
@@ -186,9 +188,34 @@ def export_request(*, user: User | None, unit: Unit, period: ReportingPeriod, fo
 
 
 def _queue_export(export: ReportExport) -> None:
+    transaction.on_commit(lambda: _publish_export(export))
+
+
+def _publish_export(export: ReportExport) -> None:
+    """Queue the export's generation. When the broker cannot be reached a requested export fails, saying why, and
+    QueueUnavailable tells the caller (503); a scheduled one stays pending for the sweep to queue again."""
     from .tasks import export_generate
 
-    transaction.on_commit(lambda: export_generate.apply_async(args=[export.pk], task_id=export.task_id))
+    try:
+        task_publish(export_generate, args=[export.pk], task_id=export.task_id)
+    except QueueUnavailable as error:
+        if export.scheduled:
+            return
+        ReportExport.objects.filter(pk=export.pk, status=ExportStatus.PENDING).update(
+            status=ExportStatus.FAILED, finished_at=timezone.now(),
+            error=_("The export could not be queued (%(error)s); please try again later.") % {"error": error.cause or error},
+        )
+        raise
+
+
+def exports_sweep_stuck(*, now) -> dict[str, list[int]]:
+    """Requeue the exports no worker took, fail those whose worker was lost (reform/sweep.py)."""
+    from .tasks import export_generate
+
+    return QueuedWork(
+        label="export", model=ReportExport, task=export_generate, pending=ExportStatus.PENDING,
+        running=ExportStatus.RUNNING, failed=ExportStatus.FAILED, reason_field="error",
+    ).sweep(now=now)
 
 
 def export_schedule(*, unit: Unit, period: ReportingPeriod, format: str) -> ReportExport | None:
@@ -221,7 +248,8 @@ def export_generate(*, export: ReportExport, progress=None) -> ReportExport:
     from .exports import render
 
     export.status, export.done, export.total, export.error = ExportStatus.RUNNING, 0, 0, ""
-    export.save(update_fields=["status", "done", "total", "error"])
+    export.started_at = timezone.now()
+    export.save(update_fields=["status", "done", "total", "error", "started_at"])
 
     def step(done: int, total: int) -> None:
         export.done, export.total = done, total

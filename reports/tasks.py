@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 from django.utils import translation
 
-TASK_OPTIONS: dict[str, Any] = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "time_limit": getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800),
-    "soft_time_limit": getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 1500),
-    "autoretry_for": (OperationalError, InterfaceError),
-    "retry_backoff": 5,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
+from reform.sweep import superseded
+from reform.tasks import TASK_OPTIONS
+
 PROGRESS_EVERY_SECONDS = 0.5
 
 
@@ -31,6 +21,8 @@ def export_generate(self, export_id: int) -> dict:
     from .services import export_generate as generate
 
     export = ReportExport.objects.select_related("unit").get(pk=export_id)
+    if superseded(export, self.request):
+        return {"export": export.pk, "skipped": "queued again under another task id"}
     last = [0.0]
 
     def progress(done: int, total: int) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reform.mixins import attach_errors
+from reform.queueing import QueueUnavailable
 from reform.models import Unit
 from reporting.provisional import standing_of
 
@@ -131,6 +132,7 @@ def reopen(request, pk: int):
 def archive(request):
     user = request.user
     form = ExportForm(request.POST or None, user=user)
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             export = services.export_request(
@@ -139,6 +141,9 @@ def archive(request):
             )
         except ValidationError as error:
             attach_errors(form, error)
+        except QueueUnavailable as error:  # the export is kept, marked failed with the reason (listed below)
+            messages.error(request, str(error))
+            status = 503
         else:
             messages.success(request, _("The %(format)s report for %(period)s is being generated.") % {
                 "format": export.get_format_display(), "period": export.period_label})
@@ -147,7 +152,7 @@ def archive(request):
     scheduled = request.GET.get("scheduled")
     if scheduled in ("true", "false"):
         exports = exports.filter(scheduled=scheduled == "true")
-    return render(request, "reports/archive.html", {"form": form, "exports": exports[:200]})
+    return render(request, "reports/archive.html", {"form": form, "exports": exports[:200]}, status=status)
 
 
 @login_required

@@ -34,7 +34,9 @@ class ImportListCreateView(generics.ListAPIView):
             return services.ImportBatch.objects.none()
         return import_list(user=self.request.user)
 
-    @extend_schema(request=ImportCreateSerializer, responses={202: ImportCreatedSerializer, 403: OpenApiResponse()})
+    @extend_schema(request=ImportCreateSerializer, responses={
+        202: ImportCreatedSerializer, 403: OpenApiResponse(),
+        503: OpenApiResponse(description="The task queue cannot be reached: the upload is marked failed with the reason.")})
     def post(self, request, *args, **kwargs):
         if not services.can_upload(request.user):
             raise PermissionDenied(translation.gettext("Your role cannot upload records."))

@@ -1,5 +1,5 @@
-"""Turn Django's model-validation and protection errors into the API's 400/409 answers, field by field, and a body
-too deeply nested to decode into a 400."""
+"""Turn Django's model-validation and protection errors into the API's 400/409 answers, field by field, a body
+too deeply nested to decode into a 400, and a task queue that cannot be reached into a 503."""
 from __future__ import annotations
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from reform.queueing import QueueUnavailable
 
 
 def validation_error_detail(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -38,6 +40,13 @@ class TooManySignIns(exceptions.APIException):
         self.wait = wait  # DRF's handler turns it into a Retry-After header
 
 
+class ServiceUnavailable(exceptions.APIException):
+    """503: the work could not be queued (the broker is down); nothing was started, the row says why."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "queue_unavailable"
+
+
 def exception_handler(exc, context):
     if isinstance(exc, RecursionError) and "decoding" in str(exc):
         # `[[[[...` a hundred thousand levels deep: json.loads raises RecursionError, which DRF's parsers do
@@ -47,4 +56,6 @@ def exception_handler(exc, context):
         exc = exceptions.ValidationError(validation_error_detail(exc))
     elif isinstance(exc, (ProtectedError, RestrictedError)):
         exc = Conflict(_("This object is still used by other records and cannot be deleted."))
+    elif isinstance(exc, QueueUnavailable):
+        exc = ServiceUnavailable(str(exc))
     return drf_exception_handler(exc, context)

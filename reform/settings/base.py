@@ -80,6 +80,9 @@ TEMPLATES = [
 # Unset DATABASE_URL means the embedded SQLite demo database.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A kept connection that the server dropped (restart, pg_terminate_backend, failover) is noticed before it
+# is used, at the start of each request and task, instead of failing that request or task.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Axes first: it refuses a locked-out client before any password is checked.
@@ -170,7 +173,16 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Time limits stay well below the broker's visibility timeout, so a task is never delivered twice
 # while it is still running.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 3}
+# Publishing a task when Redis is down fails within about two seconds (the request answers 503 and the row
+# it concerns is marked failed) instead of waiting on the broker.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+# The sweep of stuck work (reform/sweep.py, every few minutes): a pending row no worker took after
+# STUCK_PENDING_AFTER_SECONDS is queued again, at most STUCK_MAX_REQUEUES times, then failed; a running row
+# past its task's time limit plus STUCK_RUNNING_MARGIN_SECONDS lost its worker and is failed.
+STUCK_PENDING_AFTER_SECONDS = env.int("STUCK_PENDING_AFTER_SECONDS", default=1800)
+STUCK_RUNNING_MARGIN_SECONDS = env.int("STUCK_RUNNING_MARGIN_SECONDS", default=120)
+STUCK_MAX_REQUEUES = env.int("STUCK_MAX_REQUEUES", default=3)
 CELERY_TASK_TIME_LIMIT = 1800
 # No record may be dated before this day (ISO date), on any path: form, API, upload, admin.
 EARLIEST_RECORD_DATE = datetime.date.fromisoformat(env("EARLIEST_RECORD_DATE", default="2000-01-01"))

@@ -3,6 +3,7 @@ from .base import *  # noqa: F401,F403
 from .base import env
 
 DATABASES = {"default": env.db("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/reform")}
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 REDIS_URL = env("REDIS_URL", default="redis://127.0.0.1:6379/0")
 CELERY_BROKER_URL = REDIS_URL
 # Tests drive tasks in-process; the real worker started by tests/reporting/conftest.py runs with

@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 
 from reform.celery import app as celery_app
 from reform.models import Target, TargetThreshold, Unit
+from reform.queueing import task_publish
 
 from ..filtersets import ComplianceResultFilterSet
 from ..models import ComplianceResult
@@ -185,7 +186,8 @@ class ComplianceSummaryView(APIView):
     tags=["compliance"],
     request=ComputeRequestSerializer,
     responses={202: TaskAcceptedSerializer, 400: OpenApiResponse(description="Field errors."),
-               403: OpenApiResponse(description="Entry officers cannot start a computation.")},
+               403: OpenApiResponse(description="Entry officers cannot start a computation."),
+               503: OpenApiResponse(description="The task queue cannot be reached: nothing was started.")},
 )
 class ComplianceComputeView(APIView):
     """Start computing every target for a year (optionally one unit's subtree); follow it at /api/v1/tasks/<id>/."""
@@ -196,9 +198,9 @@ class ComplianceComputeView(APIView):
         serializer = ComputeRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         unit = serializer.validated_data.get("unit")
-        result = compliance_compute_task.apply_async(
-            kwargs={"year": serializer.validated_data["year"], "unit_id": unit.pk if unit else None}
-        )
+        # The broker down: QueueUnavailable, a 503 with a message (reform/api/exceptions.py).
+        result = task_publish(compliance_compute_task,
+                              kwargs={"year": serializer.validated_data["year"], "unit_id": unit.pk if unit else None})
         url = reverse("api-task-detail", kwargs={"task_id": result.id})
         return Response({"task_id": result.id, "status_url": url}, status=status.HTTP_202_ACCEPTED)
 

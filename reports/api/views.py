@@ -26,7 +26,9 @@ class ReportExportListCreateView(generics.ListCreateAPIView):
         return selectors.exports_visible_to(self.request.user)
 
     @extend_schema(request=ExportRequestSerializer,
-                   responses={202: ExportAcceptedSerializer, 400: OpenApiResponse(description="Field errors.")})
+                   responses={202: ExportAcceptedSerializer, 400: OpenApiResponse(description="Field errors."),
+                              503: OpenApiResponse(description="The task queue cannot be reached: the export is "
+                                                               "marked failed with the reason.")})
     def post(self, request, *args, **kwargs):
         serializer = ExportRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
