@@ -79,7 +79,10 @@ class YearTable:
                 renames.append(f"ALTER INDEX {building} RENAME TO {final}")
             # Statistics for the planner straight away: on a database whose autovacuum is off or behind, a fresh
             # partition without them made a single unit's roll-up query take a minute instead of milliseconds.
-            builds.append(f"ANALYZE {quote(self.building)}")
+            # A small sample is enough to choose the indexes (~20 ms instead of ~200 ms for 200,000 rows);
+            # autovacuum refines it later.
+            builds += ["SET LOCAL default_statistics_target = 10", f"ANALYZE {quote(self.building)}",
+                       "RESET default_statistics_target"]
             cursor.execute(";".join(builds))
             # The swap. Rows of the year written before it had a partition sit in the default one.
             cursor.execute(";".join([

@@ -101,10 +101,8 @@ def count_at_most(*, count: int, cap: Decimal | int, total: int | None = None, c
     """
     cap = _threshold(cap)
     inputs = {"count_without_exception": count, "all_leaders_total": total}
-    if countable is not None:
-        inputs["countable"] = countable
-        if countable == 0 and not count:
-            return RuleResult(Status.NO_DATA, None, cap, count, total, None, {"inputs": inputs})
+    if countable == 0:  # only whether there were any counts (many units share a result: see the engine's memo)
+        return RuleResult(Status.NO_DATA, None, cap, count, total, None, {"inputs": inputs})
     met = _at_most(count, 1, cap)
     return RuleResult(
         Status.MET if met else Status.MISSED, Decimal(count).quantize(Decimal("0.0001")), cap,

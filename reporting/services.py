@@ -474,7 +474,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                     d = sums[denominator] if denominator else 0
                     numbers = (d - sums[offending] if offending else sums[numerator] if numerator else 0,
                                d, sums[baseline] if baseline else 0, sums[countable] if countable else 0)
-                    key = (code, applicable, *numbers)
+                    # A cap depends on the countable conferences only through whether there were any.
+                    key = (code, applicable, numbers[0], numbers[1], numbers[2], numbers[3] > 0)
                     judged = memo.get(key)
                     if judged is None:
                         judged = memo[key] = _judge(target, threshold, applicable, numbers, now)
