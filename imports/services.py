@@ -21,7 +21,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import InterfaceError, OperationalError, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -29,6 +29,7 @@ from reform.models import User
 from reform.queueing import QueueUnavailable, task_publish
 from reform.signals import records_changed
 from reform.sweep import QueuedWork
+from reform.tasks import DATABASE_LOST  # the upload rolls back and its task retries it
 
 from .choices import ImportKind, ImportStatus
 from .columns import MODELS, schema_for
@@ -40,7 +41,6 @@ from .validation import ErrorSink, RowValidator
 
 logger = logging.getLogger(__name__)
 
-DATABASE_LOST = (OperationalError, InterfaceError)  # the upload rolls back and its task retries it
 
 MB = 1024 * 1024
 KEEP_ERRORS = 500  # errors kept on the batch row (page and API); all of them are in the CSV file

@@ -7,8 +7,14 @@ from typing import Any
 from celery import shared_task
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from psycopg2 import InterfaceError as DriverInterfaceError
+from psycopg2 import OperationalError as DriverOperationalError
 
 logger = logging.getLogger(__name__)
+
+# The database went away (a restart, a cut connection): Django's errors, and the driver's own where a task uses
+# the raw connection (the uploads' COPY).
+DATABASE_LOST = (OperationalError, InterfaceError, DriverOperationalError, DriverInterfaceError)
 
 # Late acks, time limits below the broker's visibility timeout, and retries with back-off when the database is
 # briefly unreachable (a restart, a cut connection): 5 s, 10 s, 20 s, ... (with jitter), capped below.
@@ -17,7 +23,7 @@ TASK_OPTIONS: dict[str, Any] = {
     "reject_on_worker_lost": True,
     "time_limit": getattr(settings, "CELERY_TASK_TIME_LIMIT", 1800),
     "soft_time_limit": getattr(settings, "CELERY_TASK_SOFT_TIME_LIMIT", 1500),
-    "autoretry_for": (OperationalError, InterfaceError),
+    "autoretry_for": DATABASE_LOST,
     "retry_backoff": 5,
     "retry_backoff_max": 300,
     "retry_jitter": True,
