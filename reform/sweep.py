@@ -105,9 +105,13 @@ class QueuedWork:
         limit = running_after(getattr(self.task, "time_limit", None))
         lost_before = now - limit
         minutes = max(1, round(limit.total_seconds() / 60))
-        for pk, task_id in self.model.objects.filter(status=self.running, started_at__lt=lost_before).values_list(
-                "pk", "task_id"):
-            if self._fail(pk, status=self.running, now=now, task_id=task_id, started_at__lt=lost_before,
+        # A row that started before it had a started_at counts from its creation.
+        running = self.model.objects.annotate(running_since=Coalesce("started_at", "created_at"))
+        for pk, task_id, started in running.filter(status=self.running, running_since__lt=lost_before).values_list(
+                "pk", "task_id", "started_at"):
+            # Only the run seen here: one started again meanwhile (a redelivery) is left alone.
+            same_run = {"started_at": started} if started else {"started_at__isnull": True}
+            if self._fail(pk, status=self.running, now=now, task_id=task_id, **same_run,
                           reason=lambda: _("The worker running it was lost (stopped or killed): it was still "
                                            "running %(minutes)s minutes after it started, past its time limit. "
                                            "Nothing of it was kept; please try again.") % {"minutes": minutes}):

@@ -105,7 +105,7 @@ def test_a_requeue_by_the_sweep_that_cannot_reach_the_queue_fails_the_row_with_t
     from reports.tasks import export_generate
 
     export = ReportExport.objects.create(unit=tree["01"], year=YEAR, period="Q1", format="csv", task_id="old-id",
-                                         requested_by=officer_hn)
+                                         requested_by=officer_hn, language="en")
     later = timezone.now() + timezone.timedelta(seconds=settings.STUCK_PENDING_AFTER_SECONDS + 1)
     work = QueuedWork(label="export", model=ReportExport, task=export_generate, pending="pending", running="running",
                       failed="failed", reason_field="error")

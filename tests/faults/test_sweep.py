@@ -182,3 +182,12 @@ def test_the_sweep_is_a_registered_task_that_beat_runs_every_few_minutes():
     schedule = PeriodicTask.objects.get(task="reform.tasks.stuck_sweep")
     assert schedule.enabled and schedule.interval.period == "minutes" and schedule.interval.every <= 10
     assert app.tasks["reform.tasks.stuck_sweep"].name == stuck_sweep.name == schedule.task
+
+
+@pytest.mark.django_db
+def test_an_export_running_from_before_it_had_a_start_time_counts_from_its_creation(private_broker, tree):
+    export = ReportExport.objects.create(unit=tree["01"], year=YEAR, period="Q3", format="csv", status="running",
+                                         language="en")
+    assert export.started_at is None
+    later = export.created_at + running_after(export_generate.time_limit) + datetime.timedelta(seconds=1)
+    assert stuck_sweep_run(now=later)["exports"] == {"requeued": [], "failed": [export.pk]}
