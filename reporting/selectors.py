@@ -12,7 +12,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
+from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from documents.models import DigitizationReport, Document, DocumentType
@@ -331,19 +331,36 @@ OFFENDER_FIELDS = {
 
 
 def conference_offenders(
-    *, year: int, unit: Unit | None, target: str, condition: Q, limit: int = OFFENDERS_PER_UNIT,
-) -> dict[int, list[dict]]:
-    """The first `limit` countable conferences of each unit in `year` (by date) matching a violation
-    `condition`: one query per target kind, filtered and capped in SQL (ROW_NUMBER per unit)."""
+    *, year: int, unit: Unit | None, conditions: dict[str, Q], limit: int = OFFENDERS_PER_UNIT,
+) -> dict[str, dict[int, list[dict]]]:
+    """{target: {unit_id: rows}}: the first `limit` countable conferences of each unit in `year` (by date)
+    matching each target's violation condition, in ONE query: one scan of the year's conferences flags each
+    row per target, and a ROW_NUMBER per unit and flag caps every target's list in SQL."""
     window = (quarter_window(year, 1)[0], quarter_window(year, 4)[1])
-    qs = Conference.objects.countable().filter(condition, held_on__gte=window[0], held_on__lte=window[1])
-    qs = _scoped(qs, unit).annotate(
-        rank=Window(RowNumber(), partition_by=[F("unit_id")], order_by=[F("held_on").asc(), F("id").asc()])
-    ).filter(rank__lte=limit)
-    fields = ["id", "unit_id", "title", "held_on", *OFFENDER_FIELDS[target]]
-    out: dict[int, list[dict]] = defaultdict(list)
-    for row in qs.order_by("unit_id", "held_on", "id").values(*fields):
-        out[row["unit_id"]].append(row)
+    codes = list(conditions)
+    any_violation = Q(pk__in=[])
+    for condition in conditions.values():
+        any_violation |= condition
+    qs = _scoped(Conference.objects.countable().filter(any_violation, held_on__gte=window[0],
+                                                       held_on__lte=window[1]), unit)
+    order = [F("held_on").asc(), F("id").asc()]
+    # CASE, not a bare boolean: a condition that can never hold (no limit set) compiles to no WHEN at all.
+    flags = {f"is_{i}": Case(When(conditions[code], then=Value(True)), default=Value(False),
+                             output_field=BooleanField()) for i, code in enumerate(codes)}
+    qs = qs.annotate(**flags).annotate(**{
+        f"rank_{i}": Window(RowNumber(), partition_by=[F("unit_id"), F(f"is_{i}")], order_by=order)
+        for i in range(len(codes))
+    })
+    kept = Q(pk__in=[])
+    for i in range(len(codes)):
+        kept |= Q(**{f"is_{i}": True, f"rank_{i}__lte": limit})
+    fields = sorted({"id", "unit_id", "title", "held_on", *(f for code in codes for f in OFFENDER_FIELDS[code])})
+    out: dict[str, dict[int, list[dict]]] = {code: defaultdict(list) for code in codes}
+    for row in qs.filter(kept).order_by("unit_id", "held_on", "id").values(
+            *fields, *flags, *(f"rank_{i}" for i in range(len(codes)))):
+        for i, code in enumerate(codes):
+            if row[f"is_{i}"] and row[f"rank_{i}"] <= limit:
+                out[code][row["unit_id"]].append(row)
     return out
 
 

@@ -407,10 +407,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         "NO_REPEAT_CONFERENCE": Q(reheld_after_online=True),
         "PROVINCE_WIDE_CAP": selectors.cap_condition(),
     }
-    offenders = {
-        code: selectors.conference_offenders(year=year, unit=unit, target=code, condition=condition)
-        for code, condition in offender_conditions.items()
-    }
+    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=offender_conditions)
     offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
     documents = documents_read()
 
