@@ -28,6 +28,19 @@ def test_schema_is_valid_openapi_3_with_every_path(client_for, officer_hn):
     assert {"page", "page_size", "unit", "unit_code", "year", "doc_type", "q", "issued_after", "issued_before"} <= params
 
 
+def test_schema_shows_the_trust_fields_provisional_locked_and_dry_run(client_for, officer_hn):
+    schema = client_for(officer_hn).get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    assert {"provisional", "window_end"} <= set(components["ComplianceResult"]["properties"])
+    assert components["ComplianceResult"]["properties"]["provisional"]["type"] == "boolean"
+    assert "provisional" in components["TargetSummary"]["properties"]
+    for name in ("Document", "Conference", "DigitizationReport"):
+        assert components[name]["properties"]["locked"]["readOnly"] is True, name
+    upload = schema["paths"]["/api/v1/imports/"]["post"]["requestBody"]["content"]
+    form = next(iter(upload.values()))["schema"]["$ref"].rsplit("/", 1)[-1]
+    assert "dry_run" in components[form]["properties"]
+
+
 @pytest.mark.django_db
 def test_schema_and_docs_refuse_anonymous_visitors():
     assert APIClient().get("/api/schema/", {"format": "json"}).status_code == 401
