@@ -47,7 +47,7 @@ def test_delete_selected_over_an_approved_and_a_submitted_report_deletes_neither
         "action": "delete_selected", "_selected_action": [approved_q1.pk, submitted.pk], "post": "yes",
     }, follow=True)
     assert response.status_code == 200
-    assert any("approved report cannot be deleted" in m or "đã duyệt" in m for m in _messages(response)), \
+    assert any("Không thể xoá báo cáo đã phê duyệt" in m for m in _messages(response)), \
         _messages(response)
     assert PeriodReport.objects.filter(pk__in=[approved_q1.pk, submitted.pk]).count() == 2
     assert PeriodReportEvent.objects.filter(report=approved_q1).exists()
