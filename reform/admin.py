@@ -23,7 +23,7 @@ from reporting.runs import stored_years
 from . import services
 from .mixins import attach_errors
 from .choices import Role
-from .models import PolicySetting, Target, TargetThreshold, Unit, User
+from .models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession, User
 
 admin.site.site_header = _("Reform compliance dashboard: administration")
 admin.site.site_title = _("Reform compliance dashboard")
@@ -134,13 +134,36 @@ class RecordAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(SimpleHistoryAdmin):
-    list_display = ("code", "name", "level", "kind", "block", "parent")
-    list_filter = ("level", "kind", "block")
+    list_display = ("code", "name", "level", "kind", "block", "parent", "valid_until")
+    list_filter = ("level", "kind", "block", ("valid_until", admin.EmptyFieldListFilter))
     search_fields = ("code", "name")
     raw_id_fields = ("parent",)
     list_select_related = ("parent",)
     readonly_fields = ("path", "depth")
     ordering = ("path",)
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(SimpleHistoryAdmin):
+    """Corrections of the lineage: a row saved here is marked corrected, and `load_units` then leaves that
+    legacy unit's successors as the administrator set them (the history keeps every change)."""
+
+    list_display = ("predecessor", "successor", "order", "corrected")
+    list_filter = ("corrected", "predecessor__level")
+    search_fields = ("predecessor__code", "predecessor__name", "successor__code", "successor__name")
+    raw_id_fields = ("predecessor", "successor")
+    list_select_related = ("predecessor", "successor")
+    readonly_fields = ("corrected",)
+
+    def save_model(self, request, obj, form, change):
+        obj.corrected = True
+        super().save_model(request, obj, form, change)
+        # The predecessor's other rows are marked too, so its whole list is kept as corrected.
+        UnitSuccession.objects.filter(predecessor_id=obj.predecessor_id, corrected=False).update(corrected=True)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        UnitSuccession.objects.filter(predecessor_id=obj.predecessor_id, corrected=False).update(corrected=True)
 
 
 @admin.register(User)

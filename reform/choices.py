@@ -7,6 +7,7 @@ from django.utils.translation import pgettext_lazy
 class Level(models.TextChoices):
     CENTRAL = "central", _("Central")
     PROVINCIAL = "provincial", _("Provincial")
+    DISTRICT = "district", _("District (before 1 July 2025)")
     COMMUNE = "commune", _("Commune")
 
 

@@ -36,6 +36,8 @@ class Unit(models.Model):
     )
     path = models.CharField(max_length=512, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Legacy units (before the 1 July 2025 reorganisation) end on 30 June 2025; current units have none.
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, db_index=True)
 
     objects = UnitQuerySet.as_manager()
     history = HistoricalRecords()
@@ -89,6 +91,36 @@ class Unit(models.Model):
         """The code of the province this unit belongs to (itself for a province), or None for central."""
         parts = self.path.strip(PATH_SEPARATOR).split(PATH_SEPARATOR)
         return parts[1] if len(parts) > 1 else None
+
+
+class UnitSuccession(models.Model):
+    """One successor of a legacy unit; `order` 0 is the default successor (the one a divided commune's records go
+    to). Administrators may correct an attribution (`corrected`): `load_units` then leaves that unit's successors
+    alone."""
+
+    predecessor = models.ForeignKey(Unit, verbose_name=_("predecessor"), on_delete=models.CASCADE,
+                                    related_name="successions")
+    successor = models.ForeignKey(Unit, verbose_name=_("successor"), on_delete=models.PROTECT,
+                                  related_name="predecessions")
+    order = models.PositiveSmallIntegerField(_("order"), default=0, help_text=_("0 is the default successor."))
+    corrected = models.BooleanField(_("corrected by an administrator"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["predecessor", "order", "successor"]
+        verbose_name = _("succession")
+        verbose_name_plural = _("successions")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="one_succession_per_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor_id} -> {self.successor_id} ({self.order})"
+
+    def clean(self) -> None:
+        if self.predecessor_id and self.predecessor_id == self.successor_id:
+            raise ValidationError({"successor": _("A unit cannot succeed itself.")})
 
 
 class User(AbstractUser):

@@ -10,6 +10,13 @@ if TYPE_CHECKING:
 
 
 class UnitQuerySet(models.QuerySet):
+    def current(self) -> "UnitQuerySet":
+        """Units that exist today (legacy units of before 1 July 2025 have a `valid_until`)."""
+        return self.filter(valid_until__isnull=True)
+
+    def legacy(self) -> "UnitQuerySet":
+        return self.filter(valid_until__isnull=False)
+
     def subtree(self, unit: "Unit") -> "UnitQuerySet":
         """The unit and every unit below it (a prefix match on the materialized path)."""
         return self.filter(path__startswith=unit.path)
