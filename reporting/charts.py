@@ -200,6 +200,9 @@ class Chart:
     note: str = ""
     # Columns every CSV row ends with (provisional, window_end: the same for the whole chart).
     csv_extra: dict[str, str] = field(default_factory=dict)
+    # Said instead of the data table when the page shows the same figures in another table (its id: the anchor).
+    table_elsewhere: str = ""
+    table_anchor: str = ""
 
     @property
     def click_urls_json(self) -> str:
@@ -386,7 +389,6 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
     fig = Spec(trace("heatmap", 
         z=z, x=[short_name(t) for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
-        customdata=[[u.code] * len(targets) for u in units],
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
         hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
     ))

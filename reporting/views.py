@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -129,6 +130,7 @@ def overview(request):
 
 
 SORT_KEYS = ("missed", "-missed", "name", "-name", "code", "-code")
+UNITS_PER_PAGE = 50
 
 
 @login_required
@@ -159,9 +161,12 @@ def province(request, code: str):
         sort = ""
     table = d.unit_table(units=units, targets=targets, grid=grid, sort=sort)
     unit_base = reverse("reporting:unit", args=["CODE"]).replace("CODE", "{}")
-    html_rows = []
     for row in table:
         row["url"] = f"{unit_base.format(row['code'])}?{unit_query}"
+    # The page shows one page of the table (a province of 175 units made a 750 KB page); the CSV has every unit.
+    units_page = Paginator(table, UNITS_PER_PAGE).get_page(request.GET.get("page"))
+    html_rows = []
+    for row in units_page.object_list:
         cells = [{"text": row["code"]}, {"text": row["name"], "url": row["url"]},
                  {"text": charts.format_number(row["n_missed"]), "numeric": True}]
         for t in targets:
@@ -197,13 +202,16 @@ def province(request, code: str):
         description=_("Heat map: the province's own records (first row) and each unit below it against the "
                       "twelve targets, coloured by status. Select a unit to open its page."),
     )
+    # Its data table would repeat the units table below (which has the values too) for every unit.
+    heatmap.table_elsewhere = _("The units table below gives each unit's status and value per target.")
+    heatmap.table_anchor = "units"
     charts_, targets_note = _scope_charts(filters=filters, targets=targets, counts=counts, standing=standing,
                                           heatmap=heatmap, trend=trend, values=values, threshold=threshold)
     context = {
         **_filter_context(filters),
         "charts": charts_, "targets": targets, "computed_at": computed_at, "province": root,
         "standing": standing, "targets_note": targets_note,
-        "table": table, "table_html": table_html, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
+        "table": table, "table_html": table_html, "units_page": units_page, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
         "has_results": computed_at is not None,
         "title": root.name,
     }

@@ -247,6 +247,36 @@ def test_province_page_runs_a_fixed_number_of_queries(client, lone_reviewer):
     assert len(few.captured_queries) == len(many.captured_queries)
 
 
+def test_province_page_shows_the_units_table_a_page_at_a_time_and_its_csv_every_unit(client, lone_reviewer):
+    login(client, lone_reviewer)
+    provinces_with_results(1, communes_per_province=3)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/dashboard/province/01/?year=2026")
+    ComplianceResult.objects.all().delete()
+    provinces_with_results(1, communes_per_province=60)
+    with CaptureQueriesContext(connection) as many:
+        first = client.get("/dashboard/province/01/?year=2026&sort=code")
+    assert len(few.captured_queries) == len(many.captured_queries)
+    page = first.content.decode()
+    assert page.count('<th scope="row"><a href="/dashboard/unit/01') == 50  # the table's rows on the page
+    assert [row["code"] for row in first.context["units_page"]][:2] == ["01000", "01001"]
+    assert 'page=2#units" rel="next"' in page and "sort=code" in page.split('rel="next"')[0].rsplit("href=", 1)[1]
+    second = client.get("/dashboard/province/01/?year=2026&sort=code&page=2")
+    assert [row["code"] for row in second.context["units_page"]] == [f"01{c:03d}" for c in range(50, 60)]
+    beyond = client.get("/dashboard/province/01/?year=2026&sort=code&page=99")  # past the end: the last page
+    assert beyond.context["units_page"].number == 2
+    units_csv = client.get("/dashboard/province/01/?year=2026&sort=code&format=csv&chart=units")
+    assert len(list(csv.DictReader(io.StringIO(units_csv.content.decode("utf-8-sig"))))) == 60
+
+
+def test_province_heatmap_points_to_the_units_table_instead_of_repeating_it(client, reviewer, tree_results):
+    page = login(client, reviewer).get("/dashboard/province/01/?year=2026").content.decode()
+    assert 'data-chart-table="units-heatmap"' not in page
+    assert '<a href="#units">' in page and 'id="units"' in page
+    overview = client.get("/dashboard/?year=2026").content.decode()
+    assert 'data-chart-table="provinces"' in overview  # elsewhere every chart keeps its own table
+
+
 # -- province page ---------------------------------------------------------------------------------
 def test_province_table_puts_offenders_first_and_sorts(client, reviewer, tree):
     result_for(tree["00070"], "DOC_REDUCTION", "met", value=Decimal("0.3000"))
