@@ -87,7 +87,10 @@ class Document(UnitRecord):
         help_text=_("The number and symbol follows none of the known forms."),
     )
 
-    history = HistoricalRecords()
+    # The history is read by history_date (audit trail, an upload's changes) and by id (a record's previous
+    # row, an upload's baseline check); nothing filters it by unit or type, so those indexes only slowed
+    # every history row an upload writes. history_user keeps its index: its foreign key needs it.
+    history = HistoricalRecords(no_db_index=["unit", "doc_type"])
 
     class Meta:
         ordering = ["-issued_on", "-id"]
