@@ -68,6 +68,8 @@ class UnitFilterSet(django_filters.FilterSet):
         label=_("parent"), queryset=visible_units, null_label=_("(none)"), null_value="null",
     )
     q = django_filters.CharFilter(label=_("search"), method="search")
+    current = YesNoFilter(label=_("current (exists after 1 July 2025)"), field_name="valid_until",
+                          lookup_expr="isnull")
 
     class Meta:
         model = Unit

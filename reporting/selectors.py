@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
@@ -17,7 +18,8 @@ from django.db.models.functions import RowNumber
 
 from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
-from reform.models import PolicySetting, Target, TargetThreshold, Unit
+from reform.choices import Level
+from reform.models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession
 
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
@@ -130,9 +132,24 @@ def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
 
 
 def scope_units(*, unit: Unit | None) -> list[dict]:
-    """The units to compute: the whole tree, or `unit` and its subtree (one query)."""
+    """The units to compute: the current units of the whole tree, or of `unit`'s subtree (one query). Legacy
+    units (until 30 June 2025) get no results: their records count in their successors' (see lineage)."""
     qs = Unit.objects.all() if unit is None else Unit.objects.subtree(unit)
-    return list(qs.values("id", "code", "path", "level", "kind", "parent_id", "depth"))
+    return list(qs.current().values("id", "code", "path", "level", "kind", "parent_id", "depth"))
+
+
+def lineage(*, unit: Unit | None) -> dict[int, tuple[int, bool]]:
+    """{legacy unit id: (default successor id, own)} for the legacy units whose records count in the scope (one
+    query). `own`: the records count in the successor's own figures (a legacy province's or commune's); otherwise
+    only in its subtree roll-up (a legacy district's)."""
+    qs = UnitSuccession.objects.filter(predecessor__valid_until__isnull=False)
+    if unit is not None:
+        qs = qs.filter(successor__path__startswith=unit.path)
+    out: dict[int, tuple[int, bool]] = {}
+    for pred, succ, level in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
+            "predecessor_id", "successor_id", "predecessor__level"):
+        out[pred] = (succ, level != Level.DISTRICT)  # the last one written is the default (smallest order)
+    return out
 
 
 def ancestor_localities(*, unit: Unit | None) -> list[dict]:
@@ -184,8 +201,11 @@ def _in(field: str, window: tuple[datetime.date, datetime.date]) -> Q:
     return Q(**{f"{field}__gte": window[0], f"{field}__lte": window[1]})
 
 
-def _scoped(qs: QuerySet, unit: Unit | None) -> QuerySet:
-    return qs if unit is None else qs.filter(unit__path__startswith=unit.path)
+def _scoped(qs: QuerySet, unit: Unit | None, predecessors: Iterable[int] = ()) -> QuerySet:
+    """Records of `unit`'s subtree and of the legacy units whose records count in it (`predecessors`)."""
+    if unit is None:
+        return qs
+    return qs.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=list(predecessors)))
 
 
 def _per_quarter(rows: list[dict], names: list[str]) -> dict[int, dict[str, list[int]]]:
@@ -201,6 +221,7 @@ DOCUMENT_MEASURES = ["red", "red_prev", "all", "dig", "net"]
 
 def document_counts(
     *, year: int, unit: Unit | None, reduction_types: list[str], as_of: datetime.date | None = None,
+    predecessors: Iterable[int] = (),
 ) -> dict[int, dict[str, list[int]]]:
     """Documents per unit and quarter of `year` (and reduction-type documents of the same quarters of year-1).
 
@@ -221,7 +242,7 @@ def document_counts(
         aggregates[f"net_{q}"] = Count("id", filter=inside & Q(sent_electronically=True))
     # The derived `year` column narrows the scan through its indexes; the dates decide the windows.
     qs = Document.objects.filter(year__gte=start.year, year__lte=end.year, issued_on__gte=start, issued_on__lte=end)
-    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    rows = list(_scoped(qs, unit, predecessors).order_by().values("unit_id").annotate(**aggregates))
     return _per_quarter(rows, DOCUMENT_MEASURES)
 
 
@@ -277,7 +298,7 @@ def cap_condition() -> Q:
 
 def conference_counts(
     *, year: int, unit: Unit | None, hybrid_online: bool, duration_limits: dict, speech_limits: dict,
-    as_of: datetime.date | None = None,
+    as_of: datetime.date | None = None, predecessors: Iterable[int] = (),
 ) -> dict[int, dict[str, list[int]]]:
     """Countable conferences (regular sessions excluded) per unit and quarter, with every figure the
     conference targets need, in one query. Windows end at `as_of` (see _windows)."""
@@ -303,21 +324,21 @@ def conference_counts(
             f"reheld_{q}": Count("id", filter=inside & Q(reheld_after_online=True)),
         })
     qs = Conference.objects.countable().filter(held_on__gte=start, held_on__lte=end)
-    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    rows = list(_scoped(qs, unit, predecessors).order_by().values("unit_id").annotate(**aggregates))
     return _per_quarter(rows, CONFERENCE_MEASURES)
 
 
 DIGITIZATION_MEASURES = ["proc_total", "proc_digital"]
 
 
-def digitization_sums(*, year: int, unit: Unit | None) -> dict[int, dict[str, list[int]]]:
+def digitization_sums(*, year: int, unit: Unit | None, predecessors: Iterable[int] = ()) -> dict[int, dict[str, list[int]]]:
     """Administrative procedures per unit and quarter of `year` (from the quarterly reports), one query."""
     aggregates = {}
     for q in QUARTERS:
         aggregates[f"proc_total_{q}"] = Sum("procedures_total", filter=Q(quarter=q))
         aggregates[f"proc_digital_{q}"] = Sum("procedures_digital", filter=Q(quarter=q))
     qs = DigitizationReport.objects.filter(year=year)
-    rows = list(_scoped(qs, unit).order_by().values("unit_id").annotate(**aggregates))
+    rows = list(_scoped(qs, unit, predecessors).order_by().values("unit_id").annotate(**aggregates))
     return _per_quarter(rows, DIGITIZATION_MEASURES)
 
 
@@ -332,6 +353,7 @@ OFFENDER_FIELDS = {
 
 def conference_offenders(
     *, year: int, unit: Unit | None, conditions: dict[str, Q], limit: int = OFFENDERS_PER_UNIT,
+    predecessors: Iterable[int] = (),
 ) -> dict[str, dict[int, list[dict]]]:
     """{target: {unit_id: rows}}: the first `limit` countable conferences of each unit in `year` (by date)
     matching each target's violation condition, in ONE query: one scan of the year's conferences flags each
@@ -342,7 +364,7 @@ def conference_offenders(
     for condition in conditions.values():
         any_violation |= condition
     qs = _scoped(Conference.objects.countable().filter(any_violation, held_on__gte=window[0],
-                                                       held_on__lte=window[1]), unit)
+                                                       held_on__lte=window[1]), unit, predecessors)
     order = [F("held_on").asc(), F("id").asc()]
     # CASE, not a bare boolean: a condition that can never hold (no limit set) compiles to no WHEN at all.
     flags = {f"is_{i}": Case(When(conditions[code], then=Value(True)), default=Value(False),

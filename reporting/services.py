@@ -345,6 +345,61 @@ def _collector_paused():
             gc.enable()
 
 
+def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], offenders: dict[str, dict]
+               ) -> tuple[dict[int, dict[str, list[int]]], dict[int, dict[str, list[int]]]]:
+    """Move the legacy units' aggregated records to their default successor, in place: a legacy province's or
+    commune's into the successor's own figures (and offending conferences), a legacy district's aside, for its
+    successor province's subtree roll-up only. Each record is thus counted once. Returns ({unit id: what it
+    received, per measure and quarter}, {province id: its legacy districts' sums})."""
+    inherited: dict[int, dict[str, list[int]]] = {}
+    districts: dict[int, dict[str, list[int]]] = {}
+    for source in sources:
+        for legacy_id in [uid for uid in source if uid in lineage]:
+            successor, own = lineage[legacy_id]
+            measures = source.pop(legacy_id)
+            targets = [inherited.setdefault(successor, {}), source.setdefault(successor, {})] if own else [
+                districts.setdefault(successor, {})]
+            for target in targets:
+                for measure, quarters in measures.items():
+                    have = target.get(measure)
+                    target[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
+    for by_unit in offenders.values():
+        for legacy_id in [uid for uid in by_unit if uid in lineage]:
+            successor, own = lineage[legacy_id]
+            rows = by_unit.pop(legacy_id)
+            if own:
+                by_unit[successor] = sorted([*by_unit.get(successor, []), *rows], key=lambda r: (r["held_on"], r["id"]))
+    return inherited, districts
+
+
+def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, baseline, offending
+             ) -> tuple[int, int, int]:
+    """(numerator, denominator, baseline) of a target (MEASURES) from to-date sums up to `quarter`."""
+    def get(measure):
+        return sums[measure][quarter - 1] if measure and measure in sums else 0
+    d = get(denominator)
+    return (d - get(offending) if offending else get(numerator), d, get(baseline))
+
+
+def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targets, thresholds) -> list[int]:
+    """A province's roll-up vector with its legacy districts' summed counts added (no unit counted: they get no
+    result). Caps apply to localities of a level a district never is."""
+    running = {measure: list(itertools.accumulate(quarters)) for measure, quarters in sums.items()}
+    district = {"kind": Kind.LOCALITY, "level": Level.DISTRICT}
+    vector = list(vector)
+    i = 0
+    for _period, last_quarter, _end in periods:
+        for target in targets:
+            if thresholds.get(target.code) is None or applies(target, district):
+                m = MEASURES[target.code]
+                part = _numbers(running, last_quarter, m.get("numerator"), m.get("denominator"), m.get("baseline"),
+                                m.get("offending"))
+                for k in range(3):
+                    vector[VECTOR * i + 5 + k] += part[k]
+            i += 1
+    return vector
+
+
 def _lock_year(year: int) -> None:
     """Serialise recomputes of the same year, so two overlapping ones never interleave delete and insert."""
     if connection.vendor == "postgresql":
@@ -391,15 +446,18 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
 
     # The documents' aggregate (the longest read) runs on a second connection while this one reads the rest.
     reduction_types = selectors.reduction_type_codes()
+    # Legacy units (until 30 June 2025) whose records count in the scope's units (see _attribute).
+    lineage = selectors.lineage(unit=unit)
     documents_read = _in_background(
-        lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of),
+        lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of,
+                                          predecessors=lineage),
         counter)
     conferences = selectors.conference_counts(
         year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
         duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
-        speech_limits=params["SPEECH_LIMITS"],
+        speech_limits=params["SPEECH_LIMITS"], predecessors=lineage,
     )
-    digitization = selectors.digitization_sums(year=year, unit=unit)
+    digitization = selectors.digitization_sums(year=year, unit=unit, predecessors=lineage)
     offender_conditions = {
         "CONFERENCE_DURATION": selectors.duration_violation(params["CONFERENCE_DURATION"].get("max_days") or {}),
         "SPEECH_LIMITS": selectors.speech_violation(params["SPEECH_LIMITS"]),
@@ -407,9 +465,11 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         "NO_REPEAT_CONFERENCE": Q(reheld_after_online=True),
         "PROVINCE_WIDE_CAP": selectors.cap_condition(),
     }
-    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=offender_conditions)
+    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=offender_conditions,
+                                               predecessors=lineage)
     offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
     documents = documents_read()
+    inherited, districts = _attribute(lineage, (documents, conferences, digitization), offenders)
 
     # computed_at of every row, formatted once (Django parses it back on SQLite).
     now = timezone.now().isoformat()
@@ -432,6 +492,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         zero = [0, 0, 0, 0]
         # Each unit's to-date sums per measure: running[i] = quarters 1..i+1.
         to_date: dict[int, dict[str, list[int]]] = {}
+        # The part of a unit's to-date sums that came from its predecessors' records (details.inputs).
+        from_predecessors: dict[int, dict[str, list[int]]] = {}
         applicability: dict[int, list[bool]] = {}
         by_kind: dict[tuple, list[bool]] = {}
         for u in units:
@@ -441,6 +503,9 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 if found:
                     data.update(found)
             to_date[u["id"]] = {measure: list(itertools.accumulate(quarters)) for measure, quarters in data.items()}
+            if u["id"] in inherited:
+                from_predecessors[u["id"]] = {measure: list(itertools.accumulate(quarters))
+                                              for measure, quarters in inherited[u["id"]].items()}
             kind = (u["kind"], u["level"])
             if kind not in by_kind:
                 by_kind[kind] = [applies(target, u) for target in targets]
@@ -477,6 +542,14 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                     if judged is None:
                         judged = memo[key] = _judge(target, threshold, applicable, numbers, now)
                     shared, counted = judged
+                    own_details = False
+                    inherited_sums = from_predecessors.get(uid)
+                    if inherited_sums is not None:
+                        part = _numbers(inherited_sums, last_quarter, numerator, denominator, baseline, offending)
+                        if any(part):
+                            inputs = {**shared[6].get("inputs", {}), "from_predecessors": dict(
+                                zip(("numerator", "denominator", "baseline"), part))}
+                            shared, own_details = (*shared[:6], {**shared[6], "inputs": inputs}, now), True
                     if listed is not None and shared[0] == missed:
                         items = []
                         for row in listed.get(uid, ()):
@@ -486,7 +559,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                     text = offender_texts[code, row["id"]] = _to_json(
                                         _offender_row(code, row, params[code]))
                                 items.append(text)
-                        base = details_texts.get(id(shared))
+                        base = _to_json(shared[6]) if own_details else details_texts.get(id(shared))
                         if base is None:
                             base = details_texts[id(shared)] = _to_json(shared[6])
                         total_offending = numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0]
@@ -516,6 +589,10 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
 
+        # A legacy district's records count in its successor province's subtree only (no unit's own figures).
+        for province, sums in districts.items():
+            if province in vectors:
+                vectors[province] = _with_district(vectors[province], sums, periods, targets, thresholds)
         # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
         for u in sorted(units, key=lambda u: u["depth"], reverse=True):
             parent = u["parent_id"]

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from reform.choices import Block, Kind, Level
+from reform.lineage import unit_lineage
 from reform.models import Unit
 
 from . import charts
@@ -280,6 +281,7 @@ def unit(request, code: str):
             "reason": d.miss_reason(r) if r else "",
             "offenders": d.offending_conferences(r.details, t.code) if r and r.status == Status.MISSED else [],
             "by_year": by_year, "quarters": quarters,
+            "from_predecessors": ((r.details or {}).get("inputs") or {}).get("from_predecessors") if r else None,
         })
     computed = [r.computed_at for r in current.values() if r]
     standing = standing_of([r for r in current.values() if r])
@@ -302,7 +304,7 @@ def unit(request, code: str):
     }
     context = {
         **_filter_context(filters),
-        "unit": obj, "ancestors": ancestors, "rows": rows, "years": years, "charts": charts_,
+        "unit": obj, "lineage": unit_lineage(unit=obj), "ancestors": ancestors, "rows": rows, "years": years, "charts": charts_,
         "quarter_periods": [*d.QUARTERS, Period.YEAR], "links": links,
         "computed_at": max(computed) if computed else None, "has_results": bool(computed),
         "standing": standing, "targets_note": targets_note,

@@ -78,12 +78,25 @@ class UnitRecordSerializer(ShapeOnlyModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    """A unit of the organisation tree; `parent` is the id of the unit above it (null for the root)."""
+    """A unit of the organisation tree; `parent` is the id of the unit above it (null for the root). Legacy units
+    (before 1 July 2025) have a `valid_until` and their `successors`; current units list their `predecessors`."""
+
+    successors = serializers.SerializerMethodField(
+        help_text=_("Codes of the units this legacy unit became, the default successor (which its records count "
+                    "in) first; empty for a current unit."))
+    predecessors = serializers.SerializerMethodField(
+        help_text=_("Codes of the legacy units (until 30 June 2025) this unit was formed from."))
 
     class Meta:
         model = Unit
-        fields = ["id", "code", "name", "level", "kind", "block", "parent"]
+        fields = ["id", "code", "name", "level", "kind", "block", "parent", "valid_until", "successors", "predecessors"]
         read_only_fields = fields
+
+    def get_successors(self, unit) -> list[str]:
+        return [row.successor.code for row in sorted(unit.successions.all(), key=lambda r: (r.order, r.successor_id))]
+
+    def get_predecessors(self, unit) -> list[str]:
+        return sorted(row.predecessor.code for row in unit.predecessions.all())
 
 
 class TokenRequestSerializer(serializers.Serializer):

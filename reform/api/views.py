@@ -68,6 +68,9 @@ class UnitViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = UnitSerializer
     filterset_class = UnitFilterSet
 
+    def get_queryset(self) -> QuerySet:
+        return super().get_queryset().prefetch_related("successions__successor", "predecessions__predecessor")
+
 
 class TokenView(knox_views.LoginView):
     """Exchange a username and password for a new API token (`Authorization: Token <token>`).

@@ -30,7 +30,7 @@ def test_units_have_the_spec_fields_and_parent_is_an_id_or_null(client_for, revi
     hanoi = _first(client, "units", code="01")
     assert hanoi == {
         "id": tree["01"].pk, "code": "01", "name": "Thành phố Hà Nội", "level": "provincial", "kind": "locality",
-        "block": "state", "parent": tree["TW"].pk,
+        "block": "state", "parent": tree["TW"].pk, "valid_until": None, "successors": [], "predecessors": [],
     }
 
 
