@@ -192,6 +192,20 @@ def test_under_decree09_windows_a_late_december_change_can_reach_two_years_on(se
     assert recompute.affected_years({this_year - 3}) == {this_year - 3, this_year - 2, this_year - 1}
 
 
+def test_marks_a_run_leaves_behind_get_a_new_run_instead_of_waiting_for_the_sweep(tree, not_eager, clean_queue):
+    """A change committed after a run's last round, whose own run was turned away by the lock meanwhile (or
+    more rounds than the run may do) used to wait up to five minutes for the periodic sweep."""
+    recompute.recompute_mark(unit_ids=[tree["00070"].pk], years=[2025])
+    summary = recompute.recompute_pending_run(max_rounds=0)  # the rounds ran out with a mark left
+    assert summary["requeued"] == "queued"
+    assert _queued_tasks(clean_queue) == ["reporting.tasks.recompute_pending"]
+    clean_queue.delete("celery")
+    recompute.clear_queued_flag()
+    summary = recompute.recompute_pending_run()
+    assert summary["rounds"] == 1 and "requeued" not in summary
+    assert _queued_tasks(clean_queue) == []
+
+
 def test_recompute_pending_with_nothing_marked_does_nothing(db):
     assert recompute_pending.apply().get() == {"rounds": 0, "marks": 0, "scopes": [], "failed": [],
                                                "skipped": False}
