@@ -26,18 +26,27 @@ def _poll(client: APIClient, task_id: str, timeout: float = 60.0) -> dict:
     raise AssertionError(f"task {task_id} did not finish in {timeout} s; states seen: {seen[-5:]}")
 
 
-def test_real_worker_computes_a_year_and_the_api_returns_the_results(celery_worker_process):
-    root = UnitFactory(code="TW", name="Trung ương", level="central", parent=None)
-    province = UnitFactory(code="01", name="Hà Nội", level="provincial", parent=root)
-    commune = UnitFactory(code="00070", name="Hoàn Kiếm", level="commune", parent=province)
+def _records(commune) -> None:
+    """20 documents in 2024, 15 in 2025 (a 25 % reduction) and one in-person conference in 2025."""
     for i in range(20):
         DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2024, 5, 1))
     for i in range(15):
         DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2025, 5, 1))
     ConferenceFactory(unit=commune, held_on=datetime.date(2025, 2, 3), format="in_person")
-    reviewer = UserFactory(username="worker-reviewer", role="reviewer", unit=None)
+
+
+def _reviewer_client(username: str) -> APIClient:
     client = APIClient()
-    client.force_authenticate(reviewer)
+    client.force_authenticate(UserFactory(username=username, role="reviewer", unit=None))
+    return client
+
+
+def test_real_worker_computes_a_year_and_the_api_returns_the_results(celery_worker_process):
+    root = UnitFactory(code="TW", name="Trung ương", level="central", parent=None)
+    province = UnitFactory(code="01", name="Hà Nội", level="provincial", parent=root)
+    commune = UnitFactory(code="00070", name="Hoàn Kiếm", level="commune", parent=province)
+    _records(commune)
+    client = _reviewer_client("worker-reviewer")
 
     response = client.post("/api/v1/compliance/compute/", {"year": 2025}, format="json")
     assert response.status_code == 202, response.content
@@ -85,14 +94,8 @@ def test_a_national_recompute_through_the_real_worker_succeeds_with_progress_at_
     call_command("load_units")
     assert Unit.objects.current().count() == 3356
     commune = Unit.objects.get(code="00070")
-    for i in range(20):
-        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2024, 5, 1))
-    for i in range(15):
-        DocumentFactory(unit=commune, number=f"{i + 1}/QĐ-UBND", issued_on=datetime.date(2025, 5, 1))
-    ConferenceFactory(unit=commune, held_on=datetime.date(2025, 2, 3), format="in_person")
-    reviewer = UserFactory(username="national-reviewer", role="reviewer", unit=None)
-    client = APIClient()
-    client.force_authenticate(reviewer)
+    _records(commune)
+    client = _reviewer_client("national-reviewer")
 
     response = client.post("/api/v1/compliance/compute/", {"year": 2025}, format="json")
     assert response.status_code == 202, response.content
