@@ -10,11 +10,12 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from reform.queueing import QueueUnavailable
 
 from .choices import RunTrigger
-from .models import ComputeRun, RecomputeRequest
+from .models import ComputeRun, RecomputeRequest, Signal, SignalThreshold
 from .runs import recompute_years_now, stored_years
 
 
@@ -106,3 +107,22 @@ class RecomputeRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignalThreshold)
+class SignalThresholdAdmin(SimpleHistoryAdmin):
+    """The signals' parameters, with history; a parameter left out takes its default (the next compute applies it)."""
+
+    list_display = ("kind", "applies_from", "parameters", "note")
+    list_filter = ("kind",)
+
+
+@admin.register(Signal)
+class SignalAdmin(SimpleHistoryAdmin):
+    """Integrity signals are computed; reviewers review them in the pages (reporting/signals.py)."""
+
+    list_display = ("unit", "year", "kind", "key", "severity", "review_state", "computed_at")
+    list_filter = ("year", "kind", "severity", "review_state")
+    search_fields = ("unit__code", "unit__name", "key")
+    raw_id_fields = ("unit", "reviewed_by")
+    readonly_fields = ("unit", "year", "kind", "key", "severity", "params", "evidence", "computed_at")

@@ -43,3 +43,28 @@ class MarkReason(models.TextChoices):
 
     RECORDS = "records", _("Records changed")
     POLICY = "policy", _("Policy changed")
+
+
+class SignalKind(models.TextChoices):
+    """Integrity signals: patterns where the figures may not reflect what happened (reporting/signals.py)."""
+
+    NUMBER_GAPS = "number_gaps", _("Numbering gaps")
+    SHARP_DROP = "sharp_drop", _("Sharp drop")
+    TYPE_SHIFT = "type_shift", _("Document-type shift")
+    REGULAR_SESSION_SHIFT = "regular_session_shift", _("Regular-session shift")
+    HYBRID_SHIFT = "hybrid_shift", _("Hybrid shift")
+    SILENT_UNIT = "silent_unit", _("Silent unit")
+    MISSING_REPORT = "missing_report", _("Missing digitisation report")
+    LATE_ENTRY = "late_entry", _("Late entry")
+
+
+class Severity(models.TextChoices):
+    INFO = "info", _("Info")
+    WARNING = "warning", _("Warning")
+    CRITICAL = "critical", _("Critical")
+
+
+class ReviewState(models.TextChoices):
+    OPEN = "open", _("Open")
+    EXPLAINED = "explained", _("Explained")
+    CONFIRMED = "confirmed", _("Confirmed")

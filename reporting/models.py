@@ -1,10 +1,16 @@
 """Precomputed compliance results: a table filled by the engine, the only thing charts and the API read."""
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from reform.models import Target, Unit
+from reform.querysets import RecordQuerySet
 
-from .choices import MarkReason, Period, RunState, RunTrigger, Status
+from .choices import MarkReason, Period, ReviewState, RunState, RunTrigger, Severity, SignalKind, Status
+from .signal_thresholds import signal_parameters_errors
 
 
 class ComplianceResult(models.Model):
@@ -155,3 +161,75 @@ class ComputeRun(models.Model):
         """The error's first line, short enough for a banner."""
         line = (self.error or "").strip().splitlines()[0] if (self.error or "").strip() else ""
         return line if len(line) <= 200 else f"{line[:199]}…"
+
+
+class SignalThreshold(models.Model):
+    """The parameters of one integrity signal kind, in force from a year until a later row replaces it (like
+    TargetThreshold); a parameter left out takes its default (reporting/signal_thresholds.py)."""
+
+    kind = models.CharField(_("signal"), max_length=32, choices=SignalKind.choices)
+    applies_from = models.PositiveSmallIntegerField(_("applies from (year)"), validators=[MinValueValidator(2000)])
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kind", "applies_from"]
+        verbose_name = _("signal threshold")
+        verbose_name_plural = _("signal thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "applies_from"], name="one_signal_threshold_per_kind_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} from {self.applies_from}"
+
+    def clean(self) -> None:
+        if found := signal_parameters_errors(self.kind, self.parameters):
+            raise ValidationError({"parameters": found})
+
+
+class Signal(models.Model):
+    """One integrity signal of a unit and year: where its figures may not reflect what happened.
+
+    Derived by the engine (reporting/signals.py) with the compliance results; `key` tells apart the signals of a
+    kind (a number series, a register, a quarter). The review (state, comment, who, when) is a person's and is
+    kept with history; a recompute keeps it while the evidence stays the same, and reopens the signal otherwise.
+    """
+
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="signals")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("signal"), max_length=32, choices=SignalKind.choices)
+    key = models.CharField(_("subject"), max_length=128, blank=True)
+    severity = models.CharField(_("severity"), max_length=16, choices=Severity.choices)
+    rank = models.PositiveSmallIntegerField(editable=False, default=0)  # 0 critical, 1 warning, 2 info: sort order
+    params = models.JSONField(_("message parts"), default=dict, blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    review_state = models.CharField(_("review"), max_length=16, choices=ReviewState.choices, default=ReviewState.OPEN)
+    review_comment = models.TextField(_("review comment"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    # Scoped like the records (`visible_to`: an officer sees their unit's subtree): the API and pages read through it.
+    objects = RecordQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["computed_at", "rank"])
+
+    class Meta:
+        ordering = ["rank", "unit__path", "kind", "key"]
+        verbose_name = _("integrity signal")
+        verbose_name_plural = _("integrity signals")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "unit", "kind", "key"], name="one_signal_per_unit_year_kind_key"),
+        ]
+        indexes = [models.Index(fields=["year", "rank"], name="signal_year_rank"),
+                   models.Index(fields=["unit", "year"], name="signal_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.kind} {self.key}: {self.severity}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.review_state == ReviewState.OPEN

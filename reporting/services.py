@@ -31,7 +31,7 @@ from reform.choices import Applicability, Kind, Level
 from reform.dates import earliest_record_date
 from reform.models import Target, Unit
 
-from . import partitions, rules, selectors
+from . import partitions, rules, selectors, signals
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
@@ -425,6 +425,8 @@ def compliance_compute(
     as_of = as_of or timezone.localdate()
     with connection.execute_wrapper(counter):
         summary = _compute(year=year, unit=unit, progress=_Progress(progress), counter=counter, as_of=as_of)
+        # The integrity signals of the same scope, from the same registers and the results just stored.
+        signals.signals_compute(year=year, unit=unit, as_of=as_of)
     summary.queries = counter.count
     summary.seconds = time.monotonic() - started
     logger.info("compliance_compute %s", summary.as_dict())

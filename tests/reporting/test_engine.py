@@ -425,7 +425,9 @@ def test_number_of_queries_does_not_grow_with_the_number_of_units(db):
     assert Unit.objects.count() == 50
     large = _count_queries(2025)
     assert small == large
-    assert large <= 30  # reads, writes and the swap of the year's partition (23 today): a fixed number
+    # Reads, writes and the swap of the year's partition (23 today), and the integrity signals' reads and upsert
+    # (13 today): a fixed number.
+    assert large <= 45
 
 
 def test_compute_compliance_command_prints_a_summary(tree, capsys):

@@ -1,0 +1,602 @@
+"""Integrity signals: where a unit's figures may not reflect what happened (numbers skipped in a register, a fall far
+beyond the target, relabelling, silence, back-filling), computed with the compliance results of a year.
+
+Set-based like the engine: a fixed number of aggregate queries for the country or a subtree (two scans of the
+documents, one of the conferences, one join through approved reports, one read of the stored results and one of the
+digitisation reports), the rules applied in Python over the aggregates (the pure functions at the top), and the
+signals upserted so that a review survives a recompute that finds the same evidence (`signals_store`).
+
+Messages are built when they are read, in the reader's language, from `kind` and `params` (`signal_message`).
+PostgreSQL only (regular expressions, FILTER, GROUPING SETS); elsewhere (the SQLite demo) nothing is computed.
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from documents.models import DigitizationReport, Document
+from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, written_series
+from meetings.models import Conference
+from reform.models import Unit
+from reports.models import PeriodReport, PeriodReportEvent
+
+from .choices import ReviewState, Severity, SignalKind
+from .models import ComplianceResult, Signal, SignalThreshold
+from .periods import quarter_window, same_day_year_before
+from .signal_thresholds import DEFAULTS, parameters_with_defaults
+
+logger = logging.getLogger(__name__)
+
+RANK = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
+MISSING_LISTED = 30  # missing numbers kept in a number_gaps signal's evidence
+# Evidence about the peers changes with every other unit's figures; it is shown, not compared (see signals_store).
+CONTEXT_KEYS = ("peers",)
+
+
+@dataclass
+class Found:
+    unit_id: int
+    kind: str
+    key: str
+    severity: str
+    params: dict[str, Any]
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pure rules (plain numbers in, a verdict out)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def modified_z_scores(values: Sequence[float]) -> list[float | None]:
+    """Iglewicz and Hoaglin's modified z-score of each value, 0.6745 (x - median) / MAD (DHIS2's outlier detection):
+    None for every value when the MAD is 0 (more than half the peers equal: no spread to judge against)."""
+    if len(values) < 3:
+        return [None] * len(values)
+    median = statistics.median(values)
+    mad = statistics.median([abs(v - median) for v in values])
+    if mad == 0:
+        return [None] * len(values)
+    return [0.6745 * (v - median) / mad for v in values]
+
+
+def missing_numbers(numbers: Iterable[int], start: int, highest: int) -> list[int]:
+    """The numbers from `start` to `highest` that are not in `numbers`."""
+    present = set(numbers)
+    return [n for n in range(start, highest + 1) if n not in present]
+
+
+def gap_verdict(*, registered: int, start: int, highest: int, unparsed: int, p: dict) -> tuple[str, int, int] | None:
+    """(severity, missing, expected) of a series with `registered` distinct numbers from `start` to `highest`, or
+    None. The unit's unparseable symbols of the year may be the missing ones once corrected, so they are taken off
+    the missing before judging (the evidence still says how many are missing)."""
+    expected = highest - start + 1
+    missing = expected - registered
+    if expected <= 0 or missing - unparsed < p["min_missing"] or missing / expected < p["min_share"]:
+        return None
+    severity = Severity.CRITICAL if missing / expected >= p["critical_share"] else Severity.WARNING
+    return severity, missing, expected
+
+
+def shift_verdict(*, part_before: int, total_before: int, part_now: int, total_now: int, p: dict) -> float | None:
+    """The rise (in share points) of a part of a total, when both totals reach `min_total` and it rose by at least
+    `share_points`; else None."""
+    if total_before < p["min_total"] or total_now < p["min_total"]:
+        return None
+    rise = part_now / total_now - part_before / total_before
+    return rise if rise >= p["share_points"] - 1e-9 else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messages (built when read, in the reader's language)
+# ---------------------------------------------------------------------------------------------------------------
+
+MESSAGES = {
+    SignalKind.NUMBER_GAPS: _("%(missing)s of %(expected)s numbers missing in series %(series)s"),
+    SignalKind.SHARP_DROP: _("%(register)s fell by %(fall)s%% against the same window a year before (%(before)s to "
+                             "%(now)s)"),
+    SignalKind.TYPE_SHIFT: _("The share of %(doc_type)s documents moved by %(points)s points (%(before)s%% to "
+                             "%(now)s%%) while the total fell by %(fall)s%%"),
+    SignalKind.REGULAR_SESSION_SHIFT: _("Conferences flagged as regular sessions rose from %(before)s%% to %(now)s%%"),
+    SignalKind.HYBRID_SHIFT: _("Hybrid conferences rose from %(before)s%% to %(now)s%% of the countable ones"),
+    SignalKind.SILENT_UNIT: _("No %(register)s recorded while %(peers)s%% of its peers recorded some"),
+    SignalKind.MISSING_REPORT: _("No digitisation report for %(quarters)s"),
+    SignalKind.LATE_ENTRY: _("%(count)s records of %(quarter)s entered more than %(days)s days after their date"),
+}
+LATE_AFTER_APPROVAL = _("%(count)s records of %(quarter)s entered after its report was approved")
+CLEARS = {
+    SignalKind.NUMBER_GAPS: _("Numbers %(numbers)s are missing: register them or record why."),
+    SignalKind.SHARP_DROP: _("Check that every document and conference of the window is registered; if the fall is "
+                             "real, record why."),
+    SignalKind.TYPE_SHIFT: _("Check the type of the documents registered this year; if the mix really changed, "
+                             "record why."),
+    SignalKind.REGULAR_SESSION_SHIFT: _("Check that only statutory regular sessions are flagged as such."),
+    SignalKind.HYBRID_SHIFT: _("Check the format of the conferences marked hybrid (a main hall with online "
+                               "connection points)."),
+    SignalKind.SILENT_UNIT: _("Register the unit's %(register)s of the window, or record why it had none."),
+    SignalKind.MISSING_REPORT: _("Enter the digitisation report of %(quarters)s."),
+    SignalKind.LATE_ENTRY: _("Enter records when they are issued or held; record why these came late."),
+}
+REGISTERS = {"documents": _("documents"), "conferences": _("countable conferences")}
+
+
+def _localized(params: dict) -> dict:
+    return {key: (REGISTERS[value] if key == "register" and value in REGISTERS else value)
+            for key, value in params.items()}
+
+
+def signal_message(signal: Signal) -> str:
+    """The signal's message in the active language."""
+    params = _localized(signal.params or {})
+    if signal.kind == SignalKind.LATE_ENTRY and params.get("after_approval"):
+        return str(LATE_AFTER_APPROVAL) % params
+    try:
+        return str(MESSAGES[signal.kind]) % params
+    except (KeyError, ValueError, TypeError):
+        return str(signal.kind)
+
+
+def signal_clears(signal: Signal) -> str:
+    """What would clear the signal, for the officers of its unit."""
+    params = _localized(signal.params or {})
+    if signal.kind == SignalKind.NUMBER_GAPS:
+        listed = (signal.evidence or {}).get("missing_numbers") or []
+        more = (signal.evidence or {}).get("missing", 0) > len(listed)
+        params["numbers"] = ", ".join(str(n) for n in listed) + (" ..." if more else "")
+    try:
+        return str(CLEARS[signal.kind]) % params
+    except (KeyError, ValueError, TypeError):
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reads
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def signal_parameters(*, year: int) -> dict[str, dict[str, float]]:
+    """Each kind's parameters in force in `year` (the latest row with applies_from <= year, over the defaults)."""
+    stored: dict[str, dict] = {}
+    for row in SignalThreshold.objects.filter(applies_from__lte=year).order_by("kind", "applies_from"):
+        stored[row.kind] = row.parameters
+    return {kind: parameters_with_defaults(kind, stored.get(kind)) for kind in DEFAULTS}
+
+
+def _rows(sql: str, params: Sequence[Any]) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _scope_sql(alias: str, unit: Unit | None) -> tuple[str, list]:
+    if unit is None:
+        return "", []
+    return (f" AND {alias}.unit_id IN (SELECT id FROM {Unit._meta.db_table} WHERE path LIKE %s)",
+            [unit.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"])
+
+
+def _quarter_label(year: int, quarter: int) -> str:
+    return f"Q{quarter}/{year}"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The kinds
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _documents_of_year(*, year: int, unit: Unit | None, window_end: datetime.date, late_days: int) -> list[tuple]:
+    """One scan of the year's documents: per unit, type and series key (NULL: an unparseable symbol), the count, the
+    count without a letter after the number, the highest and lowest number, the first date, one number as written,
+    and per calendar quarter the documents entered more than `late_days` after their date."""
+    scope, scope_params = _scope_sql("d", unit)
+    bounds = [datetime.date(year, month, 1) for month in (4, 7, 10)]
+    late = f"d.created_at > d.issued_on + {int(late_days) + 1}"
+    sql = (f"SELECT unit_id, doc_type_id, series, count(*), count(*) FILTER (WHERE plain), max(n), min(n), "
+           f"min(issued_on), min(number COLLATE \"C\"), "
+           f"count(*) FILTER (WHERE late AND issued_on < %s), "
+           f"count(*) FILTER (WHERE late AND issued_on >= %s AND issued_on < %s), "
+           f"count(*) FILTER (WHERE late AND issued_on >= %s AND issued_on < %s), "
+           f"count(*) FILTER (WHERE late AND issued_on >= %s) "
+           f"FROM (SELECT d.unit_id, d.doc_type_id, d.issued_on, d.number, ({SERIES_KEY_SQL}) COLLATE \"C\" AS series, "
+           f"{SERIES_NUMBER_SQL} AS n, left(ltrim(d.number_key, '0123456789'), 1) IN ('/', '-') AS plain, "
+           f"{late} AS late FROM {Document._meta.db_table} d WHERE d.year = %s AND d.issued_on <= %s{scope}) x "
+           f"GROUP BY 1, 2, 3")
+    return _rows(sql, [bounds[0], bounds[0], bounds[1], bounds[1], bounds[2], bounds[2], year, window_end,
+                       *scope_params])
+
+
+def _documents_before(*, unit: Unit | None, window: tuple) -> list[tuple]:
+    """Per unit and type, the documents of the same window a year before."""
+    scope, scope_params = _scope_sql("d", unit)
+    sql = (f"SELECT d.unit_id, d.doc_type_id, count(*) FROM {Document._meta.db_table} d "
+           f"WHERE d.year IN (%s, %s) AND d.issued_on BETWEEN %s AND %s{scope} GROUP BY 1, 2")
+    return _rows(sql, [window[0].year, window[1].year, *window, *scope_params])
+
+
+def _number_gaps(*, year: int, unit: Unit | None, window_end: datetime.date, rows: list[tuple], p: dict,
+                 unparsed: dict[int, int]) -> list[Found]:
+    """number_gaps from the year's per-series aggregates (`_documents_of_year`); the numbers themselves are read only
+    for the units with a series found wanting (one more query)."""
+    year_start = datetime.date(year, 1, 1)
+    sequences: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for unit_id, doc_type, series, count, plain, highest, lowest, first_on, sample, *_late in rows:
+        if series is None:
+            continue
+        sequences[unit_id, sequence_of(series, doc_type)].append(
+            {"key": series, "doc_type": doc_type, "registered": plain or count, "highest": highest, "lowest": lowest,
+             "first_on": first_on, "label": written_series(sample)})
+    candidates = []
+    for (unit_id, sequence), members in sequences.items():
+        # The issuer keeps one sequence for several series (Decree 30/2020 leaves it to the issuer) when their
+        # numbers together fit in 1..highest: they are judged together. Otherwise each series on its own.
+        highest = max(m["highest"] for m in members)
+        shared = len(members) > 1 and sum(m["registered"] for m in members) <= highest
+        judged = [{"key": sequence, "label": sequence.split(":")[-1].upper(), "highest": highest,
+                   "registered": sum(m["registered"] for m in members), "lowest": min(m["lowest"] for m in members),
+                   "first_on": min(m["first_on"] for m in members), "keys": [m["key"] for m in members]}] if shared \
+            else [dict(m, keys=[m["key"]]) for m in members]
+        for entry in judged:
+            start, reason = 1, None
+            if (entry["first_on"] - year_start).days > p["late_start_days"] and entry["lowest"] > 1:
+                # The series began after 1 January (a unit formed mid-year, a register taken over): judged from its
+                # first registered number, and the evidence says so.
+                start, reason = entry["lowest"], "late_start"
+            verdict = gap_verdict(registered=min(entry["registered"], entry["highest"] - start + 1), start=start,
+                                  highest=entry["highest"], unparsed=unparsed.get(unit_id, 0), p=p)
+            if verdict:
+                candidates.append((unit_id, shared, entry, start, reason, verdict))
+    if not candidates:
+        return []
+    scope, scope_params = _scope_sql("d", unit)
+    numbers: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for unit_id, series, found in _rows(
+            f"SELECT d.unit_id, ({SERIES_KEY_SQL}) AS series, array_agg({SERIES_NUMBER_SQL}) "
+            f"FROM {Document._meta.db_table} d WHERE d.year = %s AND d.issued_on <= %s AND d.unit_id = ANY(%s) "
+            f"AND NOT d.needs_review{scope} GROUP BY 1, 2",
+            [year, window_end, sorted({c[0] for c in candidates}), *scope_params]):
+        if series is not None:
+            numbers[unit_id, series].update(n for n in found if n is not None)
+    out = []
+    for unit_id, shared, entry, start, reason, (severity, missing, expected) in candidates:
+        present = set().union(*(numbers[unit_id, key] for key in entry["keys"]))
+        listed = missing_numbers(present, start, entry["highest"])[:MISSING_LISTED]
+        out.append(Found(unit_id, SignalKind.NUMBER_GAPS, entry["key"][:128], severity,
+                         {"missing": missing, "expected": expected, "series": entry["label"]},
+                         {"series": entry["label"], "one_sequence": shared, "from": start, "highest": entry["highest"],
+                          "registered": entry["registered"], "missing": missing, "missing_numbers": listed,
+                          "unparsed": unparsed.get(unit_id, 0), "start_reason": reason}))
+    return out
+
+
+def _conference_figures(*, year: int, unit: Unit | None, current: tuple, previous: tuple, late_days: int):
+    scope, scope_params = _scope_sql("c", unit)
+    sql = (f"SELECT c.unit_id, c.held_on >= %s AS cur, extract(quarter FROM c.held_on)::int AS q, count(*), "
+           f"count(*) FILTER (WHERE c.is_regular_session), count(*) FILTER (WHERE NOT c.is_regular_session), "
+           f"count(*) FILTER (WHERE NOT c.is_regular_session AND c.format = 'hybrid'), "
+           f"count(*) FILTER (WHERE (c.created_at::date - c.held_on) > %s) FROM {Conference._meta.db_table} c "
+           f"WHERE ((c.held_on BETWEEN %s AND %s) OR (c.held_on BETWEEN %s AND %s)){scope} GROUP BY 1, 2, 3")
+    return _rows(sql, [current[0], late_days, *current, *previous, *scope_params])
+
+
+def _entered_after_approval(*, year: int, unit: Unit | None) -> dict[tuple[int, int], int]:
+    """(unit, quarter) -> records of `year` created after a report covering their date was approved (possible only
+    through a reopen): the documents and conferences of the approved report's subtree."""
+    units, reports, events = Unit._meta.db_table, PeriodReport._meta.db_table, PeriodReportEvent._meta.db_table
+    found: dict[tuple[int, int], int] = defaultdict(int)
+    for table, date in ((Document._meta.db_table, "issued_on"), (Conference._meta.db_table, "held_on")):
+        scope, scope_params = _scope_sql("x", unit)
+        sql = (f"SELECT x.unit_id, extract(quarter FROM x.{date})::int, count(DISTINCT x.id) FROM {reports} r "
+               f"JOIN {events} e ON e.report_id = r.id AND e.action = 'approve' "
+               f"JOIN {units} ru ON ru.id = r.unit_id "
+               f"JOIN {units} u ON u.path LIKE ru.path || '%%' "
+               f"JOIN {table} x ON x.unit_id = u.id AND x.{date} BETWEEN r.window_start AND r.window_end "
+               f"AND x.created_at > e.at "
+               f"WHERE x.{date} BETWEEN %s AND %s{scope} GROUP BY 1, 2")
+        for unit_id, quarter, count in _rows(sql, [datetime.date(year, 1, 1), datetime.date(year, 12, 31),
+                                                   *scope_params]):
+            found[unit_id, quarter] += count
+    return found
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.1f}".rstrip("0").rstrip(".")
+
+
+def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None) -> list[Found]:
+    """Every signal of `year` for the units of the scope (the country, or `unit`'s subtree), computed afresh."""
+    as_of = as_of or timezone.localdate()
+    p = signal_parameters(year=year)
+    # Calendar windows: numbers run per calendar year, and the same window a year before is compared.
+    current = (datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of))
+    previous = (datetime.date(year - 1, 1, 1), same_day_year_before(current[1]))
+    found: list[Found] = []
+
+    # Documents: one scan of the year (series, types, unparseable symbols, late entries), one of the year before.
+    late_days = int(p["late_entry"]["late_days"])
+    rows = _documents_of_year(year=year, unit=unit, window_end=current[1], late_days=late_days)
+    types: dict[int, dict[bool, dict[str, int]]] = defaultdict(lambda: {True: defaultdict(int), False: defaultdict(int)})
+    unparsed: dict[int, int] = defaultdict(int)
+    late: dict[tuple[int, int], int] = defaultdict(int)
+    for unit_id, doc_type, series, count, _plain, _hi, _lo, first_on, _sample, *late_counts in rows:
+        types[unit_id][True][doc_type] += count
+        if series is None:
+            unparsed[unit_id] += count
+        for quarter, n in enumerate(late_counts, start=1):
+            late[unit_id, quarter] += n
+    for unit_id, doc_type, count in _documents_before(unit=unit, window=previous):
+        types[unit_id][False][doc_type] += count
+    found += _number_gaps(year=year, unit=unit, window_end=current[1], rows=rows, p=p["number_gaps"],
+                          unparsed=unparsed)
+    found += _type_shifts(types, p["type_shift"])
+
+    # Conferences: regular sessions and hybrid among the countable, late entries.
+    conferences: dict[int, dict[bool, list[int]]] = defaultdict(lambda: {True: [0, 0, 0, 0], False: [0, 0, 0, 0]})
+    for unit_id, cur, quarter, total, regular, countable, hybrid, late_count in _conference_figures(
+            year=year, unit=unit, current=current, previous=previous, late_days=late_days):
+        sums = conferences[unit_id][cur]
+        for i, value in enumerate((total, regular, countable, hybrid)):
+            sums[i] += value
+        if cur:
+            late[unit_id, quarter] += late_count
+    for unit_id, by_window in conferences.items():
+        before, now = by_window[False], by_window[True]
+        rise = shift_verdict(part_before=before[1], total_before=before[0], part_now=now[1], total_now=now[0],
+                             p=p["regular_session_shift"])
+        if rise is not None:
+            found.append(Found(unit_id, SignalKind.REGULAR_SESSION_SHIFT, "", Severity.WARNING,
+                               {"before": _percent(before[1] / before[0]), "now": _percent(now[1] / now[0])},
+                               {"regular_before": before[1], "total_before": before[0], "regular_now": now[1],
+                                "total_now": now[0], "rise_points": round(rise * 100, 1)}))
+        rise = shift_verdict(part_before=before[3], total_before=before[2], part_now=now[3], total_now=now[2],
+                             p=p["hybrid_shift"])
+        if rise is not None:
+            found.append(Found(unit_id, SignalKind.HYBRID_SHIFT, "", Severity.WARNING,
+                               {"before": _percent(before[3] / before[2]), "now": _percent(now[3] / now[2])},
+                               {"hybrid_before": before[3], "countable_before": before[2], "hybrid_now": now[3],
+                                "countable_now": now[2], "rise_points": round(rise * 100, 1)}))
+
+    found += _late_entries(year=year, late=late, after=_entered_after_approval(year=year, unit=unit),
+                           p=p["late_entry"])
+    found += _from_results(year=year, unit=unit, conferences=conferences, p=p)
+    found += _missing_reports(year=year, unit=unit, as_of=as_of, p=p["missing_report"])
+    return found
+
+
+def _type_shifts(types: dict, p: dict) -> list[Found]:
+    out = []
+    for unit_id, by_window in types.items():
+        before, now = by_window[False], by_window[True]
+        total_before, total_now = sum(before.values()), sum(now.values())
+        if total_before < p["min_total"] or total_now < p["min_total"]:
+            continue
+        fall = (total_before - total_now) / total_before
+        moved = []
+        for doc_type in set(before) | set(now):
+            share_before, share_now = before.get(doc_type, 0) / total_before, now.get(doc_type, 0) / total_now
+            points = share_now - share_before
+            if abs(points) >= p["share_points"] - 1e-9 and abs(points) > fall:
+                moved.append((abs(points), doc_type, share_before, share_now))
+        if moved:
+            points, doc_type, share_before, share_now = max(moved)
+            out.append(Found(unit_id, SignalKind.TYPE_SHIFT, "", Severity.WARNING,
+                             {"doc_type": doc_type, "points": _percent(points), "before": _percent(share_before),
+                              "now": _percent(share_now), "fall": _percent(max(fall, 0))},
+                             {"before": dict(sorted(before.items())), "now": dict(sorted(now.items())),
+                              "total_before": total_before, "total_now": total_now,
+                              "moved": sorted(t for _p, t, _b, _n in moved)}))
+    return out
+
+
+def _late_entries(*, year: int, late: dict, after: dict, p: dict) -> list[Found]:
+    out = []
+    for (unit_id, quarter) in sorted(set(late) | set(after)):
+        count, approved = late.get((unit_id, quarter), 0), after.get((unit_id, quarter), 0)
+        label = _quarter_label(year, quarter)
+        if approved:
+            out.append(Found(unit_id, SignalKind.LATE_ENTRY, f"Q{quarter}", Severity.CRITICAL,
+                             {"count": approved, "quarter": label, "days": int(p["late_days"]), "after_approval": True},
+                             {"quarter": quarter, "late": count, "after_approval": approved}))
+        elif count >= p["min_count"]:
+            out.append(Found(unit_id, SignalKind.LATE_ENTRY, f"Q{quarter}", Severity.WARNING,
+                             {"count": count, "quarter": label, "days": int(p["late_days"])},
+                             {"quarter": quarter, "late": count, "after_approval": 0}))
+    return out
+
+
+# The stored results that carry each register's counts: (target, column of this year's count, of the baseline).
+DROP_MEASURES = {"documents": ("DOC_REDUCTION", "numerator", "baseline"),
+                 "conferences": ("MEETING_REDUCTION", "numerator", "baseline")}
+
+
+def _from_results(*, year: int, unit: Unit | None, conferences: dict, p: dict) -> list[Found]:
+    """sharp_drop and silent_unit, from the year's stored results of every unit (peers are the whole country's units
+    of the same level and kind, whatever the scope): one read."""
+    scope_paths = unit.path if unit is not None else None
+    rows = (ComplianceResult.objects.filter(year=year, period="Y", target_id__in=["DOC_REDUCTION", "MEETING_REDUCTION",
+                                                                                 "DOC_DIGITIZATION"])
+            .values_list("unit_id", "unit__path", "unit__level", "unit__kind", "target_id", "numerator", "baseline",
+                         "denominator"))
+    units: dict[int, dict] = {}
+    for unit_id, path, level, kind, target, numerator, baseline, denominator in rows:
+        entry = units.setdefault(unit_id, {"path": path, "peers": (level, kind)})
+        entry[target] = (numerator or 0, baseline or 0, denominator or 0)
+    out = []
+    peers: dict[tuple, list[int]] = defaultdict(list)
+    for unit_id, entry in units.items():
+        peers[entry["peers"]].append(unit_id)
+
+    def in_scope(unit_id: int) -> bool:
+        return scope_paths is None or units[unit_id]["path"].startswith(scope_paths)
+
+    drop, silent = p["sharp_drop"], p["silent_unit"]
+    for group, members in peers.items():
+        for register, (target, _n, _b) in DROP_MEASURES.items():
+            judged = [(u, *units[u][target][:2]) for u in members if target in units[u]
+                      and units[u][target][1] >= drop["min_baseline"]]
+            falls = [(baseline - now) / baseline for _u, now, baseline in judged]
+            scores = modified_z_scores(falls)
+            median = statistics.median(falls) if falls else None
+            for (unit_id, now, baseline), fall, score in zip(judged, falls, scores):
+                if not in_scope(unit_id):
+                    continue
+                beyond_bound = fall > drop["max_fall"]
+                outlier = score is not None and score > drop["z_score"] and fall > 0
+                if not (beyond_bound or outlier):
+                    continue
+                severity = (Severity.CRITICAL if beyond_bound and outlier else
+                            Severity.WARNING if beyond_bound else Severity.INFO)
+                out.append(Found(unit_id, SignalKind.SHARP_DROP, register, severity,
+                                 {"register": register, "fall": _percent(fall), "before": baseline, "now": now},
+                                 {"register": register, "before": baseline, "now": now, "fall": round(fall, 4),
+                                  "beyond_bound": beyond_bound, "outlier": outlier,
+                                  "peers": {"count": len(falls), "median_fall": round(median, 4),
+                                            "z_score": None if score is None else round(score, 2)}}))
+        # silent_unit: documents (all issued, DOC_DIGITIZATION's denominator) and countable conferences.
+        for register in ("documents", "conferences"):
+            def has(u: int) -> bool:
+                if register == "documents":
+                    return units[u].get("DOC_DIGITIZATION", (0, 0, 0))[2] > 0
+                return units[u].get("MEETING_REDUCTION", (0, 0, 0))[0] > 0
+            if len(members) < silent["min_peers"]:
+                continue
+            share = sum(1 for u in members if has(u)) / len(members)
+            if share < silent["peers_share"]:
+                continue
+            for unit_id in members:
+                if not in_scope(unit_id) or has(unit_id):
+                    continue
+                if register == "conferences" and conferences.get(unit_id, {True: [0]})[True][0] > 0:
+                    continue  # it held regular sessions only: recorded, not silent
+                out.append(Found(unit_id, SignalKind.SILENT_UNIT, register, Severity.WARNING,
+                                 {"register": register, "peers": _percent(share)},
+                                 {"register": register, "records": 0,
+                                  "peers": {"count": len(members), "share_with_records": round(share, 4)}}))
+    return out
+
+
+def _missing_reports(*, year: int, unit: Unit | None, as_of: datetime.date, p: dict) -> list[Found]:
+    grace = datetime.timedelta(days=int(p["grace_days"]))
+    ended = [q for q in (1, 2, 3, 4) if quarter_window(year, q)[1] + grace < as_of]
+    if not ended:
+        return []
+    units = ComplianceResult.objects.filter(year=year, period="Y", target_id="PROCEDURES_DIGITAL")
+    reports = DigitizationReport.objects.filter(year=year, quarter__in=ended)
+    if unit is not None:
+        units = units.filter(unit__path__startswith=unit.path)
+        reports = reports.filter(unit__path__startswith=unit.path)
+    have: dict[int, set[int]] = defaultdict(set)
+    for unit_id, quarter in reports.values_list("unit_id", "quarter"):
+        have[unit_id].add(quarter)
+    out = []
+    for unit_id in units.values_list("unit_id", flat=True):
+        missing = [q for q in ended if q not in have.get(unit_id, ())]
+        if missing:
+            labels = ", ".join(_quarter_label(year, q) for q in missing)
+            out.append(Found(unit_id, SignalKind.MISSING_REPORT, "", Severity.WARNING, {"quarters": labels},
+                             {"quarters": missing}))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Storing: an upsert that keeps reviews while the evidence holds
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def _fingerprint(evidence: dict) -> dict:
+    return {key: value for key, value in (evidence or {}).items() if key not in CONTEXT_KEYS}
+
+
+def signals_store(*, year: int, unit: Unit | None, found: list[Found]) -> dict[str, int]:
+    """Replace the scope's signals of `year` with `found`: a signal whose evidence is the same keeps its row and its
+    review; one whose evidence changed is updated and, if it had been reviewed, reopened (with history); the rest are
+    created or deleted."""
+    now = timezone.now()
+    existing = Signal.objects.filter(year=year)
+    if unit is not None:
+        existing = existing.filter(unit__path__startswith=unit.path)
+    by_key = {(s.unit_id, s.kind, s.key): s for s in existing.only(
+        "id", "unit_id", "kind", "key", "severity", "evidence", "params", "review_state")}
+    create, update, reopen, seen = [], [], [], set()
+    for item in found:
+        ident = (item.unit_id, str(item.kind), item.key)
+        if ident in seen:
+            continue
+        seen.add(ident)
+        old = by_key.get(ident)
+        if old is None:
+            create.append(Signal(unit_id=item.unit_id, year=year, kind=item.kind, key=item.key,
+                                 severity=item.severity, rank=RANK[item.severity], params=item.params,
+                                 evidence=item.evidence, computed_at=now))
+            continue
+        if _fingerprint(old.evidence) == _fingerprint(_as_stored(item.evidence)) and old.severity == item.severity:
+            if old.evidence != _as_stored(item.evidence):
+                old.evidence, old.params = item.evidence, item.params
+                update.append(old)
+            continue
+        old.severity, old.rank, old.params, old.evidence = item.severity, RANK[item.severity], item.params, item.evidence
+        if old.review_state != ReviewState.OPEN:
+            reopen.append(old)
+        else:
+            update.append(old)
+    gone = [s.id for ident, s in by_key.items() if ident not in seen]
+    with transaction.atomic():
+        if gone:
+            Signal.objects.filter(id__in=gone).delete()
+        Signal.objects.bulk_create(create, batch_size=2000)
+        Signal.objects.bulk_update(update, ["severity", "rank", "params", "evidence"], batch_size=2000)
+        for signal in reopen:
+            # The evidence changed under the review: reopened, with a history row saying so.
+            signal.review_state = ReviewState.OPEN
+            signal._change_reason = "evidence changed"
+            signal.computed_at = now
+            signal.save(update_fields=["severity", "rank", "params", "evidence", "review_state", "computed_at"])
+        existing.update(computed_at=now)
+    return {"created": len(create), "updated": len(update), "reopened": len(reopen), "deleted": len(gone)}
+
+
+def _as_stored(evidence: dict) -> dict:
+    """The evidence as it reads back from JSON (tuples become lists, keys strings)."""
+    return json.loads(json.dumps(evidence, default=str))
+
+
+def signals_compute(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None) -> dict[str, int]:
+    """Find and store the signals of `year` for the country or `unit`'s subtree (the engine calls it after storing
+    the year's results: sharp_drop and silent_unit read them)."""
+    if connection.vendor != "postgresql":
+        return {}
+    found = signals_find(year=year, unit=unit, as_of=as_of)
+    return signals_store(year=year, unit=unit, found=found)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Reviews: the one write path of a person on a signal
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def signal_review(*, signal: Signal, user, state: str, comment: str = "") -> Signal:
+    """A reviewer marks a signal explained (a comment says why) or confirmed, or opens it again; kept with history."""
+    if not (user.is_authenticated and user.sees_everything):
+        raise PermissionDenied(_("Only reviewers and administrators review signals."))
+    comment = (comment or "").strip()
+    if state not in ReviewState.values:
+        raise ValidationError({"review_state": [_("Choose explained, confirmed or open.")]})
+    if state == ReviewState.EXPLAINED and not comment:
+        raise ValidationError({"review_comment": [_("Say how the signal is explained.")]})
+    with transaction.atomic():
+        signal = Signal.objects.select_for_update().get(pk=signal.pk)
+        signal.review_state, signal.review_comment = state, comment
+        signal.reviewed_by, signal.reviewed_at = user, timezone.now()
+        signal._change_reason, signal._history_user = f"review: {state}", user
+        signal.save(update_fields=["review_state", "review_comment", "reviewed_by", "reviewed_at"])
+    return signal
