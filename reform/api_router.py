@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 from documents.api.views import DigitizationReportViewSet, DocumentTypeViewSet, DocumentViewSet
 from meetings.api.views import ConferenceViewSet
 from reform.api.views import UnitViewSet
+from reporting.api.views import SignalViewSet
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -12,6 +13,7 @@ router.register("document-types", DocumentTypeViewSet, basename="document-type")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("conferences", ConferenceViewSet, basename="conference")
 router.register("digitization-reports", DigitizationReportViewSet, basename="digitization-report")
+router.register("signals", SignalViewSet, basename="signal")
 
 urlpatterns = [
     path("", include("reform.api.urls")),

@@ -4,10 +4,11 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from reform.choices import Level
 from reform.models import Unit
 
-from .choices import Period, Status
-from .models import ComplianceResult
+from .choices import Period, ReviewState, Severity, SignalKind, Status
+from .models import ComplianceResult, Signal
 
 
 class ComplianceResultFilterSet(django_filters.FilterSet):
@@ -26,6 +27,30 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     class Meta:
         model = ComplianceResult
         fields = ["year", "period", "unit", "unit_code", "subtree", "level", "target", "status"]
+
+    def filter_subtree(self, queryset, name, value):
+        unit = Unit.objects.filter(code=value).only("path").first()
+        if unit is None:
+            return queryset.none()
+        return queryset.filter(unit__path__startswith=unit.path)
+
+
+class SignalFilterSet(django_filters.FilterSet):
+    """Filters of `/api/v1/signals/` and the signals page; the queryset is already scoped to what the user may see."""
+
+    year = django_filters.NumberFilter(label=_("year"))
+    unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
+    unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
+    province = django_filters.CharFilter(label=_("province (code): the province and the units below it"),
+                                         method="filter_subtree")
+    level = django_filters.ChoiceFilter(label=_("unit level"), field_name="unit__level", choices=Level.choices)
+    kind = django_filters.ChoiceFilter(label=_("signal"), choices=SignalKind.choices)
+    severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
+    review_state = django_filters.ChoiceFilter(label=_("review"), choices=ReviewState.choices)
+
+    class Meta:
+        model = Signal
+        fields = ["year", "unit", "unit_code", "province", "level", "kind", "severity", "review_state"]
 
     def filter_subtree(self, queryset, name, value):
         unit = Unit.objects.filter(code=value).only("path").first()

@@ -10,8 +10,9 @@ from rest_framework import serializers
 
 from reform.models import Target, Unit
 
-from ..choices import Period, Status
-from ..models import ComplianceResult
+from ..choices import Period, ReviewState, Status
+from ..models import ComplianceResult, Signal
+from ..signals import signal_clears, signal_message
 
 FOUR_PLACES = {"max_digits": 12, "decimal_places": 4, "allow_null": True, "read_only": True}
 
@@ -173,3 +174,30 @@ class ComplianceSummarySerializer(serializers.Serializer):
     year = serializers.IntegerField()
     period = serializers.CharField()
     targets = TargetSummarySerializer(many=True)
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    """An integrity signal (reporting/signals.py): its message in the request's language, and the figures behind it."""
+
+    unit_code = serializers.CharField(source="unit.code", read_only=True)
+    unit_name = serializers.CharField(source="unit.name", read_only=True)
+    message = serializers.SerializerMethodField(help_text=_("In the request's language."))
+    clears = serializers.SerializerMethodField(help_text=_("What would clear the signal (for the unit's officers)."))
+    evidence = serializers.JSONField(read_only=True, help_text=_("The figures that raised the signal."))
+
+    class Meta:
+        model = Signal
+        fields = ["id", "unit", "unit_code", "unit_name", "year", "kind", "key", "severity", "message", "clears",
+                  "evidence", "review_state", "review_comment", "reviewed_at", "computed_at"]
+        read_only_fields = fields
+
+    def get_message(self, signal: Signal) -> str:
+        return signal_message(signal)
+
+    def get_clears(self, signal: Signal) -> str:
+        return signal_clears(signal)
+
+
+class SignalReviewSerializer(serializers.Serializer):
+    review_state = serializers.ChoiceField(choices=ReviewState.choices)
+    review_comment = serializers.CharField(required=False, allow_blank=True, default="")

@@ -14,22 +14,29 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import generics, status
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reform.api.views import ScopedQuerysetMixin
 from reform.celery import app as celery_app
 from reform.models import Target, TargetThreshold, Unit
 from reform.queueing import task_publish
 
-from ..filtersets import ComplianceResultFilterSet
-from ..models import ComplianceResult
+from ..filtersets import ComplianceResultFilterSet, SignalFilterSet
+from ..models import ComplianceResult, Signal
+from ..signals import signal_review
 from ..tasks import compliance_compute_task
 from .serializers import (
     ComplianceResultSerializer,
     ComplianceSummarySerializer,
     ComputeRequestSerializer,
+    SignalReviewSerializer,
+    SignalSerializer,
     SummaryQuerySerializer,
     TargetSerializer,
     TaskAcceptedSerializer,
@@ -226,3 +233,33 @@ class TaskDetailView(APIView):
         elif state in ("FAILURE", "RETRY"):
             data["error"] = f"{type(info).__name__}: {info}" if isinstance(info, BaseException) else str(info)
         return Response(TaskStatusSerializer(data).data)
+
+
+@extend_schema(tags=["signals"])
+class SignalViewSet(ScopedQuerysetMixin, viewsets.ReadOnlyModelViewSet):
+    """Integrity signals (SPEC 7): where a unit's figures may not reflect what happened; filter by year, unit, kind,
+    severity. Scoped like the records: an officer sees their unit's subtree, another unit's signal is a 404.
+    Sorted by severity (critical first)."""
+
+    model = Signal
+    serializer_class = SignalSerializer
+    permission_classes = [IsAuthenticated]
+    filterset_class = SignalFilterSet
+    select_related = ("unit",)
+
+    def get_queryset(self):
+        return super().get_queryset().order_by("rank", "unit__path", "kind", "key")
+
+    @extend_schema(request=SignalReviewSerializer, responses={200: SignalSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[ReviewerOrAdministrator])
+    def review(self, request, pk=None):
+        """Mark the signal explained (with a comment), confirmed, or open again (reviewers and administrators)."""
+        signal = self.get_object()
+        body = SignalReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            signal = signal_review(signal=signal, user=request.user, state=body.validated_data["review_state"],
+                                   comment=body.validated_data["review_comment"])
+        except DjangoValidationError as error:
+            raise DRFValidationError(error.message_dict) from error
+        return Response(SignalSerializer(signal, context=self.get_serializer_context()).data)
