@@ -12,10 +12,11 @@ The dataset: every unit of `load_units` (3,356) plus the demo agencies, and `dem
 4,000,000 documents or 150,000 conferences the volume is raised and the data regenerated). An existing dataset
 that is large enough is reused as it is.
 
-It times `compliance_compute(year=Y)` (median of --runs, after one warm-up run) and the smallest hand-written SQL
-that reads the same rows: one GROUP BY over the documents of Y and Y-1 (per unit, year and quarter, with the
-conditional counts the targets need), one over the conferences of Y and Y-1, and one over the digitisation reports
-of Y. The last line printed is
+It times `compliance_compute(year=Y)` (median of --runs, after one warm-up run; the integrity signals included) and
+the smallest hand-written SQL that reads the same rows: one GROUP BY over the documents of Y and Y-1 (per unit, year
+and quarter, with the conditional counts the targets need), one over the conferences of Y and Y-1, and one over the
+digitisation reports of Y, plus the signals' own aggregates (the year's documents per numbering series and type, the
+year before's per type, the conferences' regular, hybrid and late counts). The last line printed is
 
     compute_s=<s> raw_sql_s=<s> ratio=<compute/raw> units=<n> documents=<n>
 
@@ -148,6 +149,33 @@ def raw_sql(year: int) -> int:
         SELECT r.unit_id, r.quarter, SUM(r.procedures_total), SUM(r.procedures_digital)
         FROM documents_digitizationreport r WHERE r.year = %s
         GROUP BY 1, 2""", [year]),
+    ]
+    # The integrity signals' own aggregates (reporting/signals.py): the year's documents per unit, type and numbering
+    # series (with the late entries per quarter), the year before's per unit and type, and the conferences of both
+    # years with the regular sessions, hybrid and late ones.
+    from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL
+
+    queries += [
+        (f"""
+        SELECT unit_id, doc_type_id, series, COUNT(*), MAX(n), MIN(n), MIN(issued_on),
+               COUNT(*) FILTER (WHERE late AND EXTRACT(QUARTER FROM issued_on) = 1),
+               COUNT(*) FILTER (WHERE late AND EXTRACT(QUARTER FROM issued_on) = 2),
+               COUNT(*) FILTER (WHERE late AND EXTRACT(QUARTER FROM issued_on) = 3),
+               COUNT(*) FILTER (WHERE late AND EXTRACT(QUARTER FROM issued_on) = 4)
+        FROM (SELECT d.unit_id, d.doc_type_id, d.issued_on, ({SERIES_KEY_SQL}) COLLATE "C" AS series,
+                     {SERIES_NUMBER_SQL} AS n, d.created_at > d.issued_on + 31 AS late
+              FROM documents_document d WHERE d.year = %s) x
+        GROUP BY 1, 2, 3""", [year]),
+        ("""
+        SELECT d.unit_id, d.doc_type_id, COUNT(*) FROM documents_document d WHERE d.year = %s GROUP BY 1, 2""",
+         [year - 1]),
+        ("""
+        SELECT c.unit_id, c.held_on >= %s, EXTRACT(QUARTER FROM c.held_on), COUNT(*),
+               COUNT(*) FILTER (WHERE c.is_regular_session),
+               COUNT(*) FILTER (WHERE NOT c.is_regular_session AND c.format = 'hybrid'),
+               COUNT(*) FILTER (WHERE c.created_at > c.held_on + 31)
+        FROM meetings_conference c WHERE c.held_on >= %s AND c.held_on < %s GROUP BY 1, 2, 3""",
+         [f"{year}-01-01", previous, following]),
     ]
     fetched = 0
     with connection.cursor() as cursor:

@@ -53,6 +53,9 @@ def recent_entries(user) -> list[dict]:
     return entries[:RECENT_ENTRIES]
 
 
+HOME_SIGNALS = 20
+
+
 class HomeView(LoginRequiredMixin, TemplateView):
     template_name = "reform/home.html"
 
@@ -72,6 +75,14 @@ class HomeView(LoginRequiredMixin, TemplateView):
             recent_entries=recent_entries(user) if user.is_entry_officer else [],
             can_edit=user.is_administrator or user.is_entry_officer,
         )
+        if user.is_entry_officer:
+            # Their subtree's open integrity signals of this year and the last, with what would clear each.
+            from reporting.models import Signal
+            from reporting.views import signal_rows
+
+            context["signal_rows"] = signal_rows(
+                Signal.objects.visible_to(user).filter(year__in=[year - 1, year], review_state="open")
+                .select_related("unit").order_by("rank", "-year", "unit__path", "kind", "key")[:HOME_SIGNALS])
         return context
 
 

@@ -196,6 +196,7 @@ class Signal(models.Model):
     Derived by the engine (reporting/signals.py) with the compliance results; `key` tells apart the signals of a
     kind (a number series, a register, a quarter). The review (state, comment, who, when) is a person's and is
     kept with history; a recompute keeps it while the evidence stays the same, and reopens the signal otherwise.
+    `computed_at` is when the signal was found with its present evidence (a recompute finding the same leaves it).
     """
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="signals")

@@ -323,8 +323,17 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
     found: list[Found] = []
 
     # Documents: one scan of the year (series, types, unparseable symbols, late entries), one of the year before.
+    # The smaller reads run on a second connection meanwhile, as the engine's do (services._in_background: only
+    # on PostgreSQL outside a transaction, else here and now).
+    from .services import _in_background, _QueryCounter
+
     late_days = int(p["late_entry"]["late_days"])
+    others = _in_background(lambda: (
+        _documents_before(unit=unit, window=previous),
+        _conference_figures(year=year, unit=unit, current=current, previous=previous, late_days=late_days),
+        _entered_after_approval(year=year, unit=unit)), _QueryCounter())
     rows = _documents_of_year(year=year, unit=unit, window_end=current[1], late_days=late_days)
+    documents_before, conference_rows, after_approval = others()
     types: dict[int, dict[bool, dict[str, int]]] = defaultdict(lambda: {True: defaultdict(int), False: defaultdict(int)})
     unparsed: dict[int, int] = defaultdict(int)
     late: dict[tuple[int, int], int] = defaultdict(int)
@@ -334,7 +343,7 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
             unparsed[unit_id] += count
         for quarter, n in enumerate(late_counts, start=1):
             late[unit_id, quarter] += n
-    for unit_id, doc_type, count in _documents_before(unit=unit, window=previous):
+    for unit_id, doc_type, count in documents_before:
         types[unit_id][False][doc_type] += count
     found += _number_gaps(year=year, unit=unit, window_end=current[1], rows=rows, p=p["number_gaps"],
                           unparsed=unparsed)
@@ -342,8 +351,7 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
 
     # Conferences: regular sessions and hybrid among the countable, late entries.
     conferences: dict[int, dict[bool, list[int]]] = defaultdict(lambda: {True: [0, 0, 0, 0], False: [0, 0, 0, 0]})
-    for unit_id, cur, quarter, total, regular, countable, hybrid, late_count in _conference_figures(
-            year=year, unit=unit, current=current, previous=previous, late_days=late_days):
+    for unit_id, cur, quarter, total, regular, countable, hybrid, late_count in conference_rows:
         sums = conferences[unit_id][cur]
         for i, value in enumerate((total, regular, countable, hybrid)):
             sums[i] += value
@@ -366,7 +374,7 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
                                {"hybrid_before": before[3], "countable_before": before[2], "hybrid_now": now[3],
                                 "countable_now": now[2], "rise_points": round(rise * 100, 1)}))
 
-    found += _late_entries(year=year, late=late, after=_entered_after_approval(year=year, unit=unit),
+    found += _late_entries(year=year, late=late, after=after_approval,
                            p=p["late_entry"])
     found += _from_results(year=year, unit=unit, conferences=conferences, p=p)
     found += _missing_reports(year=year, unit=unit, as_of=as_of, p=p["missing_report"])
@@ -541,10 +549,11 @@ def signals_store(*, year: int, unit: Unit | None, found: list[Found]) -> dict[s
             continue
         if _fingerprint(old.evidence) == _fingerprint(_as_stored(item.evidence)) and old.severity == item.severity:
             if old.evidence != _as_stored(item.evidence):
-                old.evidence, old.params = item.evidence, item.params
+                old.evidence, old.params, old.computed_at = item.evidence, item.params, now
                 update.append(old)
             continue
         old.severity, old.rank, old.params, old.evidence = item.severity, RANK[item.severity], item.params, item.evidence
+        old.computed_at = now
         if old.review_state != ReviewState.OPEN:
             reopen.append(old)
         else:
@@ -554,14 +563,12 @@ def signals_store(*, year: int, unit: Unit | None, found: list[Found]) -> dict[s
         if gone:
             Signal.objects.filter(id__in=gone).delete()
         Signal.objects.bulk_create(create, batch_size=2000)
-        Signal.objects.bulk_update(update, ["severity", "rank", "params", "evidence"], batch_size=2000)
+        Signal.objects.bulk_update(update, ["severity", "rank", "params", "evidence", "computed_at"], batch_size=2000)
         for signal in reopen:
             # The evidence changed under the review: reopened, with a history row saying so.
             signal.review_state = ReviewState.OPEN
             signal._change_reason = "evidence changed"
-            signal.computed_at = now
             signal.save(update_fields=["severity", "rank", "params", "evidence", "review_state", "computed_at"])
-        existing.update(computed_at=now)
     return {"created": len(create), "updated": len(update), "reopened": len(reopen), "deleted": len(gone)}
 
 
@@ -600,3 +607,17 @@ def signal_review(*, signal: Signal, user, state: str, comment: str = "") -> Sig
         signal._change_reason, signal._history_user = f"review: {state}", user
         signal.save(update_fields=["review_state", "review_comment", "reviewed_by", "reviewed_at"])
     return signal
+
+
+def signals_for_report(*, unit: Unit, year: int) -> list[dict]:
+    """The signals of `unit`'s subtree for `year`, open first, as plain rows in the active language (period report
+    pages and exports): one query."""
+    rows = []
+    for s in (Signal.objects.filter(year=year, unit__path__startswith=unit.path).select_related("unit")
+              .order_by("review_state", "rank", "unit__path", "kind", "key")):
+        rows.append({"signal": s, "unit_code": s.unit.code, "unit_name": s.unit.name, "kind": s.get_kind_display(),
+                     "severity": s.get_severity_display(), "message": signal_message(s),
+                     "review_state": s.get_review_state_display(), "review_comment": s.review_comment,
+                     "open": s.review_state == ReviewState.OPEN})
+    # Open signals first (review_state "open" sorts after "explained" and "confirmed" alphabetically).
+    return sorted(rows, key=lambda row: not row["open"])

@@ -12,4 +12,6 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     re_path(rf"^province/{CODE}/$", views.province, name="province"),
     re_path(rf"^unit/{CODE}/$", views.unit, name="unit"),
+    path("signals/", views.signals, name="signals"),
+    path("signals/<int:pk>/review/", views.signal_review_view, name="signal_review"),
 ]

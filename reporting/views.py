@@ -1,12 +1,18 @@
 """Dashboard pages: the national overview, a province, a unit; every chart also as a table and as CSV."""
 from __future__ import annotations
 
+import csv
+import json
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -16,8 +22,11 @@ from reform.models import Unit
 
 from . import charts
 from . import dashboards as d
-from .choices import Period, Status
+from .choices import Period, ReviewState, Severity, SignalKind, Status
+from .filtersets import SignalFilterSet
+from .models import Signal
 from .provisional import Standing, standing_of
+from .signals import signal_clears, signal_message, signal_review
 
 
 def _csv_response(chart: charts.Chart, name: str) -> HttpResponse:
@@ -125,6 +134,8 @@ def overview(request):
         "standing": standing, "targets_note": targets_note,
         "has_results": computed_at is not None, "csv_query": filters.query(),
         "title": _("National overview"),
+        "open_signals": open_signal_count(year=filters.year, root=root),
+        "signals_url": f"{reverse('reporting:signals')}?year={filters.year}&province={root.code if root else ''}",
     }
     return _render_or_csv(request, "reporting/overview.html", context, charts_,
                           f"overview-{filters.year}-{filters.period}")
@@ -215,6 +226,8 @@ def province(request, code: str):
         "table": table, "table_html": table_html, "units_page": units_page, "sort": sort, "sort_headers": sort_headers, "csv_query": f"{sort_query}&sort={sort}",
         "has_results": computed_at is not None,
         "title": root.name,
+        "open_signals": open_signal_count(year=filters.year, root=root),
+        "signals_url": f"{reverse('reporting:signals')}?year={filters.year}&province={root.code}",
     }
     return _render_or_csv(request, "reporting/province.html", context, charts_ + [units_chart],
                           f"province-{root.code}-{filters.year}-{filters.period}")
@@ -313,6 +326,92 @@ def unit(request, code: str):
         "is_province": obj.level == Level.PROVINCIAL and obj.kind == Kind.LOCALITY,
         "province_url": f"{reverse('reporting:province', args=[obj.code])}?{query}",
         "title": obj.name, "csv_query": query,
+        # Its integrity signals of the year, with their evidence, links to the records and what would clear them.
+        "signal_rows": signal_rows(Signal.objects.filter(unit=obj, year=filters.year).select_related("unit")),
+        "can_review": request.user.sees_everything, "review_states": ReviewState.choices,
     }
     return _render_or_csv(request, "reporting/unit.html", context, charts_,
                           f"unit-{obj.code}-{filters.year}-{filters.period}")
+
+
+SIGNALS_PER_PAGE = 50
+
+
+def signal_rows(signals) -> list[dict]:
+    """Signals with their message, what clears them and links to the records behind them, for the pages."""
+    rows = []
+    for s in signals:
+        evidence = s.evidence or {}
+        records = "conferences" if s.kind in (SignalKind.REGULAR_SESSION_SHIFT, SignalKind.HYBRID_SHIFT) or (
+            s.key == "conferences") else "digitization" if s.kind == SignalKind.MISSING_REPORT else "documents"
+        names = {"documents": ("documents:document_list", "/documents/"),
+                 "conferences": ("meetings:conference_list", "/conferences/"),
+                 "digitization": ("documents:digitization_list", "/documents/digitization/")}
+        rows.append({
+            "signal": s, "message": signal_message(s), "clears": signal_clears(s),
+            "evidence": ", ".join(f"{k}: {v}" for k, v in evidence.items() if v not in (None, "", [], {})
+                                  and not isinstance(v, dict)),
+            "records_url": _record_url(*names[records], unit_code=s.unit.code, year=s.year),
+            "unit_url": reverse("reporting:unit", args=[s.unit.code]) + f"?year={s.year}",
+        })
+    return rows
+
+
+def open_signal_count(*, year: int, root: Unit | None = None) -> int:
+    """Open signals of a year, the country's or a subtree's: one COUNT for the dashboards."""
+    qs = Signal.objects.filter(year=year, review_state=ReviewState.OPEN)
+    if root is not None:
+        qs = qs.filter(unit__path__startswith=root.path)
+    return qs.count()
+
+
+@login_required
+def signals(request):
+    """Integrity signals for reviewers (officers see their subtree's): filter by year, province, level, kind and
+    severity; critical first; CSV; reviewers mark each explained or confirmed."""
+    data = request.GET.copy()
+    data.setdefault("year", str(d.filters_from_query(request.GET).year))
+    filterset = SignalFilterSet(data, queryset=Signal.objects.visible_to(request.user).select_related("unit")
+                                .order_by("rank", "unit__path", "kind", "key"))
+    qs = filterset.qs if filterset.is_valid() else Signal.objects.none()
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="signals-{data["year"]}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response)
+        writer.writerow([_("Unit code"), _("Unit"), _("Year"), _("Signal"), _("Severity"), _("Message"),
+                         _("Review"), _("Review comment"), _("Evidence")])
+        for s in qs.iterator(chunk_size=2000):
+            writer.writerow([s.unit.code, s.unit.name, s.year, s.get_kind_display(), s.get_severity_display(),
+                             signal_message(s), s.get_review_state_display(), s.review_comment,
+                             json.dumps(s.evidence, ensure_ascii=False)])
+        return response
+    page = Paginator(qs, SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
+    query = data.copy()
+    query.pop("page", None)
+    context = {
+        "title": _("Integrity signals"), "filterset": filterset, "page": page, "rows": signal_rows(page.object_list),
+        "provinces": d.provinces(), "levels": Level.choices, "kinds": SignalKind.choices,
+        "severities": Severity.choices, "year": data["year"], "query": query.urlencode(),
+        "can_review": request.user.sees_everything, "review_states": ReviewState.choices,
+    }
+    return render(request, "reporting/signals.html", context)
+
+
+@login_required
+def signal_review_view(request, pk: int):
+    """POST: a reviewer marks a signal explained (with a comment), confirmed or open; back to where they were."""
+    if request.method != "POST":
+        raise Http404
+    signal = get_object_or_404(Signal.objects.visible_to(request.user), pk=pk)
+    try:
+        signal_review(signal=signal, user=request.user, state=request.POST.get("review_state", ""),
+                      comment=request.POST.get("review_comment", ""))
+        messages.success(request, _("Review saved."))
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+    target = request.POST.get("next") or reverse("reporting:signals")
+    return redirect(target if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
+                    else reverse("reporting:signals"))

@@ -13,6 +13,7 @@ from reform.models import Target, Unit, User
 from reporting.models import ComplianceResult
 from reporting.provisional import Standing, standing_of
 from reporting.selectors import compliance_summary
+from reporting.signals import signals_for_report
 
 from .choices import ReportState, Timeliness
 from .conf import setting_int
@@ -116,6 +117,8 @@ class ExportData:
     report: PeriodReport | None
     generated_at: datetime.datetime
     groups: dict[str, list[dict]] = field(default_factory=dict)
+    # The integrity signals of the unit's subtree for the year, with their reviews (reporting/signals.py).
+    signals: list[dict] = field(default_factory=list)
 
     @property
     def standing(self) -> Standing:
@@ -137,6 +140,7 @@ def export_data(*, unit: Unit, period: ReportingPeriod) -> ExportData:
         rate=reporting_rate(unit=unit, period=period),
         report=PeriodReport.objects.filter(unit=unit, year=period.year, period=period.code).first(),
         generated_at=timezone.now(), groups=groups,
+        signals=signals_for_report(unit=unit, year=period.year),
     )
 
 

@@ -17,6 +17,7 @@ from reform.mixins import attach_errors
 from reform.queueing import QueueUnavailable
 from reform.models import Unit
 from reporting.provisional import standing_of
+from reporting.signals import signals_for_report
 
 from . import selectors, services
 from .choices import ReportState
@@ -82,6 +83,8 @@ def detail(request, pk: int):
         # Figures frozen while their period had not ended (computed before its end) stay marked provisional.
         "standing": standing_of(summary),
         "decision_form": DecisionForm(), "reopen_form": ReopenForm(),
+        # The integrity signals of the unit's subtree for the year, open ones first: seen before approving.
+        "signals": signals_for_report(unit=report.unit, year=report.year),
         "can_review": request.user.is_reviewer and report.state == ReportState.SUBMITTED,
         "can_reopen": request.user.is_administrator and report.state == ReportState.APPROVED,
         "can_resubmit": request.user.is_entry_officer and request.user.unit_id == report.unit_id

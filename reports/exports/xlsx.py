@@ -187,6 +187,18 @@ def _strings_stay_strings(workbook: Workbook) -> None:
                     cell.data_type = "s"
 
 
+def _signals_sheet(workbook: Workbook, data) -> None:
+    """The integrity signals of the subtree with their reviews (state and comment): open ones first."""
+    sheet = workbook.create_sheet(_("Integrity signals")[:31])
+    labels = [_("Unit code"), _("Unit"), _("Signal"), _("Severity"), _("Message"), _("Review"), _("Review comment")]
+    _header(sheet, 1, labels)
+    for row_number, row in enumerate(data.signals, start=2):
+        for column, key in enumerate(("unit_code", "unit_name", "kind", "severity", "message", "review_state",
+                                      "review_comment"), start=1):
+            sheet.cell(row=row_number, column=column, value=str(row[key]))
+    _widths(sheet, [10, 30, 22, 12, 60, 14, 40])
+
+
 def render(data, *, progress) -> bytes:
     workbook = Workbook()
     groups = [(group, rows) for group, rows in data.groups.items() if rows]
@@ -196,6 +208,8 @@ def render(data, *, progress) -> bytes:
     for index, (group, rows) in enumerate(groups, start=2):
         _group_sheet(workbook, data, group, rows)
         progress(index, total)
+    if getattr(data, "signals", None):
+        _signals_sheet(workbook, data)
     _rate_sheet(workbook, data)
     _strings_stay_strings(workbook)
     buffer = io.BytesIO()

@@ -77,7 +77,8 @@ def test_xlsx_summary_and_group_sheets_carry_the_engine_figures_with_clauses(
         figures, tree, reviewer, django_capture_on_commit_callbacks):
     export = generate(django_capture_on_commit_callbacks, reviewer, tree["01"], f"{YEAR}-M9", "xlsx")
     book = openpyxl.load_workbook(io.BytesIO(export.file.read()))
-    assert len(book.sheetnames) == 5 and book.sheetnames[1].startswith("2.1") and book.sheetnames[3].startswith("2.3")
+    # Summary, 2.1-2.3, the integrity signals (the engine raised some on these figures), the reporting rate.
+    assert len(book.sheetnames) == 6 and book.sheetnames[1].startswith("2.1") and book.sheetnames[3].startswith("2.3")
     summary = book.worksheets[0]
     assert "Thành phố Hà Nội" in summary["A1"].value
     assert any("Q3" in str(c.value) for c in summary["B"] if c.value)  # says which engine figures it uses
