@@ -384,6 +384,74 @@ def reports_for(unit: Unit, profile: Profile, year: int, today: datetime.date, *
     return rows
 
 
+# ------------------------------------------------------------------------------------ integrity signals
+
+# What a handful of units do to their registers in the planted year, each pattern one integrity signal shows
+# (reporting/signals.py): about 1 unit in 100 per pattern, chosen by `Random(f"{seed}|pattern|{code}")`.
+SIGNAL_PATTERNS = ("number_gaps", "sharp_drop", "type_shift", "regular_session_shift", "hybrid_shift",
+                   "silent_unit", "missing_report", "late_entry")
+
+
+def signal_pattern_of(unit: Unit, seed: int) -> str | None:
+    index = int(random.Random(f"{seed}|pattern|{unit.code}").random() * 100)
+    return SIGNAL_PATTERNS[index] if index < len(SIGNAL_PATTERNS) else None
+
+
+def _entered(day: datetime.date, rng: random.Random, created: datetime.datetime, late: bool = False) -> datetime.datetime:
+    """When an officer entered a record of `day`: within 3 working days (60 to 120 days for a late entry), during
+    office hours, never after the generation itself."""
+    delay = rng.randint(60, 120) if late else rng.randint(0, 3)
+    at = datetime.datetime.combine(day + datetime.timedelta(days=delay), datetime.time(rng.randint(8, 16), rng.randint(0, 59)),
+                                   tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
+    return min(at, created)
+
+
+def signal_patterns_plant(unit: Unit, year: int, documents: list[tuple], conferences: list[tuple],
+                          reports: list[tuple], *, seed: int, created: datetime.datetime,
+                          planted_year: int | None) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Records entered when they happened (a few days after their date), and, for the units drawn for a pattern,
+    the pattern in `planted_year`: numbers skipped, a fall of two thirds, decisions relabelled as official letters,
+    conferences flagged as regular sessions or hybrid, a silent register, a missing report, a late quarter."""
+    rng = random.Random(f"{seed}|entered|{unit.code}|{year}")
+    pattern = signal_pattern_of(unit, seed) if year == planted_year else None
+    if pattern == "silent_unit" and not (unit.kind == Kind.LOCALITY and unit.level == Level.COMMUNE):
+        pattern = None  # silence shows among peers: communes have 3,321
+    if pattern == "number_gaps":
+        documents = [row for i, row in enumerate(documents) if i % 3 != 1 or row[8]]
+    elif pattern == "sharp_drop":
+        documents = [row for i, row in enumerate(documents) if i % 3 == 0]
+        conferences = [row for i, row in enumerate(conferences) if i % 3 == 0 or row[7]]
+    elif pattern == "silent_unit":
+        documents = []
+    elif pattern == "type_shift":
+        relabelled = []
+        for row in documents:
+            number, doc_type, needs_review = row[1], row[2], row[8]
+            head, _slash, issuer = number.partition("/")
+            if doc_type == "QĐ" and not needs_review and issuer.startswith("QĐ-") and head.isdigit():
+                number = f"{head}/{issuer[3:]}-{rng.choice(LETTER_DEPARTMENTS)}"
+                row = (row[0], number, OFFICIAL_LETTER, *row[3:11], number_key(number))
+            relabelled.append(row)
+        documents = relabelled
+    elif pattern == "regular_session_shift":
+        conferences = [(*row[:7], True, *row[8:]) if not row[7] and i % 5 < 3 else row
+                       for i, row in enumerate(conferences)]
+    elif pattern == "hybrid_shift":
+        conferences = [(*row[:4], Format.HYBRID.value, *row[5:]) if row[4] == Format.IN_PERSON.value and not row[7]
+                       else (*row[:4], Format.HYBRID.value, *row[5:]) if not row[7] and i % 4 == 0 else row
+                       for i, row in enumerate(conferences)]
+    elif pattern == "missing_report":
+        reports = [row for row in reports if row[2] != 2]
+    late_quarter = 2 if pattern == "late_entry" else None
+    documents = [(*row[:9], at, at, row[11]) for row in documents
+                 for at in [_entered(row[4], rng, created, late=(row[4].month - 1) // 3 + 1 == late_quarter)]]
+    conferences = [(*row[:17], at, at) for row in conferences
+                   for at in [_entered(row[2], rng, created, late=(row[2].month - 1) // 3 + 1 == late_quarter)]]
+    reports = [(*row[:5], at, at) for row in reports
+               for at in [_entered(datetime.date(row[1], 3 * row[2], 28), rng, created)]]
+    return documents, conferences, reports
+
+
 # ---------------------------------------------------------------------------------------------- writers
 
 DOCUMENT_COLUMNS = ("unit_id", "number", "doc_type_id", "title", "issued_on", "year", "is_digitized",
@@ -566,17 +634,23 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
         confs = _Writer(Conference, CONFERENCE_COLUMNS)
         reports = _Writer(DigitizationReport, REPORT_COLUMNS)
         step = max(1, len(units) // 20)
+        # The integrity signals' patterns are planted in the last ended year (the year before it is their baseline).
+        planted_year = max((y for y in years[1:] if y < today.year), default=None)
         for index, unit in enumerate(units, start=1):
             profile = profile_for(unit, seed, volume)
             for year in years:
                 rows = documents_for(unit, profile, year, calendars[year], seed=seed, symbols=symbols,
                                      titles=titles[year], created=created)
+                conference_rows = conferences_for(unit, profile, year, calendars[year], seed=seed, created=created)
+                report_rows = reports_for(unit, profile, year, today, seed=seed, created=created)
+                rows, conference_rows, report_rows = signal_patterns_plant(
+                    unit, year, rows, conference_rows, report_rows, seed=seed, created=created,
+                    planted_year=planted_year)
                 if taken_numbers:
                     rows = [r for r in rows if (r[0], r[-1], r[5]) not in taken_numbers]
                 docs.add(rows)
-                confs.add(conferences_for(unit, profile, year, calendars[year], seed=seed, created=created))
-                rows = reports_for(unit, profile, year, today, seed=seed, created=created)
-                reports.add([r for r in rows if (r[0], r[1], r[2]) not in taken_quarters])
+                confs.add(conference_rows)
+                reports.add([r for r in report_rows if (r[0], r[1], r[2]) not in taken_quarters])
             if index % step == 0 or index == len(units):
                 progress(f"  {index:,}/{len(units):,} units: {docs.written + len(docs.rows):,} documents, "
                          f"{confs.written + len(confs.rows):,} conferences ({time.monotonic() - started:.0f} s)")
