@@ -188,6 +188,10 @@ CELERY_TASK_TIME_LIMIT = 1800
 EARLIEST_RECORD_DATE = datetime.date.fromisoformat(env("EARLIEST_RECORD_DATE", default="2000-01-01"))
 # How often a running recompute stores its progress (seconds; 0 = at every step, for tests).
 COMPLIANCE_PROGRESS_EVERY_SECONDS = env.float("COMPLIANCE_PROGRESS_EVERY_SECONDS", default=0.5)
+# Coalesced recomputes after record changes (reporting/recompute.py; measured by benchmarks/freshness.py): the
+# wait before a run (so a burst's other saves land first) and how many subtrees make one national recompute.
+COMPLIANCE_RECOMPUTE_COUNTDOWN = env.float("COMPLIANCE_RECOMPUTE_COUNTDOWN", default=1.0)
+COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE = env.int("COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", default=6)
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
