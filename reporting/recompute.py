@@ -210,8 +210,9 @@ class Plan:
 
 def _plan(year: int, unit_ids: set[int]) -> Plan:
     province_collapse = int(getattr(settings, "COMPLIANCE_RECOMPUTE_PROVINCE_COLLAPSE", 8))
-    # A unit's subtree costs about a sixth of the whole country (~0.4-0.6 s against ~2.5-3 s when the machine is
-    # quiet: the ancestors' roll-ups are redone each time), so more than six scopes are one national recompute.
+    # Many subtrees in one run are one national recompute: a subtree costs 0.2-0.6 s (its ancestors' roll-ups are
+    # redone each time) and a run's scopes go one after another, while the saves keep coming. With saves in 10
+    # communes a second (benchmarks/freshness.py), above 6 gave a p95 of 10 s, above 40 one of 15 s.
     full_year_above = int(getattr(settings, "COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", 6))
     units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     paths = sorted(path for _, path in units)
