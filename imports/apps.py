@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "imports"
     verbose_name = _("Bulk uploads")
+
+    def ready(self) -> None:
+        from reform import task_access
+
+        task_access.register(upload_task_of)
+
+
+def upload_task_of(user, task_id: str) -> bool:
+    """An upload's task is its uploader's (uploads are scoped by owner)."""
+    from .models import ImportBatch
+
+    return ImportBatch.objects.filter(task_id=task_id, user=user).exists()

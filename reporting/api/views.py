@@ -22,6 +22,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reform import task_access
 from reform.api.views import ScopedQuerysetMixin
 from reform.celery import app as celery_app
 from reform.models import Target, TargetThreshold, Unit
@@ -214,11 +215,15 @@ class ComplianceComputeView(APIView):
 
 @extend_schema(tags=["compliance"], responses={200: TaskStatusSerializer})
 class TaskDetailView(APIView):
-    """A Celery task's state and progress (answered from the result backend; PENDING for an unknown id)."""
+    """A Celery task's state and progress (answered from the result backend). Reviewers and administrators see
+    every task (PENDING for an unknown id); anyone else only the tasks of their own uploads and of exports of units
+    they may see (reform/task_access.py), anything else is a 404."""
 
     permission_classes = [IsAuthenticated]
 
     def get(self, request, task_id: str):
+        if not task_access.task_visible(request.user, task_id):
+            raise Http404  # another person's task, or one of a unit the caller may not see
         result = AsyncResult(task_id, app=celery_app)
         state = result.state
         info = result.info
