@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from reporting.api.serializers import UnitRefField
 
-from ..choices import ExportFormat
+from ..choices import ExportFormat, ReportState
 from ..models import PeriodReport, PeriodReportEvent, ReportExport
 from ..periods import ReportingPeriod
 
@@ -49,7 +49,7 @@ class ReportExportSerializer(serializers.ModelSerializer):
     def get_download_url(self, obj: ReportExport) -> str | None:
         if obj.status != "ready" or not obj.file:
             return None
-        url = reverse("reports:export_download", args=[obj.pk])
+        url = reverse("api-report-download", args=[obj.pk])  # the file itself, with the token or a session
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request else url
 
@@ -66,11 +66,32 @@ class PeriodReportEventSerializer(serializers.ModelSerializer):
 class PeriodReportSerializer(serializers.ModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     period_label = serializers.CharField(read_only=True)
+    status = serializers.SerializerMethodField(
+        help_text=_("submitted, approved, returned, or reopened (an approved report an administrator reopened)."))
+    due_on = serializers.DateField(source="deadline", read_only=True)
     events = PeriodReportEventSerializer(many=True, read_only=True)
 
     class Meta:
         model = PeriodReport
-        fields = ["id", "unit", "unit_code", "year", "period", "period_label", "state", "window_start", "window_end",
-                  "deadline", "difficulties", "proposals", "submitted_at", "first_submitted_at", "decided_at",
-                  "comment", "results", "events"]
+        fields = ["id", "unit", "unit_code", "year", "period", "period_label", "status", "state", "window_start",
+                  "window_end", "deadline", "due_on", "difficulties", "proposals", "submitted_at", "first_submitted_at",
+                  "decided_at", "comment", "results", "events"]
         read_only_fields = fields
+
+    def get_status(self, report: PeriodReport) -> str:
+        # SPEC 7's status: the workflow state, where a draft that was approved before is "reopened".
+        if report.state == ReportState.DRAFT:
+            return "reopened" if report.decided_at or report.first_submitted_at else "draft"
+        return report.state
+
+
+class PeriodReportSubmitSerializer(serializers.Serializer):
+    unit = UnitRefField(help_text=_("The locality (id as a number, or code as a string); your own unit."))
+    period = PeriodField(help_text=_("e.g. 2026-Q3, 2026-H1, 2026-M9 or 2026."))
+    difficulties = serializers.CharField(required=False, allow_blank=True, default="")
+    proposals = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class PeriodReportDecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    help_text=_("Required to return a report; the reason, to reopen one."))

@@ -2,18 +2,29 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from .. import selectors, services
 from ..models import PeriodReportEvent
 from .serializers import (
     ExportAcceptedSerializer,
     ExportRequestSerializer,
+    PeriodReportDecisionSerializer,
     PeriodReportSerializer,
+    PeriodReportSubmitSerializer,
     ReportExportSerializer,
 )
+
+REFUSED = {400: OpenApiResponse(description="Field errors, or the report is not in the state this needs."),
+           403: OpenApiResponse(description="Your role cannot do this."),
+           404: OpenApiResponse(description="No such report, or not in your subtree.")}
 
 
 @extend_schema(tags=["reports"])
@@ -50,6 +61,19 @@ class ReportExportDetailView(generics.RetrieveAPIView):
         return selectors.exports_visible_to(self.request.user)
 
 
+@extend_schema(tags=["reports"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
+                                             404: OpenApiResponse(description="No such export, not yours, or not ready.")})
+class ReportExportDownloadView(APIView):
+    """The export file itself (XLSX, PDF or CSV), with the token like every endpoint: `download_url` points here."""
+
+    def get(self, request, pk: int):
+        export = get_object_or_404(selectors.exports_visible_to(request.user), pk=pk)
+        if not export.file:
+            raise Http404(_("This report is not ready."))
+        filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+
+
 def _reports(user):
     return selectors.reports_visible_to(user).prefetch_related(
         Prefetch("events", queryset=PeriodReportEvent.objects.select_related("actor"))
@@ -57,14 +81,67 @@ def _reports(user):
 
 
 @extend_schema(tags=["reports"])
-class PeriodReportListView(generics.ListAPIView):
-    """Period reports of your subtree (everything for reviewers), with their state and history."""
+class PeriodReportListView(generics.ListCreateAPIView):
+    """Period reports of your subtree (everything for reviewers), with their state and history; `POST` submits
+    (or resubmits after a return) your locality's report for a closed period, as the report page does."""
 
     serializer_class = PeriodReportSerializer
     filterset_fields = ["year", "period", "state", "unit"]
 
     def get_queryset(self):
         return _reports(self.request.user)
+
+    @extend_schema(request=PeriodReportSubmitSerializer, responses={201: PeriodReportSerializer, **REFUSED})
+    def post(self, request, *args, **kwargs):
+        data = PeriodReportSubmitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        report = services.report_submit(
+            user=request.user, unit=values["unit"], year=values["period"].year, period=values["period"].code,
+            difficulties=values["difficulties"], proposals=values["proposals"])
+        return Response(PeriodReportSerializer(_reports(request.user).get(pk=report.pk)).data,
+                        status=status.HTTP_201_CREATED)
+
+
+class _PeriodReportStep(APIView):
+    """One workflow step on a report of the caller's subtree, through the same service (rules, audit) as the page."""
+
+    def step(self, request, report, comment: str):  # pragma: no cover - each step defines it
+        raise NotImplementedError
+
+    def post(self, request, pk: int):
+        report = get_object_or_404(_reports(request.user), pk=pk)
+        data = PeriodReportDecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        self.step(request, report, data.validated_data["comment"])
+        return Response(PeriodReportSerializer(_reports(request.user).get(pk=pk)).data)
+
+
+@extend_schema(tags=["reports"], request=PeriodReportDecisionSerializer,
+               responses={200: PeriodReportSerializer, **REFUSED})
+class PeriodReportApproveView(_PeriodReportStep):
+    """A reviewer approves a submitted report (with an optional comment): its window is locked."""
+
+    def step(self, request, report, comment):
+        services.report_approve(user=request.user, report=report, comment=comment)
+
+
+@extend_schema(tags=["reports"], request=PeriodReportDecisionSerializer,
+               responses={200: PeriodReportSerializer, **REFUSED})
+class PeriodReportReturnView(_PeriodReportStep):
+    """A reviewer returns a submitted report with a comment saying what to fix."""
+
+    def step(self, request, report, comment):
+        services.report_return(user=request.user, report=report, comment=comment)
+
+
+@extend_schema(tags=["reports"], request=PeriodReportDecisionSerializer,
+               responses={200: PeriodReportSerializer, **REFUSED})
+class PeriodReportReopenView(_PeriodReportStep):
+    """An administrator reopens an approved report, with the reason (`comment`): its window is unlocked."""
+
+    def step(self, request, report, comment):
+        services.report_reopen(user=request.user, report=report, reason=comment)
 
 
 @extend_schema(tags=["reports"])
