@@ -121,6 +121,7 @@ class Document(UnitRecord):
         errors, facts = document_rules(
             number=self.number, doc_type=self.doc_type_id, issued_on=self.issued_on,
             type_codes=DocumentType.objects.values_list("code", flat=True), today=timezone.localdate(),
+            unit_end=self.unit_end(),
         )
         self.number = facts.number
         if facts.year is not None:
@@ -180,7 +181,7 @@ class DigitizationReport(UnitRecord):
     def clean(self) -> None:
         errors = digitization_report_rules(
             year=self.year, quarter=self.quarter, procedures_total=self.procedures_total,
-            procedures_digital=self.procedures_digital, today=timezone.localdate(),
+            procedures_digital=self.procedures_digital, today=timezone.localdate(), unit_end=self.unit_end(),
         )
         if errors:
             raise ValidationError(errors)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from reform.dates import too_early, year_too_early
+from reform.dates import UnitEnd, after_end, quarter_after_end, too_early, year_too_early
 
 from .symbols import ParsedSymbol, normalize, normalized_number_key, parse_symbol
 
@@ -53,10 +53,12 @@ def document_rules(
     type_codes: Iterable[str],
     today: datetime.date,
     parse: Callable[[str, Iterable[str]], ParsedSymbol | None] = parse_symbol,
+    unit_end: UnitEnd | None = None,
 ) -> tuple[Errors, DocumentFacts]:
     """Check a document's number and symbol against its type and issue date.
 
-    `parse` defaults to `symbols.parse_symbol`; a bulk upload may pass a memoizing wrapper of it.
+    `parse` defaults to `symbols.parse_symbol`; a bulk upload may pass a memoizing wrapper of it. `unit_end` is
+    the unit's end when it is a legacy unit (`reform.lineage`): no document after it.
     """
     errors: Errors = {}
     number = normalize_number(number)
@@ -65,6 +67,8 @@ def document_rules(
         errors.setdefault("issued_on", []).append(_("The issue date cannot be in the future."))
     if early := too_early(issued_on):
         errors.setdefault("issued_on", []).append(early)
+    if ended := after_end(issued_on, unit_end):
+        errors.setdefault("issued_on", []).append(ended)
     parsed = parse(number, type_codes)
     if parsed is not None:
         if not doc_type:
@@ -85,9 +89,10 @@ def document_rules(
 
 def digitization_report_rules(
     *, year: int | None, quarter: int | None, procedures_total: int | None, procedures_digital: int | None,
-    today: datetime.date,
+    today: datetime.date, unit_end: UnitEnd | None = None,
 ) -> Errors:
-    """Digital procedures cannot exceed the total; a quarter that has not started cannot be reported."""
+    """Digital procedures cannot exceed the total; a quarter that has not started, or that starts after a legacy
+    unit's end, cannot be reported."""
     errors: Errors = {}
     if early := year_too_early(year):
         errors["year"] = [early]
@@ -101,4 +106,6 @@ def digitization_report_rules(
         starts = datetime.date(year, 3 * quarter - 2, 1)
         if starts > today:
             errors["quarter"] = [_("This quarter has not started yet.")]
+    if ended := quarter_after_end(year, quarter, unit_end):
+        errors.setdefault(ended[0], []).append(ended[1])
     return errors

@@ -19,6 +19,8 @@ from documents.models import DocumentType
 from documents.rules import digitization_report_rules, document_rules
 from documents.symbols import ParsedSymbol, parse_symbol
 from meetings.rules import conference_rules, normalize_exception_ref
+from reform.dates import UnitEnd
+from reform.lineage import unit_ends
 
 from .choices import ImportKind
 from .columns import CellError, Schema
@@ -129,6 +131,10 @@ class RowValidator:
             if column.name not in present and column.name in self.index:
                 self.template[self.index[column.name]] = column.default
         self.check = getattr(self, f"_check_{self.kind.replace('-', '_')}")
+        self.i_unit = self.index["unit_code"]
+        # Legacy units' ends, read here for the whole file (rows may be validated on another thread, without
+        # this transaction's connection): never a query per row.
+        self.ends: dict[str, UnitEnd] = unit_ends()
         if self.kind == ImportKind.DOCUMENTS:
             self.type_codes = tuple(DocumentType.objects.values_list("code", flat=True))
             self.type_set = frozenset(self.type_codes)
@@ -148,10 +154,14 @@ class RowValidator:
             except CellError as error:
                 self.sink.add(line, name, error.args[0])
                 errors += 1
-        errors += self.check(line, out)
+        errors += self.check(line, out, self._end(out[self.i_unit]))
         if errors:
             self.bad_rows += 1
         return tuple(out)
+
+    def _end(self, code: str | None) -> UnitEnd | None:
+        """The end of the row's unit if it is a legacy unit, else None."""
+        return self.ends.get(code) if code else None
 
     def _report(self, line: int, errors: dict[str, list]) -> int:
         for field, messages in errors.items():
@@ -159,7 +169,7 @@ class RowValidator:
                 self.sink.add(line, field, message)
         return len(errors)
 
-    def _check_documents(self, line: int, out: list[Any]) -> int:
+    def _check_documents(self, line: int, out: list[Any], end: UnitEnd | None) -> int:
         i_number, i_key, i_type, i_date, i_year, i_review = self.document_indexes
         number, doc_type, issued_on = out[i_number], out[i_type], out[i_date]
         errors = 0
@@ -171,7 +181,7 @@ class RowValidator:
             return errors
         rule_errors, facts = document_rules(
             number=number, doc_type=doc_type, issued_on=issued_on, type_codes=self.type_codes, today=self.today,
-            parse=self.parse,
+            parse=self.parse, unit_end=end,
         )
         out[i_number] = facts.number
         out[i_key] = facts.number_key
@@ -185,18 +195,18 @@ class RowValidator:
             errors += self._report(line, rule_errors)
         return errors
 
-    def _check_conferences(self, line: int, out: list[Any]) -> int:
+    def _check_conferences(self, line: int, out: list[Any], end: UnitEnd | None) -> int:
         i = self.index
         out[i["exception_ref"]] = normalize_exception_ref(out[i["exception_ref"]])
         return self._report(line, conference_rules(
             held_on=out[i["held_on"]], duration_days=out[i["duration_days"]],
             exception_approved=bool(out[i["exception_approved"]]), exception_ref=out[i["exception_ref"]],
-            today=self.today,
+            today=self.today, unit_end=end,
         ))
 
-    def _check_digitization_reports(self, line: int, out: list[Any]) -> int:
+    def _check_digitization_reports(self, line: int, out: list[Any], end: UnitEnd | None) -> int:
         i = self.index
         return self._report(line, digitization_report_rules(
             year=out[i["year"]], quarter=out[i["quarter"]], procedures_total=out[i["procedures_total"]],
-            procedures_digital=out[i["procedures_digital"]], today=self.today,
+            procedures_digital=out[i["procedures_digital"]], today=self.today, unit_end=end,
         ))

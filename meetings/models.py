@@ -60,7 +60,7 @@ class Conference(UnitRecord):
         self.exception_ref = normalize_exception_ref(self.exception_ref)
         errors = conference_rules(
             held_on=self.held_on, duration_days=self.duration_days, exception_approved=self.exception_approved,
-            exception_ref=self.exception_ref, today=timezone.localdate(),
+            exception_ref=self.exception_ref, today=timezone.localdate(), unit_end=self.unit_end(),
         )
         if errors:
             raise ValidationError(errors)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .models import Unit, User
@@ -25,7 +26,7 @@ class RecordForm(forms.ModelForm):
     """A ModelForm used for the shape of a record only: the service validates and writes.
 
     The unit choice lists the units the user may edit (an entry officer's own unit and those below
-    it), defaulting to the officer's own unit, so a forged choice for another unit is refused here
+    it, then the legacy units it succeeds), defaulting to the officer's own unit, so a forged choice for another unit is refused here
     before the service refuses it again.
     """
 
@@ -34,7 +35,9 @@ class RecordForm(forms.ModelForm):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).only("id", "code", "name", "path")
+        # Current units first, then the legacy units (before 1 July 2025) the user may still record for.
+        self.fields["unit"].queryset = (Unit.objects.editable_by(user).only("id", "code", "name", "path", "valid_until")
+                                        .order_by(F("valid_until").asc(nulls_first=True), "path"))
         if not self.instance.pk and user.unit_id and not self.initial.get("unit"):
             self.initial["unit"] = user.unit_id
         for name, field in self.fields.items():

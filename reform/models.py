@@ -293,3 +293,9 @@ class UnitRecord(models.Model):
 
     class Meta:
         abstract = True
+
+    def unit_end(self):
+        """The end of the record's unit when it is a legacy unit (`reform.lineage.unit_end`), else None."""
+        from .lineage import unit_end  # lineage reads this module's models
+
+        return unit_end(unit=self.unit) if self.unit_id else None
