@@ -181,3 +181,19 @@ def test_a_divided_communes_records_are_edited_by_the_default_successor_and_read
     assert api(hoan_kiem).patch(f"/api/v1/documents/{record.pk}/", {"title": "Sửa"}, format="json").status_code == 200
     record.refresh_from_db()
     assert record.title == "Sửa" and record.history.first().history_user == hoan_kiem
+
+
+def test_on_the_real_units_01_reads_quan_thanhs_record_79_gets_404_and_july_is_refused(db):
+    from django.core.management import call_command
+
+    from reform.models import Unit
+
+    call_command("load_units", verbosity=0)
+    hanoi = UserFactory(username="real-01", role="entry", unit=Unit.objects.get(code="01"))
+    saigon = UserFactory(username="real-79", role="entry", unit=Unit.objects.get(code="79"))
+    quan_thanh = Unit.objects.get(code="L00013")
+    record = DocumentFactory(unit=quan_thanh)
+    assert api(hanoi).get(f"/api/v1/documents/{record.pk}/").status_code == 200
+    assert api(saigon).get(f"/api/v1/documents/{record.pk}/").status_code == 404
+    response = api(hanoi).post("/api/v1/documents/", _document(quan_thanh, "2025-07-01", "5/QĐ-UBND"), format="json")
+    assert response.status_code == 400 and "00004" in response.json()["issued_on"][0], response.json()
