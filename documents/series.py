@@ -78,6 +78,18 @@ def written_series(number: str) -> str:
     return number[i + 1:]
 
 
+def series_key(number_key: str | None, needs_review: bool) -> tuple[str | None, int | None]:
+    """(series key, number) of a stored row, as `SERIES_KEY_SQL` and `SERIES_NUMBER_SQL` compute them (the signals'
+    portable path, where the database is not PostgreSQL): (None, None) for a symbol that follows no form or a number
+    of more than six digits."""
+    key = number_key or ""
+    rest = key.lstrip("0123456789")
+    digits = len(key) - len(rest)
+    if needs_review or not 1 <= digits <= 6:
+        return None, None
+    return (rest if rest[:1] in ("/", "-") else rest[1:]), int(key[:digits])
+
+
 # The same key in PostgreSQL over a row aliased `d` of documents_document: the number key without its leading digits
 # (and the letter after them, `12a`), NULL for a symbol that follows no form (`needs_review`) or a number of more than
 # six digits. Digits are ASCII, so byte lengths give the number's length without decoding the text.

@@ -7,7 +7,11 @@ digitisation reports), the rules applied in Python over the aggregates (the pure
 signals upserted so that a review survives a recompute that finds the same evidence (`signals_store`).
 
 Messages are built when they are read, in the reader's language, from `kind` and `params` (`signal_message`).
-PostgreSQL only (regular expressions, FILTER, GROUPING SETS); elsewhere (the SQLite demo) nothing is computed.
+The aggregate queries are PostgreSQL's (FILTER, COLLATE "C", array_agg, extract). Elsewhere (the embedded SQLite demo)
+the same signals come from a portable path (`portable=True`, or the setting SIGNALS_PORTABLE on PostgreSQL, which the
+tests use to run both paths on the same data): the year's documents and the two windows' conferences are streamed once
+and aggregated in Python, with the series key of documents/series.py's `series_key` (the SQL's twin, checked row by
+row), and the rest is the ORM or SQL both databases run.
 """
 from __future__ import annotations
 
@@ -20,13 +24,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DigitizationReport, Document
-from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, written_series
+from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, series_key, written_series
 from meetings.models import Conference
 from reform.models import Unit
 from reports.models import PeriodReport, PeriodReportEvent
@@ -224,10 +230,127 @@ def _documents_before(*, unit: Unit | None, window: tuple) -> list[tuple]:
     return _rows(sql, [window[0].year, window[1].year, *window, *scope_params])
 
 
+# --- the portable path: the same rows as the queries above, from a stream of the records (any database) -------------
+
+_DIGITS = "0123456789"
+STREAM_CHUNK = 5000
+
+
+def _in_scope(queryset, unit: Unit | None):
+    return queryset if unit is None else queryset.filter(unit__path__startswith=unit.path)
+
+
+def _quarter_of(day: datetime.date) -> int:
+    return (day.month - 1) // 3 + 1
+
+
+def _documents_of_year_portable(*, year: int, unit: Unit | None, window_end: datetime.date,
+                                late_days: int) -> tuple[list[tuple], dict[tuple[int, str], set[int]]]:
+    """`_documents_of_year`'s rows from one stream of the year's documents, and the numbers registered in each
+    (unit, series) (what `_number_gaps` otherwise reads for the units found wanting). "Late" is the SQL's
+    `created_at > issued_on + late_days + 1`: the date's midnight in the connection's time zone, UTC."""
+    groups: dict[tuple, list] = {}
+    numbers: dict[tuple[int, str], set[int]] = defaultdict(set)
+    cutoffs: dict[datetime.date, datetime.datetime] = {}
+    late_after = datetime.timedelta(days=int(late_days) + 1)
+    documents = _in_scope(Document.objects.filter(year=year, issued_on__lte=window_end), unit).order_by()
+    for unit_id, doc_type, key, needs_review, issued_on, number, created_at in documents.values_list(
+            "unit_id", "doc_type_id", "number_key", "needs_review", "issued_on", "number", "created_at",
+    ).iterator(chunk_size=STREAM_CHUNK):
+        series, n = series_key(key, needs_review)
+        group = groups.get((unit_id, doc_type, series))
+        if group is None:
+            # count, plain, highest, lowest, first date, first number as written (code point order: COLLATE "C"),
+            # late per quarter
+            group = groups[unit_id, doc_type, series] = [0, 0, n, n, issued_on, number, 0, 0, 0, 0]
+        group[0] += 1
+        if (key or "").lstrip(_DIGITS)[:1] in ("/", "-"):
+            group[1] += 1
+        if n is not None:
+            numbers[unit_id, series].add(n)
+            if n > group[2]:
+                group[2] = n
+            if n < group[3]:
+                group[3] = n
+        if issued_on < group[4]:
+            group[4] = issued_on
+        if number < group[5]:
+            group[5] = number
+        cutoff = cutoffs.get(issued_on)
+        if cutoff is None:
+            cutoff = cutoffs[issued_on] = datetime.datetime.combine(issued_on + late_after, datetime.time(),
+                                                                    tzinfo=datetime.timezone.utc)
+        if created_at > cutoff:
+            group[5 + _quarter_of(issued_on)] += 1
+    return [(*ident, *figures) for ident, figures in groups.items()], numbers
+
+
+def _documents_before_portable(*, unit: Unit | None, window: tuple) -> list[tuple]:
+    documents = Document.objects.filter(year__in=[window[0].year, window[1].year], issued_on__range=window)
+    return list(_in_scope(documents, unit).order_by().values_list("unit_id", "doc_type_id").annotate(Count("id")))
+
+
+def _conference_figures_portable(*, year: int, unit: Unit | None, current: tuple, previous: tuple,
+                                 late_days: int) -> list[tuple]:
+    """`_conference_figures`'s rows from one stream of the two windows' conferences ("late": the UTC date of entry
+    more than `late_days` after the date held, as the SQL's `created_at::date` on a UTC connection)."""
+    groups: dict[tuple, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    conferences = _in_scope(Conference.objects.filter(Q(held_on__range=current) | Q(held_on__range=previous)), unit)
+    for unit_id, held_on, regular, fmt, created_at in conferences.order_by().values_list(
+            "unit_id", "held_on", "is_regular_session", "format", "created_at").iterator(chunk_size=STREAM_CHUNK):
+        sums = groups[unit_id, held_on >= current[0], _quarter_of(held_on)]
+        sums[0] += 1
+        sums[1] += bool(regular)
+        sums[2] += not regular
+        sums[3] += (not regular and fmt == "hybrid")
+        sums[4] += (created_at.astimezone(datetime.timezone.utc).date() - held_on).days > late_days
+    return [(*ident, *sums) for ident, sums in groups.items()]
+
+
+def _entered_after_approval_portable(*, year: int, unit: Unit | None) -> dict[tuple[int, int], int]:
+    """`_entered_after_approval` in SQL both databases run (the quarter by comparison, the scope with an explicit
+    LIKE escape)."""
+    units, reports, events = Unit._meta.db_table, PeriodReport._meta.db_table, PeriodReportEvent._meta.db_table
+    bounds = [datetime.date(year, month, 1) for month in (4, 7, 10)]
+    found: dict[tuple[int, int], int] = defaultdict(int)
+    for table, date in ((Document._meta.db_table, "issued_on"), (Conference._meta.db_table, "held_on")):
+        scope, scope_params = "", []
+        if unit is not None:
+            scope = f" AND x.unit_id IN (SELECT id FROM {units} WHERE path LIKE %s ESCAPE '\\')"
+            scope_params = [unit.path.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"]
+        sql = (f"SELECT x.unit_id, CASE WHEN x.{date} < %s THEN 1 WHEN x.{date} < %s THEN 2 WHEN x.{date} < %s "
+               f"THEN 3 ELSE 4 END, count(DISTINCT x.id) FROM {reports} r "
+               f"JOIN {events} e ON e.report_id = r.id AND e.action = 'approve' "
+               f"JOIN {units} ru ON ru.id = r.unit_id "
+               f"JOIN {units} u ON u.path LIKE ru.path || '%%' "
+               f"JOIN {table} x ON x.unit_id = u.id AND x.{date} BETWEEN r.window_start AND r.window_end "
+               f"AND x.created_at > e.at "
+               f"WHERE x.{date} BETWEEN %s AND %s{scope} GROUP BY 1, 2")
+        for unit_id, quarter, count in _rows(sql, [*bounds, datetime.date(year, 1, 1), datetime.date(year, 12, 31),
+                                                   *scope_params]):
+            found[unit_id, quarter] += count
+    return found
+
+
+def _registered_numbers(*, year: int, unit: Unit | None, window_end: datetime.date,
+                        unit_ids: list[int]) -> dict[tuple[int, str], set[int]]:
+    """The numbers registered in each (unit, series) of the units found wanting: one query."""
+    scope, scope_params = _scope_sql("d", unit)
+    numbers: dict[tuple[int, str], set[int]] = defaultdict(set)
+    for unit_id, series, found in _rows(
+            f"SELECT d.unit_id, ({SERIES_KEY_SQL}) AS series, array_agg({SERIES_NUMBER_SQL}) "
+            f"FROM {Document._meta.db_table} d WHERE d.year = %s AND d.issued_on <= %s AND d.unit_id = ANY(%s) "
+            f"AND NOT d.needs_review{scope} GROUP BY 1, 2",
+            [year, window_end, unit_ids, *scope_params]):
+        if series is not None:
+            numbers[unit_id, series].update(n for n in found if n is not None)
+    return numbers
+
+
 def _number_gaps(*, year: int, unit: Unit | None, window_end: datetime.date, rows: list[tuple], p: dict,
-                 unparsed: dict[int, int]) -> list[Found]:
+                 unparsed: dict[int, int], registered: dict[tuple[int, str], set[int]] | None = None) -> list[Found]:
     """number_gaps from the year's per-series aggregates (`_documents_of_year`); the numbers themselves are read only
-    for the units with a series found wanting (one more query)."""
+    for the units with a series found wanting (one more query), unless the portable path has them (`registered`)."""
     year_start = datetime.date(year, 1, 1)
     sequences: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for unit_id, doc_type, series, count, plain, highest, lowest, first_on, sample, *_late in rows:
@@ -258,15 +381,8 @@ def _number_gaps(*, year: int, unit: Unit | None, window_end: datetime.date, row
                 candidates.append((unit_id, shared, entry, start, reason, verdict))
     if not candidates:
         return []
-    scope, scope_params = _scope_sql("d", unit)
-    numbers: dict[tuple[int, str], set[int]] = defaultdict(set)
-    for unit_id, series, found in _rows(
-            f"SELECT d.unit_id, ({SERIES_KEY_SQL}) AS series, array_agg({SERIES_NUMBER_SQL}) "
-            f"FROM {Document._meta.db_table} d WHERE d.year = %s AND d.issued_on <= %s AND d.unit_id = ANY(%s) "
-            f"AND NOT d.needs_review{scope} GROUP BY 1, 2",
-            [year, window_end, sorted({c[0] for c in candidates}), *scope_params]):
-        if series is not None:
-            numbers[unit_id, series].update(n for n in found if n is not None)
+    numbers = registered if registered is not None else _registered_numbers(
+        year=year, unit=unit, window_end=window_end, unit_ids=sorted({c[0] for c in candidates}))
     out = []
     for unit_id, shared, entry, start, reason, (severity, missing, expected) in candidates:
         present = set().union(*(numbers[unit_id, key] for key in entry["keys"]))
@@ -313,9 +429,20 @@ def _percent(value: float) -> str:
     return f"{value * 100:.1f}".rstrip("0").rstrip(".")
 
 
-def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None) -> list[Found]:
-    """Every signal of `year` for the units of the scope (the country, or `unit`'s subtree), computed afresh."""
+def signals_portable(portable: bool | None = None) -> bool:
+    """Whether the signals take the portable path: always off PostgreSQL; on it when asked (`portable`, else the
+    setting SIGNALS_PORTABLE, default off)."""
+    if connection.vendor != "postgresql":
+        return True
+    return bool(getattr(settings, "SIGNALS_PORTABLE", False) if portable is None else portable)
+
+
+def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None,
+                 portable: bool | None = None) -> list[Found]:
+    """Every signal of `year` for the units of the scope (the country, or `unit`'s subtree), computed afresh (on
+    PostgreSQL with its aggregate queries, elsewhere or when asked on the portable path: the same signals)."""
     as_of = as_of or timezone.localdate()
+    portable = signals_portable(portable)
     p = signal_parameters(year=year)
     # Calendar windows: numbers run per calendar year, and the same window a year before is compared.
     current = (datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), as_of))
@@ -328,12 +455,21 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
     from .services import _in_background, _QueryCounter
 
     late_days = int(p["late_entry"]["late_days"])
-    others = _in_background(lambda: (
-        _documents_before(unit=unit, window=previous),
-        _conference_figures(year=year, unit=unit, current=current, previous=previous, late_days=late_days),
-        _entered_after_approval(year=year, unit=unit)), _QueryCounter())
-    rows = _documents_of_year(year=year, unit=unit, window_end=current[1], late_days=late_days)
-    documents_before, conference_rows, after_approval = others()
+    registered = None
+    if portable:
+        rows, registered = _documents_of_year_portable(year=year, unit=unit, window_end=current[1],
+                                                       late_days=late_days)
+        documents_before = _documents_before_portable(unit=unit, window=previous)
+        conference_rows = _conference_figures_portable(year=year, unit=unit, current=current, previous=previous,
+                                                       late_days=late_days)
+        after_approval = _entered_after_approval_portable(year=year, unit=unit)
+    else:
+        others = _in_background(lambda: (
+            _documents_before(unit=unit, window=previous),
+            _conference_figures(year=year, unit=unit, current=current, previous=previous, late_days=late_days),
+            _entered_after_approval(year=year, unit=unit)), _QueryCounter())
+        rows = _documents_of_year(year=year, unit=unit, window_end=current[1], late_days=late_days)
+        documents_before, conference_rows, after_approval = others()
     types: dict[int, dict[bool, dict[str, int]]] = defaultdict(lambda: {True: defaultdict(int), False: defaultdict(int)})
     unparsed: dict[int, int] = defaultdict(int)
     late: dict[tuple[int, int], int] = defaultdict(int)
@@ -346,7 +482,7 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
     for unit_id, doc_type, count in documents_before:
         types[unit_id][False][doc_type] += count
     found += _number_gaps(year=year, unit=unit, window_end=current[1], rows=rows, p=p["number_gaps"],
-                          unparsed=unparsed)
+                          unparsed=unparsed, registered=registered)
     found += _type_shifts(types, p["type_shift"])
 
     # Conferences: regular sessions and hybrid among the countable, late entries.
@@ -577,12 +713,11 @@ def _as_stored(evidence: dict) -> dict:
     return json.loads(json.dumps(evidence, default=str))
 
 
-def signals_compute(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None) -> dict[str, int]:
+def signals_compute(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None,
+                    portable: bool | None = None) -> dict[str, int]:
     """Find and store the signals of `year` for the country or `unit`'s subtree (the engine calls it after storing
     the year's results: sharp_drop and silent_unit read them)."""
-    if connection.vendor != "postgresql":
-        return {}
-    found = signals_find(year=year, unit=unit, as_of=as_of)
+    found = signals_find(year=year, unit=unit, as_of=as_of, portable=portable)
     return signals_store(year=year, unit=unit, found=found)
 
 

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db import connection
 
 from documents.models import Document, DocumentType
-from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, series_of, written_series
+from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, series_key, series_of, written_series
 from documents.symbols import number_key
 from tests.factories import UnitFactory
 
@@ -63,6 +63,27 @@ def test_the_engine_sql_gives_the_same_key_and_number_as_python(seeded_types):
     for written, _doc_type, number, _series, _sequence in FORMS:
         assert rows[number_key(written)] == (series_of(written, CODES).key, number), written
     assert rows[number_key("12 QĐ UBND")] == (None, None)
+
+
+@pytest.mark.django_db
+def test_the_portable_series_key_is_the_engine_sql_row_by_row(seeded_types):
+    # The signals' path off PostgreSQL computes the key in Python (series_key): the same on every form, on a number
+    # of more than six digits, on a symbol that needs review and on the edge shapes of a key.
+    unit = UnitFactory(code="S2", level="commune")
+    written = [form[0] for form in FORMS] + ["1234567/QĐ-UBND", "12b/QĐ-UBND", "7", "8x", "9/", "12 QĐ UBND"]
+    for i, number in enumerate(written):
+        Document.objects.create(unit=unit, number=number, doc_type_id="QĐ", title="t",
+                                issued_on=datetime.date(2025, 3, 1), needs_review=(i == len(written) - 1))
+    Document.objects.filter(unit=unit, number="8x").update(number_key="008a-x")  # a letter, then a separator
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT d.number_key, d.needs_review, {SERIES_KEY_SQL}, {SERIES_NUMBER_SQL} "
+                       f"FROM documents_document d WHERE d.unit_id = %s", [unit.pk])
+        rows = cursor.fetchall()
+    assert len(rows) == len(written)
+    for key, needs_review, series, n in rows:
+        assert series_key(key, needs_review) == (series, n), key
+    assert series_key("1234567/qđ-ubnd", False) == (None, None)
+    assert series_key("123/qđ-ubnd", True) == (None, None)
 
 
 @pytest.fixture

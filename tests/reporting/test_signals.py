@@ -1,6 +1,7 @@
 """Integrity signals, computed with the compliance results: each kind planted and on a clean register (which raises
 none), the peers' modified z-score against a hand-computed example, thresholds as data, and reviews that survive a
-recompute while the evidence holds."""
+recompute while the evidence holds. Every test runs twice: on PostgreSQL's aggregate queries and on the portable path
+(the SQLite demo's), and both paths find the same signals on the same data."""
 from datetime import date, datetime, timezone as dt_timezone
 
 import pytest
@@ -19,6 +20,7 @@ from reporting.signals import (
     signal_clears,
     signal_message,
     signal_review,
+    signals_find,
 )
 from reports.models import PeriodReport, PeriodReportEvent
 from tests.factories import ConferenceFactory, DigitizationReportFactory, UnitFactory, UserFactory
@@ -28,6 +30,14 @@ from .helpers import seeded  # noqa: F401 - fixture
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seeded")]
 
 AS_OF = date(2026, 3, 1)  # 2025 has ended, its Q4 report is overdue
+
+
+@pytest.fixture(autouse=True, params=["sql", "portable"])
+def signals_path(request, settings):
+    """Each test on PostgreSQL's queries and on the portable path (forced here by the setting; SQLite always takes
+    it)."""
+    settings.SIGNALS_PORTABLE = request.param == "portable"
+    return request.param
 
 
 def numbered(unit, numbers, on=date(2025, 3, 10), series="QĐ-UBND", doc_type="QĐ", party=False):
@@ -383,3 +393,74 @@ def test_administrators_see_signal_thresholds_and_signals_in_the_admin(client, t
     response = client.post(f"/admin/reporting/signalthreshold/{threshold.pk}/change/",
                            {"kind": "number_gaps", "applies_from": 2000, "parameters": '{"min_share": 5}', "note": ""})
     assert response.status_code == 200 and "min_share" in response.content.decode()  # refused, shown on the form
+
+
+# --- the two paths ------------------------------------------------------------------------------------------------------
+
+def _found(**kwargs):
+    return sorted(((f.unit_id, str(f.kind), f.key, str(f.severity), f.params, f.evidence)
+                   for f in signals_find(year=2025, as_of=AS_OF, **kwargs)), key=lambda row: row[:3])
+
+
+def test_both_paths_find_the_same_signals_on_the_same_data(tree):
+    hk, bd, sg, td = tree["00070"], tree["00004"], tree["26734"], tree["26740"]
+    # Series: gaps, a Party series, a legal series numbered with its year, a number too long to be one, a symbol that
+    # needs review, a series that starts in August.
+    numbered(hk, [n for n in range(1, 80) if n % 3])
+    numbered(hk, range(1, 11), series="KL/ĐU", doc_type="KL", party=True)
+    numbered(hk, [3, 9, 12], series="2025/NQ-HĐND", doc_type="NQ")
+    numbered(hk, [1234567])
+    Document.objects.create(unit=hk, number="5 QĐ UBND", doc_type_id="QĐ", title="t", issued_on=date(2025, 3, 10),
+                            needs_review=True)
+    numbered(bd, range(200, 260, 2), on=date(2025, 8, 1), series="QĐ-UBND")
+    # Relabelling and a sharp drop.
+    numbered(td, range(1, 51), on=date(2024, 5, 5))
+    numbered(td, range(51, 101), on=date(2024, 5, 5), series="UBND-VP", doc_type="CV")
+    numbered(td, range(1, 11), on=date(2025, 5, 5))
+    numbered(td, range(11, 81), on=date(2025, 5, 5), series="UBND-VP", doc_type="CV")
+    fell = UnitFactory(code="C1", level="commune", parent=tree["79"])
+    numbered(fell, range(1, 101), on=date(2024, 5, 5))
+    numbered(fell, range(1, 31), on=date(2025, 5, 5))
+    created_on_their_date(fell)
+    # Conferences: regular sessions and hybrid rising.
+    ConferenceFactory.create_batch(9, unit=sg, held_on=date(2024, 4, 2), format="in_person")
+    ConferenceFactory.create_batch(1, unit=sg, held_on=date(2024, 4, 2), is_regular_session=True)
+    ConferenceFactory.create_batch(4, unit=sg, held_on=date(2025, 4, 2), format="hybrid")
+    ConferenceFactory.create_batch(6, unit=sg, held_on=date(2025, 4, 2), is_regular_session=True)
+    for unit in (hk, td, sg):
+        created_on_their_date(unit)
+    # Late entry on the boundary: issued 1 February, late after 4 March 00:00 UTC (30 days, the SQL's date + 31).
+    numbered(sg, range(1, 11), on=date(2025, 2, 1), series="QĐ-UBND")
+    documents = list(Document.objects.filter(unit=sg).values_list("pk", flat=True))
+    Document.objects.filter(pk__in=documents[:5]).update(created_at=datetime(2025, 3, 4, tzinfo=dt_timezone.utc))
+    Document.objects.filter(pk__in=documents[5:]).update(created_at=datetime(2025, 3, 4, 0, 0, 1,
+                                                                             tzinfo=dt_timezone.utc))
+    # Conferences held 2 April: entered 2 May 23:30 UTC is 30 days (3 May in Hanoi: the UTC date counts), 3 May is 31.
+    late = ConferenceFactory.create_batch(10, unit=sg, held_on=date(2025, 4, 2), format="online")
+    Conference.objects.filter(pk__in=[c.pk for c in late[:5]]).update(
+        created_at=datetime(2025, 5, 2, 23, 30, tzinfo=dt_timezone.utc))
+    Conference.objects.filter(pk__in=[c.pk for c in late[5:]]).update(
+        created_at=datetime(2025, 5, 3, 0, 30, tzinfo=dt_timezone.utc))
+    all_reports(hk)
+    # Entered after the approval of a report of the province (through a reopen).
+    report = PeriodReport.objects.create(unit=tree["01"], year=2025, period="Q3", state="approved",
+                                         window_start=date(2025, 7, 1), window_end=date(2025, 9, 30),
+                                         deadline=date(2025, 10, 15))
+    PeriodReportEvent.objects.create(report=report, action="approve", at=datetime(2025, 10, 10, tzinfo=dt_timezone.utc),
+                                     from_state="submitted", to_state="approved")
+    Document.objects.filter(unit=bd).update(created_at=datetime(2025, 11, 2, tzinfo=dt_timezone.utc))
+    compute()
+
+    found = _found(portable=False)
+    assert found == _found(portable=True)
+    assert _found(unit=tree["01"], portable=False) == _found(unit=tree["01"], portable=True)
+    assert {kind for _u, kind, *_rest in found} >= {
+        SignalKind.NUMBER_GAPS, SignalKind.SHARP_DROP, SignalKind.TYPE_SHIFT, SignalKind.REGULAR_SESSION_SHIFT,
+        SignalKind.HYBRID_SHIFT, SignalKind.LATE_ENTRY, SignalKind.MISSING_REPORT}
+    late_sg = {key: evidence for unit, kind, key, _s, _p, evidence in found
+               if unit == sg.pk and kind == SignalKind.LATE_ENTRY}
+    assert (late_sg["Q1"]["late"], late_sg["Q2"]["late"]) == (5, 5)
+    [after] = [row for row in found if row[0] == bd.pk and row[1] == SignalKind.LATE_ENTRY]
+    assert after[3] == Severity.CRITICAL and after[5]["after_approval"] == 30
+    gaps = {key for unit, kind, key, *_rest in found if unit == hk.pk and kind == SignalKind.NUMBER_GAPS}
+    assert gaps == {"/qđ-ubnd", "/2025/nq-hđnd"}
