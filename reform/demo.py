@@ -8,6 +8,11 @@ Records are written in bulk (PostgreSQL `COPY`, `bulk_create` elsewhere), which 
 the generator sets the derived `year`, `number_key` and `needs_review` itself, through `documents.symbols.parse_symbol`,
 and checks that each symbol implies the type it was generated with. Demo data is loaded by the system, not
 a person, so it writes no audit-trail rows; that absence is also what marks it as replaceable.
+
+Across the 1 July 2025 reorganisation (when the legacy units are loaded): a legacy unit writes records up to its
+`valid_until`, behaving as a share of its default successor (so a new commune's 2025 baseline, its predecessors'
+first half plus its own second half, follows one trend), and a current unit formed from predecessors writes from
+1 July 2025 on. Units without a lineage (the centre, agencies, a tree without legacy units) write every year.
 """
 from __future__ import annotations
 
@@ -30,13 +35,14 @@ from meetings.choices import Category, Format, Scope
 from meetings.models import Conference
 
 from .choices import Block, Kind, Level
-from .models import Unit
+from .models import Unit, UnitSuccession
 from .units import ROOT_CODE, units_load
 
 DEFAULT_YEARS = (2024, 2025, 2026)
 SMALL_PROVINCES = ("01", "46", "12")  # Hà Nội (a big city), Huế (a mid-size city), Lai Châu (a mountain province)
 AGENCY_PROVINCES_NATIONAL = ("01", "79", "46", "12", "31", "48")
 FLUSH_ROWS = 100_000
+REFORM_DAY = datetime.date(2025, 7, 1)  # the new communes began work; a current unit with predecessors starts here
 
 # ---------------------------------------------------------------------------------------------- catalogues
 
@@ -149,6 +155,7 @@ def profile_for(unit: Unit, seed: int, volume: float) -> Profile:
         "central": (rng.uniform(1500, 2500), rng.uniform(40, 60), rng.uniform(800, 1500)),
         Level.PROVINCIAL: (rng.uniform(3500, 6500), rng.uniform(140, 220), rng.uniform(6000, 40000)),
         Level.COMMUNE: (rng.uniform(330, 600), rng.uniform(22, 40), rng.uniform(300, 3000)),
+        Level.DISTRICT: (rng.uniform(800, 1500), rng.uniform(40, 70), rng.uniform(1000, 6000)),  # legacy only
         "agency": (rng.uniform(600, 1500), rng.uniform(25, 50), rng.uniform(500, 5000)),
     }[kind]
     if unit.code in ("01", "79"):  # the two largest cities issue more
@@ -166,7 +173,7 @@ def profile_for(unit: Unit, seed: int, volume: float) -> Profile:
         issuer = next((a[3] for a in AGENCIES if a[0] == suffix), "".join(ch for ch in suffix if ch.isalpha()) or "CQ")
         issuers = ((group, issuer, 1.0),)
     else:
-        party = "TU" if unit.level == Level.PROVINCIAL else "ĐU"
+        party = {Level.PROVINCIAL: "TU", Level.DISTRICT: "HU"}.get(unit.level, "ĐU")
         issuers = (("state", "UBND", 0.65), ("party", party, 0.28), ("elected", "HĐND", 0.07))
     return Profile(
         doc_base=doc_base * volume,
@@ -200,14 +207,17 @@ class _Calendar:
     fraction: float
 
 
-def _calendar(year: int, today: datetime.date) -> _Calendar:
+def _calendar(year: int, today: datetime.date, starts: datetime.date | None = None,
+              ends: datetime.date | None = None) -> _Calendar:
+    """The year's working days up to today, within [starts, ends] when a unit's life is shorter (the lineage)."""
     day, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    last = min(today, ends) if ends else today
     days, weights, total = [], [], 0.0
     while day <= end:
         if day.weekday() < 5:
             weight = MONTH_WEIGHTS[day.month - 1]
             total += weight
-            if day <= today:
+            if day <= last and (starts is None or day >= starts):
                 days.append(day)
                 weights.append(weight)
         day += datetime.timedelta(days=1)
@@ -288,7 +298,7 @@ def documents_for(unit: Unit, profile: Profile, year: int, cal: _Calendar, *, se
 
 
 def _exception_ref(unit: Unit, rng: random.Random) -> str:
-    issuer = "TU" if unit.level == Level.PROVINCIAL else "ĐU"
+    issuer = {Level.PROVINCIAL: "TU", Level.DISTRICT: "HU"}.get(unit.level, "ĐU")
     return f"{rng.randint(10, 480)}-QĐ/{issuer}"
 
 
@@ -298,9 +308,9 @@ def conferences_for(unit: Unit, profile: Profile, year: int, cal: _Calendar, *, 
     rng = random.Random(f"{seed}|conferences|{unit.code}|{year}")
     if not cal.days:
         return []
-    locality = unit.kind == Kind.LOCALITY and unit.level in (Level.PROVINCIAL, Level.COMMUNE)
+    locality = unit.kind == Kind.LOCALITY and unit.level in (Level.PROVINCIAL, Level.DISTRICT, Level.COMMUNE)
     big = unit.level in (Level.PROVINCIAL, Level.CENTRAL)
-    area = "tỉnh" if unit.level == Level.PROVINCIAL else "xã"
+    area = {Level.PROVINCIAL: "tỉnh", Level.DISTRICT: "huyện"}.get(unit.level, "xã")
     online = min(0.95, max(0.2, profile.online_share + profile.online_gain * (year - DEFAULT_YEARS[0])))
     plans: list[tuple[str, str]] = []  # (kind, category)
     ordinary = _round_count(profile.conferences_in(year, rng) * cal.fraction, rng)
@@ -577,7 +587,50 @@ def _scope(scale: str, provinces: Sequence[str] | None, max_communes: int | None
                 keep += list(Unit.objects.filter(path__startswith=path, level=Level.COMMUNE)
                              .order_by("code").values_list("pk", flat=True)[:max_communes])
             units = units.filter(~Q(level=Level.COMMUNE) | Q(pk__in=keep))
+        # The legacy units whose records count in these (their default successor is one of them).
+        legacy = UnitSuccession.objects.filter(order=0, successor__in=units.values("pk")).values("predecessor_id")
+        units = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk__in=legacy))
     return units.order_by("path")
+
+
+@dataclass(frozen=True)
+class _Life:
+    """The part of the years a unit writes records in, and the profile it behaves by."""
+
+    starts: datetime.date | None
+    ends: datetime.date | None
+    profile: Profile
+
+
+def _lives(units: list[Unit], seed: int, volume: float) -> dict[int, _Life]:
+    """Each unit's life across the reorganisation (one query on the successions): a legacy unit behaves as its
+    default successor's share (1 / the legacy units of its level with that default successor) up to its end; a
+    current unit with predecessors starts on REFORM_DAY; any other unit lives every year."""
+    by_id = {unit.pk: unit for unit in units}
+    default_of = dict(UnitSuccession.objects.filter(order=0, predecessor__in=list(by_id))
+                      .values_list("predecessor_id", "successor_id"))
+    successors = set(UnitSuccession.objects.filter(successor__in=list(by_id)).values_list("successor_id", flat=True))
+    sharing: dict[tuple[int, str], int] = {}
+    for pred, succ in default_of.items():
+        key = (succ, by_id[pred].level)
+        sharing[key] = sharing.get(key, 0) + 1
+    lives = {}
+    for unit in units:
+        successor = by_id.get(default_of.get(unit.pk))
+        if unit.valid_until is not None:
+            if successor is not None and unit.level != Level.DISTRICT:
+                profile = profile_for(successor, seed, volume / sharing[successor.pk, unit.level])
+            else:
+                profile = profile_for(unit, seed, volume)
+            lives[unit.pk] = _Life(None, unit.valid_until, profile)
+        else:
+            lives[unit.pk] = _Life(REFORM_DAY if unit.pk in successors else None, None, profile_for(unit, seed, volume))
+    return lives
+
+
+def _quarter_within(year: int, quarter: int, life: _Life) -> bool:
+    starts = datetime.date(year, 3 * quarter - 2, 1)
+    return (life.ends is None or starts <= life.ends) and (life.starts is None or starts >= life.starts)
 
 
 def _delete_replaceable(model: type[models.Model], units: models.QuerySet, years: Sequence[int]) -> int:
@@ -627,7 +680,7 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
         taken_quarters = set(DigitizationReport.objects.filter(year__in=years, unit__in=units_qs.values("pk"))
                              .values_list("unit_id", "year", "quarter"))
         symbols = _SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
-        calendars = {year: _calendar(year, today) for year in years}
+        calendars: dict = {year: _calendar(year, today) for year in years}  # and (year, starts, ends) of shorter lives
         titles = {year: _titles(year) for year in years}
         created = timezone.now()
         docs = _Writer(Document, DOCUMENT_COLUMNS)
@@ -636,16 +689,28 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
         step = max(1, len(units) // 20)
         # The integrity signals' patterns are planted in the last ended year (the year before it is their baseline).
         planted_year = max((y for y in years[1:] if y < today.year), default=None)
+        lives = _lives(units, seed, volume)
         for index, unit in enumerate(units, start=1):
-            profile = profile_for(unit, seed, volume)
+            life = lives[unit.pk]
+            profile = life.profile
             for year in years:
-                rows = documents_for(unit, profile, year, calendars[year], seed=seed, symbols=symbols,
+                cal = calendars[year]
+                if life.starts or life.ends:
+                    if (life.ends and year > life.ends.year) or (life.starts and year < life.starts.year):
+                        continue
+                    key = (year, life.starts, life.ends)
+                    if key not in calendars:
+                        calendars[key] = _calendar(year, today, life.starts, life.ends)
+                    cal = calendars[key]
+                rows = documents_for(unit, profile, year, cal, seed=seed, symbols=symbols,
                                      titles=titles[year], created=created)
-                conference_rows = conferences_for(unit, profile, year, calendars[year], seed=seed, created=created)
+                conference_rows = conferences_for(unit, profile, year, cal, seed=seed, created=created)
                 report_rows = reports_for(unit, profile, year, today, seed=seed, created=created)
+                if life.starts or life.ends:
+                    report_rows = [r for r in report_rows if _quarter_within(r[1], r[2], life)]
                 rows, conference_rows, report_rows = signal_patterns_plant(
                     unit, year, rows, conference_rows, report_rows, seed=seed, created=created,
-                    planted_year=planted_year)
+                    planted_year=None if life.ends else planted_year)
                 if taken_numbers:
                     rows = [r for r in rows if (r[0], r[-1], r[5]) not in taken_numbers]
                 docs.add(rows)
