@@ -5,7 +5,9 @@ Usage (PostgreSQL; the database is created and migrated if needed, units loaded,
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/reform_bench .venv/bin/python benchmarks/compliance.py
 
 Options: --year 2026 (the year recomputed), --runs 3, --profile (print where a recompute spends its time),
---prepare-only (only make sure the dataset is there).
+--prepare-only (only make sure the dataset is there), --lineage (the dataset across the 1 July 2025 reorganisation:
+the legacy units are loaded and 2024 and January-June 2025 are generated under them; use its own database, e.g.
+reform_bench_lineage, so that reform_bench stays as it is).
 
 The dataset: every unit of `load_units` (3,356) plus the demo agencies, and `demo_data --scale national` records for
 2024-2026 (the national demo gives about 4.7 million documents and 380,000 conferences; if it gives fewer than
@@ -16,7 +18,9 @@ It times `compliance_compute(year=Y)` (median of --runs, after one warm-up run; 
 the smallest hand-written SQL that reads the same rows: one GROUP BY over the documents of Y and Y-1 (per unit, year
 and quarter, with the conditional counts the targets need), one over the conferences of Y and Y-1, and one over the
 digitisation reports of Y, plus the signals' own aggregates (the year's documents per numbering series and type, the
-year before's per type, the conferences' regular, hybrid and late counts). The last line printed is
+year before's per type, the conferences' regular, hybrid and late counts). The raw SQL groups the three registers'
+rows by the unit they count in: a legacy unit's rows by its default successor (the lineage join on
+reform_unitsuccession), as the engine does. The last line printed is
 
     compute_s=<s> raw_sql_s=<s> ratio=<compute/raw> units=<n> documents=<n>
 
@@ -79,20 +83,24 @@ def counts() -> tuple[int, int, int]:
     )
 
 
-def ensure_dataset() -> tuple[int, int, int]:
+def ensure_dataset(*, lineage: bool = False) -> tuple[int, int, int]:
     from django.core.management import call_command
 
+    from documents.models import Document
     from reform.demo import demo_data_load
     from reform.models import Unit
 
     call_command("migrate", verbosity=0, interactive=False)
-    if Unit.objects.filter(level="commune").count() < 3321:
+    if Unit.objects.current().filter(level="commune").count() < 3321 or (lineage and not Unit.objects.legacy().exists()):
         started = time.monotonic()
         call_command("load_units", verbosity=0)
         print(f"Loaded the units in {time.monotonic() - started:.1f} s.", flush=True)
     n_units, n_documents, n_conferences = counts()
     volume = 1.0
-    while n_documents < MIN_DOCUMENTS or n_conferences < MIN_CONFERENCES:
+    # A dataset made before the legacy units were loaded has no legacy records: generated again.
+    stale = lineage and not Document.objects.filter(unit__valid_until__isnull=False).exists()
+    while stale or n_documents < MIN_DOCUMENTS or n_conferences < MIN_CONFERENCES:
+        stale = False
         if n_documents:
             volume *= 1.05 * max(MIN_DOCUMENTS / max(n_documents, 1), MIN_CONFERENCES / max(n_conferences, 1), 1.0)
         print(f"Generating the national dataset (volume {volume:.2f}); this takes a few minutes...", flush=True)
@@ -109,21 +117,24 @@ def raw_sql(year: int) -> int:
     from django.db import connection
 
     previous, following = f"{year - 1}-01-01", f"{year + 1}-01-01"
+    # The lineage join: a legacy unit's rows count in its default successor (a current unit's in itself).
+    counted_in = ("LEFT JOIN reform_unitsuccession s ON s.predecessor_id = {alias}.unit_id AND s.\"order\" = 0")
     queries = [
         # Documents of Y and Y-1 per unit, year and quarter: all (digitisation/network denominators),
         # administrative ones (DOC_REDUCTION), digitised, sent over the network.
         (f"""
-        SELECT d.unit_id, d.year, EXTRACT(QUARTER FROM d.issued_on) AS q,
+        SELECT COALESCE(s.successor_id, d.unit_id), d.year, EXTRACT(QUARTER FROM d.issued_on) AS q,
                COUNT(*),
                COUNT(*) FILTER (WHERE t.counts_toward_reduction),
                COUNT(*) FILTER (WHERE d.is_digitized),
                COUNT(*) FILTER (WHERE d.sent_electronically)
-        FROM documents_document d JOIN documents_documenttype t ON t.code = d.doc_type_id
+        FROM documents_document d JOIN documents_documenttype t ON t.code = d.doc_type_id {counted_in.format(alias="d")}
         WHERE d.issued_on >= %s AND d.issued_on < %s
         GROUP BY 1, 2, 3""", [previous, following]),
         # Conferences of Y and Y-1 per unit, year and quarter, with the conditional counts of every target.
         (f"""
-        SELECT c.unit_id, EXTRACT(YEAR FROM c.held_on) AS y, EXTRACT(QUARTER FROM c.held_on) AS q,
+        SELECT COALESCE(s.successor_id, c.unit_id), EXTRACT(YEAR FROM c.held_on) AS y,
+               EXTRACT(QUARTER FROM c.held_on) AS q,
                COUNT(*) FILTER (WHERE NOT c.is_regular_session),
                COUNT(*) FILTER (WHERE NOT c.is_regular_session AND c.format = 'in_person'),
                COUNT(*) FILTER (WHERE NOT c.is_regular_session AND c.format = 'hybrid'),
@@ -141,13 +152,13 @@ def raw_sql(year: int) -> int:
                                 AND c.budget_spent IS NOT NULL),
                COUNT(*) FILTER (WHERE NOT c.is_regular_session AND c.budget_spent > c.budget_allocated),
                COUNT(*) FILTER (WHERE NOT c.is_regular_session AND c.reheld_after_online)
-        FROM meetings_conference c
+        FROM meetings_conference c {counted_in.format(alias="c")}
         WHERE c.held_on >= %s AND c.held_on < %s
         GROUP BY 1, 2, 3""", [previous, following]),
         # Digitisation reports of Y per unit and quarter.
-        ("""
-        SELECT r.unit_id, r.quarter, SUM(r.procedures_total), SUM(r.procedures_digital)
-        FROM documents_digitizationreport r WHERE r.year = %s
+        (f"""
+        SELECT COALESCE(s.successor_id, r.unit_id), r.quarter, SUM(r.procedures_total), SUM(r.procedures_digital)
+        FROM documents_digitizationreport r {counted_in.format(alias="r")} WHERE r.year = %s
         GROUP BY 1, 2""", [year]),
     ]
     # The integrity signals' own aggregates (reporting/signals.py): the year's documents per unit, type and numbering
@@ -232,6 +243,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--prepare-only", action="store_true")
+    parser.add_argument("--lineage", action="store_true")
     args = parser.parse_args()
 
     ensure_database()
@@ -242,7 +254,7 @@ def main() -> None:
 
     from reporting.services import compliance_compute
 
-    n_units, n_documents, n_conferences = ensure_dataset()
+    n_units, n_documents, n_conferences = ensure_dataset(lineage=args.lineage)
     print(f"Dataset: {n_units:,} units, {n_documents:,} documents and {n_conferences:,} conferences "
           f"({YEARS[0]}-{YEARS[-1]}).", flush=True)
     if args.prepare_only:
