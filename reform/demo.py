@@ -271,7 +271,9 @@ def documents_for(unit: Unit, profile: Profile, year: int, cal: _Calendar, *, se
             0.05 if doc_type == "QĐ" else 0.3)
         series = (issuer, "legal" if legal else "main")
         n = counters[series] = counters.get(series, 0) + 1
-        if rng.random() < profile.garbage_rate:  # written by hand in a form no parser knows
+        # Written by hand in a form no parser knows; never in the legal series, whose numbers would collide with the
+        # main series' (`NQ36-HĐND` from both).
+        if rng.random() < profile.garbage_rate and not legal:
             style = rng.randrange(3)
             prefix, suffix = ("", f" {doc_type} {issuer}") if style == 0 else (
                 (f"{doc_type}", f"-{issuer}") if style == 1 else ("", f".{doc_type}.{issuer}"))

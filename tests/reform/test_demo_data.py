@@ -203,3 +203,22 @@ def test_national_scale_fills_every_unit_in_the_database_and_adds_the_agencies(t
     with_documents = set(Document.objects.filter(year=2025).values_list("unit__code", flat=True).distinct())
     assert with_documents == set(Unit.objects.values_list("code", flat=True))  # "79" and its communes included
     assert Conference.objects.filter(unit__code__in=["26734", "26740"]).exists()
+
+
+@pytest.mark.django_db
+def test_hand_written_numbers_never_collide_between_the_main_and_the_legal_series():
+    """`NQ36-HĐND` came out of both series of a People's Council once and stopped the national demo's COPY."""
+    import dataclasses
+
+    from reform import demo as generator
+    from tests.factories import UnitFactory
+
+    unit = UnitFactory(code="L42", name="Tỉnh Hà Tĩnh", level="provincial")
+    profile = dataclasses.replace(generator.profile_for(unit, 226, 1.0), garbage_rate=0.5, doc_base=4000,
+                                  issuers=(("elected", "HĐND", 1.0),))
+    symbols = generator._SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
+    rows = generator.documents_for(unit, profile, 2024, generator._calendar(2024, datetime.date(2025, 1, 1)),
+                                   seed=226, symbols=symbols, titles=generator._titles(2024),
+                                   created=timezone.now())
+    keys = [row[-1] for row in rows]
+    assert len(keys) > 1000 and len(set(keys)) == len(keys)
