@@ -45,8 +45,9 @@ class ExportForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        # The nation and the provinces, or the officer's own subtree's localities.
-        units = Unit.objects.visible_to(user).filter(kind="locality")
+        # The nation and the provinces, or the officer's own subtree's localities: current units only (a legacy unit's
+        # figures are its successors').
+        units = Unit.objects.visible_to(user).current().filter(kind="locality")
         if user.sees_everything:
             units = units.filter(level__in=["central", "provincial"])
         self.fields["unit"].queryset = units.only("id", "code", "name", "path").order_by("path")

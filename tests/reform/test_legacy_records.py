@@ -197,3 +197,11 @@ def test_on_the_real_units_01_reads_quan_thanhs_record_79_gets_404_and_july_is_r
     assert api(saigon).get(f"/api/v1/documents/{record.pk}/").status_code == 404
     response = api(hanoi).post("/api/v1/documents/", _document(quan_thanh, "2025-07-01", "5/QĐ-UBND"), format="json")
     assert response.status_code == 400 and "00004" in response.json()["issued_on"][0], response.json()
+
+
+def test_the_export_picker_offers_current_units_only(officer_hn, reviewer, legacy):
+    from reports.forms import ExportForm
+
+    assert "L00013" not in {u.code for u in ExportForm(user=officer_hn).fields["unit"].queryset}
+    assert "L01" not in {u.code for u in ExportForm(user=reviewer).fields["unit"].queryset}
+    assert "01" in {u.code for u in ExportForm(user=reviewer).fields["unit"].queryset}
