@@ -8,6 +8,7 @@ quarters up into any to-date window in Python.
 from __future__ import annotations
 
 import datetime
+from types import SimpleNamespace
 from collections import defaultdict
 from decimal import Decimal
 from collections.abc import Iterable
@@ -201,10 +202,16 @@ def _in(field: str, window: tuple[datetime.date, datetime.date]) -> Q:
     return Q(**{f"{field}__gte": window[0], f"{field}__lte": window[1]})
 
 
+# A scope of no subtree at all: with `predecessors`, the records of exactly those (legacy) units.
+NO_SUBTREE = SimpleNamespace(path=None)
+
+
 def _scoped(qs: QuerySet, unit: Unit | None, predecessors: Iterable[int] = ()) -> QuerySet:
     """Records of `unit`'s subtree and of the legacy units whose records count in it (`predecessors`)."""
     if unit is None:
         return qs
+    if unit.path is None:
+        return qs.filter(unit_id__in=list(predecessors))
     return qs.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=list(predecessors)))
 
 

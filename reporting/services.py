@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
@@ -381,6 +382,45 @@ def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, b
     return (d - get(offending) if offending else get(numerator), d, get(baseline))
 
 
+def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, reduction_types: list[str],
+                     hybrid_online: bool, params: dict, periods, targets, thresholds) -> dict[int, list[int]]:
+    """{ancestor id: the roll-up vector (over all keys) of the legacy districts below it}: what the localities above
+    a recomputed subtree must add to the sums of their stored results, since a district's records count only in
+    its successor province's subtree (in no unit's own figures). Four queries, and only above a subtree."""
+    if not ancestors:
+        return {}
+    top = SimpleNamespace(path=ancestors[-1]["path"])  # the shallowest: every district below any of them
+    found = {legacy: successor for legacy, (successor, own) in selectors.lineage(unit=top).items() if not own}
+    if not found:
+        return {}
+    ids, scope = list(found), selectors.NO_SUBTREE
+    sources = (
+        selectors.document_counts(year=year, unit=scope, reduction_types=reduction_types, as_of=as_of,
+                                  predecessors=ids),
+        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of,
+                                    duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
+                                    speech_limits=params["SPEECH_LIMITS"], predecessors=ids),
+        selectors.digitization_sums(year=year, unit=scope, predecessors=ids),
+    )
+    by_province: dict[int, dict[str, list[int]]] = {}
+    for source in sources:
+        for district, measures in source.items():
+            into = by_province.setdefault(found[district], {})
+            for measure, quarters in measures.items():
+                have = into.get(measure)
+                into[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
+    paths = dict(Unit.objects.filter(pk__in=list(by_province)).values_list("pk", "path"))
+    empty = [0] * (VECTOR * len(periods) * len(targets))
+    out = {}
+    for ancestor in ancestors:
+        vector = empty
+        for province, sums in by_province.items():
+            if paths[province].startswith(ancestor["path"]):
+                vector = _with_district(vector, sums, periods, targets, thresholds)
+        out[ancestor["id"]] = vector
+    return out
+
+
 def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targets, thresholds) -> list[int]:
     """A province's roll-up vector with its legacy districts' summed counts added (no unit counted: they get no
     result). Caps apply to localities of a level a district never is."""
@@ -609,12 +649,22 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
             for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
             for i, key in enumerate(keys)
         ]
-        # The localities above the subtree: their roll-ups read the stored results of their whole subtree.
+        # The localities above the subtree: their roll-ups read the stored results of their whole subtree, plus the
+        # legacy districts' records, which are in no unit's results (they count only in their province's subtree).
+        above = _districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
+                                 hybrid_online=hybrid_online, params=params, periods=periods, targets=targets,
+                                 thresholds=thresholds)
+        position = {(key[1], key[2]): i for i, key in enumerate(keys)}
         for ancestor in ancestors:
+            extra = above.get(ancestor["id"])
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
                 if row["target_id"] in targets_by_code:
+                    vector = vector_of_sums(row)
+                    if extra is not None:
+                        i = position[row["period"], row["target_id"]]
+                        vector = [a + b for a, b in zip(vector, extra[VECTOR * i: VECTOR * (i + 1)])]
                     rollup_rows.append((ancestor["id"], (year, row["period"], row["target_id"], *standing[row["period"]]),
-                                        judge.figures(row["target_id"], vector_of_sums(row))))
+                                        judge.figures(row["target_id"], vector)))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
         n_rollups = _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows)

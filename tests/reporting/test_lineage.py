@@ -60,3 +60,21 @@ def test_the_national_roll_up_counts_every_record_once_and_districts_only_in_the
     # Results only for the units that exist at the window's end: the 3,356 current ones.
     assert ComplianceResult.objects.filter(year=2025).count() == 3356 * 12 * 5
     assert not ComplianceResult.objects.filter(unit__valid_until__isnull=False).exists()
+
+
+def test_a_subtree_recompute_keeps_the_legacy_districts_in_the_roll_ups_above_it(units):
+    """A record change recomputes the commune's subtree, and the province's and the nation's roll-ups are rebuilt
+    from stored results: the legacy districts' records, in no unit's results, were dropped from them."""
+    commune_of_31 = Unit.objects.current().filter(parent__code="31").first()
+    docs(units("L288"), 5, date(2025, 2, 1))  # a legacy district of Hải Phòng
+    docs(commune_of_31, 4, date(2025, 8, 1))
+    compliance_compute(year=2025, as_of=date(2025, 12, 31))
+    national = {code: rollup(units(code), "DOC_DIGITIZATION").denominator for code in ("TW", "31")}
+    assert national == {"TW": 9, "31": 9}
+    docs(commune_of_31, 1, date(2025, 9, 1))
+    compliance_compute(year=2025, unit=commune_of_31, as_of=date(2025, 12, 31))
+    assert rollup(units("31"), "DOC_DIGITIZATION").denominator == 10
+    assert rollup(units("TW"), "DOC_DIGITIZATION").denominator == 10
+    compliance_compute(year=2025, unit=units("31"), as_of=date(2025, 12, 31))  # the province's own subtree
+    assert rollup(units("TW"), "DOC_DIGITIZATION").denominator == 10
+    assert rollup(units("31"), "DOC_DIGITIZATION").denominator == 10
