@@ -142,7 +142,7 @@ def has_records(counts: dict[str, dict[str, int]]) -> bool:
 
 def provinces() -> list[Unit]:
     return list(
-        Unit.objects.filter(level=Level.PROVINCIAL, kind=Kind.LOCALITY).only("id", "code", "name", "path")
+        Unit.objects.current().filter(level=Level.PROVINCIAL, kind=Kind.LOCALITY).only("id", "code", "name", "path")
         .order_by("code")
     )
 

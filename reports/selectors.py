@@ -77,7 +77,7 @@ def reporting_rate(*, unit: Unit, period: ReportingPeriod) -> dict:
     Submitted means submitted or approved; on time when first submitted on or before the deadline.
     A returned or reopened report counts as not submitted until it is submitted again.
     """
-    localities = list(Unit.objects.filter(parent=unit, kind=Kind.LOCALITY).order_by("code"))
+    localities = list(Unit.objects.current().filter(parent=unit, kind=Kind.LOCALITY).order_by("code"))
     reports = {
         report.unit_id: report
         for report in PeriodReport.objects.filter(unit__in=localities, year=period.year, period=period.code)
@@ -173,8 +173,9 @@ def export_delay_days() -> int:
 
 
 def reporting_localities() -> QuerySet[Unit]:
-    """Every locality that reports: provinces and communes (the central level receives)."""
-    return Unit.objects.filter(kind=Kind.LOCALITY).exclude(level=Level.CENTRAL)
+    """Every locality that reports: current provinces and communes (the central level receives; units that ended
+    on 30 June 2025 report no more)."""
+    return Unit.objects.current().filter(kind=Kind.LOCALITY).exclude(level=Level.CENTRAL)
 
 
 def reminders_due(*, today: datetime.date):
@@ -200,8 +201,9 @@ def periods_due_for_export(*, today: datetime.date) -> list[ReportingPeriod]:
 
 
 def scheduled_export_units() -> list[Unit]:
-    """The nation (the root) and every province."""
+    """The nation (the root) and every current province."""
     return list(
-        Unit.objects.filter(Q(parent__isnull=True, level=Level.CENTRAL) | Q(level=Level.PROVINCIAL, kind=Kind.LOCALITY))
+        Unit.objects.current()
+        .filter(Q(parent__isnull=True, level=Level.CENTRAL) | Q(level=Level.PROVINCIAL, kind=Kind.LOCALITY))
         .order_by("path")
     )

@@ -187,7 +187,7 @@ def rate(request):
             table = selectors.reporting_rate(unit=unit, period=form.cleaned_data["period"])
     return render(request, "reports/rate.html", {
         "form": form, "table": table, "periods": periods,
-        "provinces": Unit.objects.filter(level="provincial", kind="locality").order_by("code"),
+        "provinces": Unit.objects.current().filter(level="provincial", kind="locality").order_by("code"),
     })
 
 
