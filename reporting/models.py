@@ -56,6 +56,10 @@ class ComplianceResult(models.Model):
                 fields=["year", "period", "unit", "target"], name="one_result_per_unit_period_target",
             ),
         ]
+        # The dashboards filtered by level or block read one period of a few targets across every year's partition
+        # (the trend, the status counts): without it, a full read of each partition (~80 ms), with it ~20 ms.
+        # A national recompute builds it on the new partition too (~0.15 s).
+        indexes = [models.Index(fields=["period", "target"], name="result_period_target")]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status}"
