@@ -1,12 +1,14 @@
-"""What every task of the project shares (TASK_OPTIONS), and the sweep of work stuck after a fault."""
+"""What every task of the project shares (TASK_OPTIONS, ProgressReporter), and the sweep of work stuck after a fault."""
 from __future__ import annotations
 
 import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, connection
 from psycopg2 import InterfaceError as DriverInterfaceError
 from psycopg2 import OperationalError as DriverOperationalError
 
@@ -29,6 +31,56 @@ TASK_OPTIONS: dict[str, Any] = {
     "retry_jitter": True,
     "max_retries": 6,
 }
+
+
+# Progress is stored in the result backend (the database): report at most this often by default.
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+class ProgressReporter:
+    """Reports a task's progress (PROGRESS {done, total}) to the result backend, throttled (the latest report wins).
+
+    In a worker on PostgreSQL it writes from a thread of its own, on that thread's own connection
+    (`own_connection`): a compliance recompute's connection is busy streaming results with COPY for most of the
+    run (a write on it would end the COPY, "COPY terminated by new PQexec", and fail the compute), and the
+    compute's transaction would hide the report until the end anyway. Inside an open transaction (in-process tasks
+    in a test) or on SQLite a second connection would wait on the first one's locks, so it reports on the task's
+    connection, and the engine holds the reports made during a COPY until it ends (reporting.services._Progress).
+    A task called directly (no task id) reports nothing."""
+
+    def __init__(self, task, *, every: float | None = None) -> None:
+        self.task, self.task_id = task, task.request.id
+        self.every = float(PROGRESS_EVERY_SECONDS if every is None else every)
+        self.last = float("-inf")
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="task-progress")
+        self.pending: Future | None = None
+        self.own_connection = connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.task_id:
+            return
+        now = time.monotonic()
+        if done < total and now - self.last < self.every:
+            return
+        if self.pending is not None and not self.pending.done() and done < total:
+            return  # the previous report is still being written: skip this one rather than queue them up
+        self.last = now
+        if not self.own_connection:
+            self.task.update_state(task_id=self.task_id, state="PROGRESS", meta={"done": int(done), "total": int(total)})
+            return
+        self.pending = self.executor.submit(self._store, int(done), int(total))
+
+    def _store(self, done: int, total: int) -> None:
+        try:
+            self.task.update_state(task_id=self.task_id, state="PROGRESS", meta={"done": done, "total": total})
+        except Exception:  # noqa: BLE001 - progress is best effort; it must never fail the task
+            logger.warning("Could not store the progress of task %s", self.task_id, exc_info=True)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def close(self) -> None:
+        """Wait for the last report, so it cannot land after the task's final state."""
+        self.executor.shutdown(wait=True)
 
 
 def stuck_sweep_run(*, now=None) -> dict[str, dict[str, list[int]]]:

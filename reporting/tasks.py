@@ -9,68 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
-from reform.tasks import TASK_OPTIONS
+from reform.tasks import TASK_OPTIONS, ProgressReporter
 
 logger = logging.getLogger(__name__)
-
-# Progress is stored in the result backend (the database): report at most this often (a setting, so a test can
-# force a report at every step).
-PROGRESS_EVERY_SECONDS = 0.5
-
-
-class ProgressReporter:
-    """Reports a task's progress to the result backend, throttled (the latest report wins).
-
-    In a worker on PostgreSQL it writes from a thread of its own, on that thread's own connection
-    (`own_connection`): the engine's connection is busy streaming results with COPY for most of a recompute (a
-    write on it would end the COPY, "COPY terminated by new PQexec", and fail the compute), and the compute's
-    transaction would hide the report until the end anyway. Inside an open transaction (in-process tasks in
-    a test) or on SQLite a second connection would wait on the first one's locks, so it reports on the
-    engine's connection, and the engine holds the reports made during a COPY until it ends
-    (services._Progress)."""
-
-    def __init__(self, task, *, every: float | None = None) -> None:
-        self.task, self.task_id = task, task.request.id
-        self.every = float(getattr(settings, "COMPLIANCE_PROGRESS_EVERY_SECONDS", PROGRESS_EVERY_SECONDS)
-                           if every is None else every)
-        self.last = float("-inf")
-        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="task-progress")
-        self.pending: Future | None = None
-        self.own_connection = connection.vendor == "postgresql" and not connection.in_atomic_block
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - self.last < self.every:
-            return
-        if self.pending is not None and not self.pending.done() and done < total:
-            return  # the previous report is still being written: skip this one rather than queue them up
-        self.last = now
-        if not self.own_connection:
-            self.task.update_state(task_id=self.task_id, state="PROGRESS", meta={"done": int(done), "total": int(total)})
-            return
-        self.pending = self.executor.submit(self._store, int(done), int(total))
-
-    def _store(self, done: int, total: int) -> None:
-        try:
-            self.task.update_state(task_id=self.task_id, state="PROGRESS", meta={"done": done, "total": total})
-        except Exception:  # noqa: BLE001 - progress is best effort; it must never fail the compute
-            logger.warning("Could not store the progress of task %s", self.task_id, exc_info=True)
-        finally:
-            connection.close()  # this thread's own connection
-
-    def close(self) -> None:
-        """Wait for the last report, so it cannot land after the task's final state."""
-        self.executor.shutdown(wait=True)
-
 
 def summary_as_dict(summary: Any) -> dict:
     """The engine's ComputeSummary as JSON-friendly data."""
@@ -100,7 +47,7 @@ def compliance_compute_task(self, year: int, unit_id: int | None = None, trigger
     from reporting.runs import compute_recorded
 
     unit = Unit.objects.get(pk=unit_id) if unit_id is not None else None
-    progress = ProgressReporter(self)
+    progress = ProgressReporter(self, every=settings.COMPLIANCE_PROGRESS_EVERY_SECONDS)
     try:
         summary = compute_recorded(year=int(year), unit=unit, progress=progress, trigger=trigger,
                                    task_id=self.request.id)

@@ -1,16 +1,12 @@
 """Celery tasks of period reports: thin wrappers (ids in, a service called, a JSON summary out)."""
 from __future__ import annotations
 
-import time
-
 from celery import shared_task
 from django.conf import settings
 from django.utils import translation
 
 from reform.sweep import superseded
-from reform.tasks import TASK_OPTIONS
-
-PROGRESS_EVERY_SECONDS = 0.5
+from reform.tasks import TASK_OPTIONS, ProgressReporter
 
 
 @shared_task(bind=True, name="reports.tasks.export_generate", given_up="reports.services.export_given_up",
@@ -23,18 +19,12 @@ def export_generate(self, export_id: int) -> dict:
     export = ReportExport.objects.select_related("unit").get(pk=export_id)
     if superseded(export, self.request):
         return {"export": export.pk, "skipped": "queued again under another task id"}
-    last = [0.0]
-
-    def progress(done: int, total: int) -> None:
-        now = time.monotonic()
-        if done < total and now - last[0] < PROGRESS_EVERY_SECONDS:
-            return
-        last[0] = now
-        if self.request.id:
-            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
-
-    with translation.override(export.language or settings.LANGUAGE_CODE):
-        export = generate(export=export, progress=progress)
+    progress = ProgressReporter(self)
+    try:
+        with translation.override(export.language or settings.LANGUAGE_CODE):
+            export = generate(export=export, progress=progress)
+    finally:
+        progress.close()
     return {"export": export.pk, "status": export.status, "file": export.file.name, "done": export.done,
             "total": export.total}
 
