@@ -61,6 +61,20 @@ class GuardedDeleteMixin:
             actions["delete_selected"] = (guarded_delete_selected, name, description)
         return actions
 
+    def delete_view(self, request, object_id, extra_context=None):
+        """A refused deletion goes back to the object's page with the refusals as messages, never a 500."""
+        if request.method == "POST":
+            obj = self.get_object(request, object_id)
+            # Without the permission at all, Django's own view answers (403).
+            refusals = (self.delete_refusals(request, obj)
+                        if obj is not None and self.has_delete_permission(request, obj) else [])
+            if refusals:
+                for message in refusals:
+                    self.message_user(request, message, messages.ERROR)
+                opts = self.model._meta
+                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
+        return super().delete_view(request, object_id, extra_context)
+
 
 class RecordAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
     """Admin of a register: every save and delete goes through the record services."""
@@ -117,19 +131,6 @@ class RecordAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
             return list(getattr(error, "messages", [str(error)]))
         return []
 
-    def delete_view(self, request, object_id, extra_context=None):
-        if request.method == "POST":
-            obj = self.get_object(request, object_id)
-            if obj is not None:
-                try:
-                    for guard in services.write_guards:
-                        guard(instance=obj, user=request.user, action="delete")
-                except (ValidationError, PermissionDenied) as error:
-                    for message in getattr(error, "messages", [str(error)]):
-                        self.message_user(request, message, messages.ERROR)
-                    opts = self.model._meta
-                    return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk]))
-        return super().delete_view(request, object_id, extra_context)
 
 
 @admin.register(Unit)
