@@ -116,7 +116,7 @@ def _in_background(function: Callable[[], Any], counter: _QueryCounter) -> Calla
 class _Progress:
     """The caller's progress callback, called only where it is safe: a report made while a COPY streams on
     this connection is held until the COPY ends (any statement on the connection then would end the COPY),
-    unless the callback writes on a connection of its own (`own_connection`, see tasks.ProgressReporter)."""
+    unless the callback writes on a connection of its own (`own_connection`, see reform.tasks.ProgressReporter)."""
 
     def __init__(self, report: Callable[[int, int], None] | None) -> None:
         self.report = report
@@ -346,6 +346,13 @@ def _collector_paused():
             gc.enable()
 
 
+def _add_measures(into: dict[str, list[int]], measures: dict[str, list[int]]) -> None:
+    """Add per-quarter measures (`{measure: [q1, q2, q3, q4]}`) into `into`, in place."""
+    for measure, quarters in measures.items():
+        have = into.get(measure)
+        into[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
+
+
 def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], offenders: dict[str, dict]
                ) -> tuple[dict[int, dict[str, list[int]]], dict[int, dict[str, list[int]]]]:
     """Move the legacy units' aggregated records to their default successor, in place: a legacy province's or
@@ -361,9 +368,7 @@ def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], 
             targets = [inherited.setdefault(successor, {}), source.setdefault(successor, {})] if own else [
                 districts.setdefault(successor, {})]
             for target in targets:
-                for measure, quarters in measures.items():
-                    have = target.get(measure)
-                    target[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
+                _add_measures(target, measures)
     for by_unit in offenders.values():
         for legacy_id in [uid for uid in by_unit if uid in lineage]:
             successor, own = lineage[legacy_id]
@@ -405,10 +410,7 @@ def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, 
     by_province: dict[int, dict[str, list[int]]] = {}
     for source in sources:
         for district, measures in source.items():
-            into = by_province.setdefault(found[district], {})
-            for measure, quarters in measures.items():
-                have = into.get(measure)
-                into[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
+            _add_measures(by_province.setdefault(found[district], {}), measures)
     paths = dict(Unit.objects.filter(pk__in=list(by_province)).values_list("pk", "path"))
     empty = [0] * (VECTOR * len(periods) * len(targets))
     out = {}
