@@ -17,8 +17,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from reform.models import User
+from reform.services import history_reason
 
-REASON_MAX = 100  # django-simple-history's history_change_reason is a varchar(100)
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,8 @@ def upload_stamp(*, batch_id: int, file_name: str, user_id: int, date: datetime.
     """The stamp of an upload, its reasons in the active language (the uploader's)."""
     return HistoryStamp(
         user_id=user_id, date=date,
-        reason=(_("Upload #%(id)s (%(file)s)") % {"id": batch_id, "file": file_name})[:REASON_MAX],
-        baseline_reason=(_("State before upload #%(id)s (no earlier history)") % {"id": batch_id})[:REASON_MAX],
+        reason=history_reason(_("Upload #%(id)s (%(file)s)") % {"id": batch_id, "file": file_name}),
+        baseline_reason=history_reason(_("State before upload #%(id)s (no earlier history)") % {"id": batch_id}),
     )
 
 
