@@ -493,22 +493,22 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
             sums[i] += value
         if cur:
             late[unit_id, quarter] += late_count
+    # The two share shifts of conferences: (kind, its parameters, (part, whole) positions in the sums
+    # [total, regular, countable, hybrid], and their names in the evidence).
+    shifts = ((SignalKind.REGULAR_SESSION_SHIFT, "regular_session_shift", (1, 0), ("regular", "total")),
+              (SignalKind.HYBRID_SHIFT, "hybrid_shift", (3, 2), ("hybrid", "countable")))
     for unit_id, by_window in conferences.items():
         before, now = by_window[False], by_window[True]
-        rise = shift_verdict(part_before=before[1], total_before=before[0], part_now=now[1], total_now=now[0],
-                             p=p["regular_session_shift"])
-        if rise is not None:
-            found.append(Found(unit_id, SignalKind.REGULAR_SESSION_SHIFT, "", Severity.WARNING,
-                               {"before": _percent(before[1] / before[0]), "now": _percent(now[1] / now[0])},
-                               {"regular_before": before[1], "total_before": before[0], "regular_now": now[1],
-                                "total_now": now[0], "rise_points": round(rise * 100, 1)}))
-        rise = shift_verdict(part_before=before[3], total_before=before[2], part_now=now[3], total_now=now[2],
-                             p=p["hybrid_shift"])
-        if rise is not None:
-            found.append(Found(unit_id, SignalKind.HYBRID_SHIFT, "", Severity.WARNING,
-                               {"before": _percent(before[3] / before[2]), "now": _percent(now[3] / now[2])},
-                               {"hybrid_before": before[3], "countable_before": before[2], "hybrid_now": now[3],
-                                "countable_now": now[2], "rise_points": round(rise * 100, 1)}))
+        for kind, params, (part, whole), (part_name, whole_name) in shifts:
+            rise = shift_verdict(part_before=before[part], total_before=before[whole], part_now=now[part],
+                                 total_now=now[whole], p=p[params])
+            if rise is not None:
+                found.append(Found(unit_id, kind, "", Severity.WARNING,
+                                   {"before": _percent(before[part] / before[whole]),
+                                    "now": _percent(now[part] / now[whole])},
+                                   {f"{part_name}_before": before[part], f"{whole_name}_before": before[whole],
+                                    f"{part_name}_now": now[part], f"{whole_name}_now": now[whole],
+                                    "rise_points": round(rise * 100, 1)}))
 
     found += _late_entries(year=year, late=late, after=after_approval,
                            p=p["late_entry"])
