@@ -22,5 +22,6 @@ urlpatterns = [
     path("dashboard/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("portal.urls")),
     path("", include("reform.web_urls")),
 ]

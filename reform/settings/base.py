@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reports",
     "imports",
     "demo",
+    "portal",
 ]
 
 MIDDLEWARE = [
