@@ -7,7 +7,6 @@ write the history rows of every record they create or change (imports.history), 
 from __future__ import annotations
 
 import copy
-import datetime
 import io
 import queue
 import sys
@@ -23,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
+from reports import locking
 
 from . import history
 from .choices import ImportKind
@@ -46,9 +46,6 @@ PG_TYPES = {
     "quarter": "integer", "procedures_total": "bigint", "procedures_digital": "bigint",
     "number_key": "text",  # a document's number as uniqueness compares it (documents.symbols.number_key)
 }
-# The date column a period lock is reported on (as reports.locking.DATE_FIELDS).
-LOCK_COLUMN = {ImportKind.DOCUMENTS: "issued_on", ImportKind.CONFERENCES: "held_on",
-               ImportKind.DIGITIZATION_REPORTS: "quarter"}
 
 
 def unknown_unit_message() -> str:
@@ -88,12 +85,11 @@ def _model_column(name: str) -> str:
     return {"unit_code": "unit_id", "doc_type": "doc_type_id"}.get(name, name)
 
 
-def _locking():
-    try:
-        from reports import locking
-    except ImportError:  # period locking not installed: nothing is locked
-        return None
-    return locking
+def _record_year_sql(model, alias: str) -> str:
+    """The year a written record counts in (as `UnitRecord.record_year`), in SQL over the register's table."""
+    if model.dated_by_quarter():
+        return f"{alias}.year"
+    return f"extract(year FROM {alias}.{model.RECORD_DATE_FIELD})::integer"
 
 
 # --------------------------------------------------------------------------------------------- PostgreSQL
@@ -427,42 +423,7 @@ class PostgresLoader:
         self._check_locks(cursor)
 
     def _check_locks(self, cursor) -> None:
-        locking = _locking()
-        if locking is None:
-            return
-        cursor.execute(
-            "SELECT DISTINCT u.code, u.path FROM import_staging s JOIN reform_unit u ON u.code = s.unit_code"
-        )
-        code_paths = cursor.fetchall()
-        windows = locking.locked_windows_for([path for _code, path in code_paths])
-        locks = [
-            (code, start, end, locking.lock_message(report))
-            for code, path in code_paths for start, end, report in windows.get(path, [])
-        ]
-        if not locks:
-            return
-        cursor.execute("CREATE TEMP TABLE import_locks (unit_code text, starts date, ends date, message text) ON COMMIT DROP")
-        cursor.executemany("INSERT INTO import_locks VALUES (%s, %s, %s, %s)", locks)
-        if self.kind == ImportKind.DIGITIZATION_REPORTS:
-            cursor.execute("SELECT DISTINCT year, quarter FROM import_staging WHERE year IS NOT NULL AND quarter IS NOT NULL")
-            spans = [(year, quarter, *locking.quarter_span(year, quarter)) for year, quarter in cursor.fetchall()]
-            cursor.execute("CREATE TEMP TABLE import_spans (year integer, quarter integer, starts date, ends date) ON COMMIT DROP")
-            cursor.executemany("INSERT INTO import_spans VALUES (%s, %s, %s, %s)", spans)
-            source = ("(SELECT s.line, s.unit_code, p.starts, p.ends FROM import_staging s "
-                      "JOIN import_spans p ON p.year = s.year AND p.quarter = s.quarter)")
-        else:
-            date = LOCK_COLUMN[self.kind]
-            source = f"(SELECT line, unit_code, {date} AS starts, {date} AS ends FROM import_staging)"
-        cursor.execute(
-            f"""
-            INSERT INTO import_errors (line, col, message)
-            SELECT DISTINCT ON (r.line) r.line, %s, l.message
-              FROM {source} r JOIN import_locks l
-                ON l.unit_code = r.unit_code AND l.starts <= r.ends AND l.ends >= r.starts
-             ORDER BY r.line, l.starts
-            """,
-            [LOCK_COLUMN[self.kind]],
-        )
+        locking.staged_locks_insert(cursor, model=self.model, staging="import_staging", errors="import_errors")
 
     # -- the write
 
@@ -475,7 +436,7 @@ class PostgresLoader:
         target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at"]
         select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()"]
         compared = [_model_column(name) for name in data]
-        year = "year" if self.kind != ImportKind.CONFERENCES else "extract(year FROM held_on)::integer"
+        year = _record_year_sql(self.model, "t")
         source = f"FROM {source} s JOIN import_units u ON u.code = s.unit_code AND s.line > {int(after_line)}"
         # The history rows of what the statement writes (see imports.history), in the same statement: the
         # state after, of every record inserted ('+') or changed ('~'), and the state before, of the changed
@@ -524,7 +485,7 @@ class PostgresLoader:
                   {source}
                  WHERE {match}
                    AND ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f's.{n}' for n in data)})
-                RETURNING s.line, extract(year FROM t.held_on)::integer AS record_year, {returned}
+                RETURNING s.line, {_record_year_sql(self.model, "t")} AS record_year, {returned}
             ), after AS ({history.insert_sql(self.model, alias="up", select_from="FROM up", history_type="'~'")}),
             before AS ({before})
             SELECT count(DISTINCT line), coalesce(array_agg(DISTINCT unit_id), '{{}}'),
@@ -539,7 +500,7 @@ class PostgresLoader:
                 INSERT INTO {self.table} AS n ({', '.join(target)})
                 SELECT {', '.join(select)} {source}
                  WHERE NOT EXISTS (SELECT 1 FROM {self.table} t WHERE {match})
-                RETURNING extract(year FROM n.held_on)::integer AS record_year, {', '.join(f"n.{c}" for c in history.tracked_columns(self.model))}
+                RETURNING {_record_year_sql(self.model, "n")} AS record_year, {', '.join(f"n.{c}" for c in history.tracked_columns(self.model))}
             ), after AS ({history.insert_sql(self.model, alias="ins", select_from="FROM ins", history_type="'+'")})
             SELECT count(*), coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT record_year), '{{}}')
               FROM ins
@@ -581,7 +542,6 @@ class OrmLoader:
         self.key = [self.index[name] for name in NATURAL_KEYS[kind]]
         self.seen: dict[tuple, int] = {}
         self.result = LoadResult(ok=True)
-        self.locking = _locking()
         self.windows: dict[str, list] = {}
 
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
@@ -626,31 +586,18 @@ class OrmLoader:
                 ok = False
         return ok
 
-    def _span(self, row: tuple) -> tuple[datetime.date, datetime.date] | None:
-        i = self.index
-        if self.kind == ImportKind.DIGITIZATION_REPORTS:
-            if row[i["year"]] is None or row[i["quarter"]] is None:
-                return None
-            return self.locking.quarter_span(row[i["year"]], row[i["quarter"]])
-        value = row[i[LOCK_COLUMN[self.kind]]]
-        return (value, value) if value else None
-
     def _check_locks(self, chunk: list[tuple]) -> None:
-        if self.locking is None:
-            return
         paths = {self.paths[self.units[row[1]]] for row in chunk}
         missing = paths - self.windows.keys()
         if missing:
-            self.windows.update(self.locking.locked_windows_for(missing))
+            self.windows.update(locking.locked_windows_for(missing))
+        i, model = self.index, self.model
         for row in chunk:
-            span = self._span(row)
-            if span is None:
-                continue
-            for start, end, report in self.windows.get(self.paths[self.units[row[1]]], []):
-                if start <= span[1] and end >= span[0]:
-                    self.sink.add(row[0], LOCK_COLUMN[self.kind], self.locking.lock_message(report))
-                    self.bad_lines.add(row[0])
-                    break
+            span = locking.span_of(model.record_date_from(lambda name: row[i[name]]))
+            report = locking.covering(self.windows.get(self.paths[self.units[row[1]]], []), span) if span else None
+            if report is not None:
+                self.sink.add(row[0], model.RECORD_DATE_FIELD, locking.lock_message(report))
+                self.bad_lines.add(row[0])
 
     def _flush(self, chunk: list[tuple]) -> None:
         chunk = [row for row in chunk if row[1] is not None]
@@ -677,7 +624,7 @@ class OrmLoader:
         for values in wanted.values():
             key = tuple(values[attr] for attr in key_attrs)
             matches = existing.get(key)
-            year = values["held_on"].year if self.kind == ImportKind.CONFERENCES else values["year"]
+            year = model.record_year_from(values.get)
             if not matches:
                 to_create.append(model(**values))
                 self.result.created += 1
