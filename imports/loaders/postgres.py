@@ -1,38 +1,29 @@
-"""Loaders of validated rows: PostgreSQL (rows validated in a thread and COPied chunk by chunk into TEMP
-staging, written as they come while the file is clean, then set-based checks over the whole file) and a
-plain ORM path (bulk_create/bulk_update) for SQLite. Both run inside the caller's transaction and commit
-nothing unless the whole file is clean; both report the same errors with the same messages, and both
-write the history rows of every record they create or change (imports.history), chunk by chunk.
-"""
+"""The PostgreSQL loader: COPY into TEMP staging chunk by chunk, set-based checks in SQL, then the upsert with the
+history rows of what it writes (see `PostgresLoader`)."""
 from __future__ import annotations
 
-import copy
 import io
-import queue
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
+from collections.abc import Iterator
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
 from reports import locking
 
-from . import history
-from .choices import ImportKind
-from .columns import MODELS
-from .history import HistoryStamp
-from .validation import KEY_COLUMN, NATURAL_KEYS, STAGING_FIELDS, ErrorSink
+from .. import history
+from ..choices import ImportKind
+from ..columns import MODELS
+from ..history import HistoryStamp
+from ..validation import KEY_COLUMN, NATURAL_KEYS, STAGING_FIELDS, ErrorSink
+from .common import (
+    LoadResult, Progress, _model_column, _record_year_sql, duplicate_message, out_of_scope_message,
+    unknown_unit_message,
+)
+from .copying import ChunkProducer, CopyStream
 
-Progress = Callable[[int], None]
-PROGRESS_EVERY = 10000
-CHUNK_ROWS = 10000  # rows validated, staged and written at a time on PostgreSQL (progress is reported per chunk)
+CHUNK_ROWS = 10000  # rows validated, staged and written at a time (progress is reported per chunk)
 COPY_BUFFER = 1 << 20
 
 # Staging column types (PostgreSQL) of each field.
@@ -46,181 +37,6 @@ PG_TYPES = {
     "quarter": "integer", "procedures_total": "bigint", "procedures_digital": "bigint",
     "number_key": "text",  # a document's number as uniqueness compares it (documents.symbols.number_key)
 }
-
-
-def unknown_unit_message() -> str:
-    return _("Unknown unit code “%(code)s”.")
-
-
-def out_of_scope_message() -> str:
-    return _("Unit “%(code)s” is not your unit nor below it: you can only upload rows for your own unit and the units below it.")
-
-
-def duplicate_message() -> str:
-    return _("The same record appears twice in the file: this row repeats line %(first)s.")
-
-
-@dataclass
-class LoadResult:
-    ok: bool
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    refused: int = 0  # rows with an error (a check only also counts what the other rows would do)
-    unit_ids: set[int] = field(default_factory=set)
-    years: set[int] = field(default_factory=set)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (PostgreSQL), for the log
-
-    def add(self, part: LoadResult) -> None:
-        """Count in what a partial write (a chunk, or the rows after the last chunk written) did."""
-        self.created += part.created
-        self.updated += part.updated
-        self.unit_ids |= part.unit_ids
-        self.years |= part.years
-
-
-def _model_column(name: str) -> str:
-    """The database column of a staging field in the register's table."""
-    return {"unit_code": "unit_id", "doc_type": "doc_type_id"}.get(name, name)
-
-
-def _record_year_sql(model, alias: str) -> str:
-    """The year a written record counts in (as `UnitRecord.record_year`), in SQL over the register's table."""
-    if model.dated_by_quarter():
-        return f"{alias}.year"
-    return f"extract(year FROM {alias}.{model.RECORD_DATE_FIELD})::integer"
-
-
-# --------------------------------------------------------------------------------------------- PostgreSQL
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    cls = value.__class__
-    if cls is str:
-        # `in` is a fast scan in C; `translate` goes character by character through a dict.
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)
-        return value
-    if value is None:
-        return "\\N"
-    if cls is bool:
-        return "t" if value else "f"
-    return str(value)  # int, Decimal, and date (str() is its ISO form)
-
-
-class CopyStream:
-    """A file-like `read()` that pulls rows from a generator and formats them for `COPY ... FROM STDIN`.
-
-    psycopg2's `copy_expert` reads it chunk by chunk, so memory stays flat (used for the error list).
-    """
-
-    def __init__(self, rows: Iterator[tuple], progress: Progress | None):
-        self.rows = rows
-        self.progress = progress
-        self.count = 0
-        self.error: BaseException | None = None
-
-    def read(self, size: int = 65536) -> str:
-        try:
-            parts = []
-            length = 0
-            for row in self.rows:
-                line = "\t".join(map(_copy_text, row)) + "\n"
-                parts.append(line)
-                length += len(line)
-                self.count += 1
-                if self.progress and self.count % PROGRESS_EVERY == 0:
-                    self.progress(self.count)
-                if length >= size:
-                    break
-            return "".join(parts)
-        except BaseException as error:  # kept: psycopg2 replaces it with a generic COPY error
-            self.error = error
-            raise
-
-    readline = read
-
-
-@dataclass
-class _Chunk:
-    text: str  # the rows as COPY text
-    rows: int
-    last_line: int
-    clean: bool  # no row up to this one (this chunk included) had an error in Python
-
-
-_END = object()
-
-
-class ChunkProducer:
-    """Runs the per-row Python (parse, validate, format as COPY text) in a thread, `chunk_rows` rows at a time.
-
-    The upload's time is mostly PostgreSQL's (index and foreign-key work of the upsert) and Python's (one
-    row at a time), on different cores: while the server writes chunk n, this thread prepares chunk n+1
-    (psycopg2 releases the GIL while it waits for the server). The thread touches no database; it runs
-    in the caller's language, so that the error messages it writes are translated alike. At most
-    `ahead` chunks wait in the queue, so memory stays flat.
-    """
-
-    def __init__(self, rows: Iterator[tuple], sink: ErrorSink, *, chunk_rows: int = CHUNK_ROWS, ahead: int = 2):
-        self.rows = rows
-        self.sink = sink
-        self.chunk_rows = chunk_rows
-        self.queue: queue.Queue = queue.Queue(maxsize=ahead)
-        self.stopping = threading.Event()
-        self.language = translation.get_language()
-        self.thread = threading.Thread(target=self._run, name="imports-rows", daemon=True)
-
-    def __iter__(self) -> Iterator[_Chunk]:
-        self.thread.start()
-        while True:
-            item = self.queue.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-
-    def close(self) -> None:
-        """Stop the thread (the load may end early, on a database error) and wait for it."""
-        self.stopping.set()
-        if self.thread.is_alive():
-            self.thread.join()
-
-    def _put(self, item: Any) -> bool:
-        while not self.stopping.is_set():
-            try:
-                self.queue.put(item, timeout=0.1)
-                return True
-            except queue.Full:
-                continue
-        return False
-
-    def _run(self) -> None:
-        try:
-            with translation.override(self.language):
-                parts: list[str] = []
-                append = parts.append
-                join = "\t".join
-                size = self.chunk_rows
-                line = 0
-                for row in self.rows:
-                    append(join(map(_copy_text, row)) + "\n")
-                    if len(parts) >= size:
-                        line = row[0]
-                        if not self._put(_Chunk("".join(parts), len(parts), line, self.sink.count == 0)):
-                            return
-                        parts.clear()
-                    elif self.stopping.is_set():
-                        return
-                if parts:
-                    self._put(_Chunk("".join(parts), len(parts), row[0], self.sink.count == 0))
-            self._put(_END)
-        except BaseException as error:  # noqa: BLE001 - handed to the loading thread, which raises it
-            self._put(error)
 
 
 class PostgresLoader:
@@ -510,153 +326,3 @@ class PostgresLoader:
         created, new_units, new_years = cursor.fetchone()
         return LoadResult(ok=True, created=created, updated=updated, unit_ids={*unit_ids, *new_units},
                           years={*years, *new_years})
-
-
-# --------------------------------------------------------------------------------------------- ORM (SQLite)
-
-
-class OrmLoader:
-    """The plain path: the same checks in Python, writes with bulk_create/bulk_update, chunk by chunk.
-
-    Chunks are written as they come (inside the caller's transaction); after the first error nothing
-    more is written and the caller rolls back, but every row is still checked so every error is listed.
-    A check only (`dry_run`) goes on writing the rows without an error, to count them; the caller rolls back.
-    """
-
-    chunk_size = 2000
-
-    def __init__(self, *, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False):
-        self.kind = kind
-        self.user = user
-        self.sink = sink
-        self.stamp = stamp
-        self.dry_run = dry_run
-        self.bad_lines: set[int] = set()
-        self.errors_seen = 0  # the sink's count after the previous row: more means this row has errors
-        self.fields = STAGING_FIELDS[kind]
-        self.index = {name: i + 1 for i, name in enumerate(self.fields)}
-        self.model = MODELS[kind]
-        self.units = dict(Unit.objects.values_list("code", "id"))
-        self.paths = dict(Unit.objects.values_list("id", "path"))
-        self.editable = set(Unit.objects.editable_by(user).values_list("id", flat=True))
-        self.key = [self.index[name] for name in NATURAL_KEYS[kind]]
-        self.seen: dict[tuple, int] = {}
-        self.result = LoadResult(ok=True)
-        self.windows: dict[str, list] = {}
-
-    def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
-        chunk: list[tuple] = []
-        for row in rows:  # each row is validated as it is drawn, so the sink's new errors are its own
-            self.result.rows += 1
-            if self._check_row(row):
-                chunk.append(row)
-            if self.sink.count > self.errors_seen:
-                self.bad_lines.add(row[0])
-            if len(chunk) >= self.chunk_size:
-                self._flush(chunk)
-                chunk = []
-            self.errors_seen = self.sink.count
-            if progress and self.result.rows % PROGRESS_EVERY == 0:
-                progress(self.result.rows)
-        self._flush(chunk)
-        if progress:
-            progress(self.result.rows)
-        result = self.result
-        result.ok = self.sink.count == 0
-        result.refused = len(self.bad_lines)
-        result.unchanged = result.rows - result.created - result.updated
-        return result
-
-    def _check_row(self, row: tuple) -> bool:
-        line, code = row[0], row[1]
-        ok = True
-        if code is not None:
-            unit_id = self.units.get(code)
-            if unit_id is None:
-                self.sink.add(line, "unit_code", unknown_unit_message() % {"code": code})
-                ok = False
-            elif unit_id not in self.editable:
-                self.sink.add(line, "unit_code", out_of_scope_message() % {"code": code})
-                ok = False
-        key = tuple(row[i] for i in self.key)
-        if None not in key:
-            first = self.seen.setdefault(key, line)
-            if first != line:
-                self.sink.add(line, KEY_COLUMN[self.kind], duplicate_message() % {"first": first})
-                ok = False
-        return ok
-
-    def _check_locks(self, chunk: list[tuple]) -> None:
-        paths = {self.paths[self.units[row[1]]] for row in chunk}
-        missing = paths - self.windows.keys()
-        if missing:
-            self.windows.update(locking.locked_windows_for(missing))
-        i, model = self.index, self.model
-        for row in chunk:
-            span = locking.span_of(model.record_date_from(lambda name: row[i[name]]))
-            report = locking.covering(self.windows.get(self.paths[self.units[row[1]]], []), span) if span else None
-            if report is not None:
-                self.sink.add(row[0], model.RECORD_DATE_FIELD, locking.lock_message(report))
-                self.bad_lines.add(row[0])
-
-    def _flush(self, chunk: list[tuple]) -> None:
-        chunk = [row for row in chunk if row[1] is not None]
-        if not chunk:
-            return
-        self._check_locks(chunk)
-        if self.sink.count and not self.dry_run:
-            return  # the file is refused: keep checking, stop writing
-        chunk = [row for row in chunk if row[0] not in self.bad_lines]
-        model, i = self.model, self.index
-        data = [name for name in self.fields if name != "unit_code"]
-        attrs = [_model_column(name) for name in data]
-        key_attrs = ["unit_id", *[_model_column(n) for n in NATURAL_KEYS[self.kind][1:]]]
-        wanted = {}
-        for row in chunk:
-            values = {"unit_id": self.units[row[1]], **{attr: row[i[name]] for attr, name in zip(attrs, data)}}
-            wanted[(row[0])] = values
-        lookup = {f"{attr}__in": {values[attr] for values in wanted.values()} for attr in key_attrs}
-        existing: dict[tuple, list] = {}
-        for obj in model.objects.filter(**lookup):
-            existing.setdefault(tuple(getattr(obj, attr) for attr in key_attrs), []).append(obj)
-        now = timezone.now()
-        to_create, to_update, before = [], [], []
-        for values in wanted.values():
-            key = tuple(values[attr] for attr in key_attrs)
-            matches = existing.get(key)
-            year = model.record_year_from(values.get)
-            if not matches:
-                to_create.append(model(**values))
-                self.result.created += 1
-            else:
-                changed = False
-                for obj in matches:
-                    if any(_differs(getattr(obj, attr), values[attr]) for attr in attrs):
-                        before.append(copy.copy(obj))
-                        for attr in attrs:
-                            setattr(obj, attr, values[attr])
-                        obj.updated_at = now
-                        to_update.append(obj)
-                        changed = True
-                if not changed:
-                    continue
-                self.result.updated += 1
-            self.result.unit_ids.add(values["unit_id"])
-            self.result.years.add(year)
-        model.objects.bulk_create(to_create, batch_size=500)
-        if to_update:
-            model.objects.bulk_update(to_update, [*attrs, "updated_at"], batch_size=500)
-        history.orm_write(model, stamp=self.stamp, created=to_create, updated=to_update, before=before)
-
-
-def _differs(stored: Any, new: Any) -> bool:
-    if isinstance(stored, Decimal) and new is not None:
-        return stored != Decimal(new)
-    return stored != new
-
-
-def loader_for(*, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False,
-               force_orm: bool = False):
-    if connection.vendor == "postgresql" and not force_orm:
-        return PostgresLoader(kind=kind, user=user, sink=sink, stamp=stamp, dry_run=dry_run)
-    return OrmLoader(kind=kind, user=user, sink=sink, stamp=stamp, dry_run=dry_run)
