@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import Applicability, Block, Comparison, Kind, Level, Role
-from .querysets import RecordQuerySet, UnitQuerySet
+from .querysets import UnitQuerySet, UnitScopedQuerySet
 from .thresholds import parameters_errors, threshold_errors
 
 PATH_SEPARATOR = "/"
@@ -283,13 +283,13 @@ class PolicySetting(models.Model):
 
 
 class UnitRecord(models.Model):
-    """Base of every register row: it belongs to a unit and is scoped through RecordQuerySet."""
+    """Base of every register row: it belongs to a unit and is scoped through UnitScopedQuerySet."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RecordQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         abstract = True
