@@ -9,11 +9,5 @@ class ImportsConfig(AppConfig):
     def ready(self) -> None:
         from reform import task_access
 
-        task_access.register(upload_task_of)
-
-
-def upload_task_of(user, task_id: str) -> bool:
-    """An upload's task is its uploader's (uploads are scoped by owner)."""
-    from .models import ImportBatch
-
-    return ImportBatch.objects.filter(task_id=task_id, user=user).exists()
+        # An upload's task is its uploader's (uploads are scoped by owner).
+        task_access.register(self.get_model("ImportBatch"))
