@@ -74,7 +74,7 @@ class Unit(models.Model):
         if old and old[0] != self.path:
             # Moving or recoding a unit moves its whole subtree: one UPDATE rewrites the descendants.
             old_path, old_depth = old
-            Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            Unit.objects.in_subtree(old_path).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.depth - old_depth),
             )

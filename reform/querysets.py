@@ -111,10 +111,6 @@ class UnitQuerySet(UnitScopedQuerySet):
     def legacy(self) -> "UnitQuerySet":
         return self.filter(valid_until__isnull=False)
 
-    def subtree(self, unit: "Unit") -> "UnitQuerySet":
-        """The unit and every unit below it (`in_subtree`)."""
-        return self.in_subtree(unit)
-
 
 class OwnedQuerySet(models.QuerySet):
     """Rows that belong to the person who made them (uploads), with the scoping methods of `UnitScopedQuerySet`:
