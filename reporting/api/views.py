@@ -1,8 +1,9 @@
 """Compliance API (SPEC section 7): targets, results, subtree summaries, and computing a year through Celery.
 
 Scoping: results, units and signals are read through the shared `ScopedQuerysetMixin` (`visible_to(user)`: an entry
-officer sees their own subtree only; another unit's summary or signal is a 404). Triggering a compute is for reviewers and administrators only: entry officers
-never need to, because their own edits queue a recompute of their unit automatically (reporting/recompute.py).
+officer sees their own subtree only; another unit's summary or signal is a 404). Triggering a compute is for
+reviewers and administrators only: entry officers never need to, because their own edits queue a recompute of their
+unit automatically (reporting/recompute.py).
 """
 from __future__ import annotations
 

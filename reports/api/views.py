@@ -37,7 +37,7 @@ class ExportScope(ScopedQuerysetMixin):
 
 
 class PeriodReportScope(ScopedQuerysetMixin):
-    """The period reports of the caller's subtree (every report for reviewers and administrators), with their history."""
+    """The period reports of the caller's subtree (every one for reviewers and administrators), with their history."""
 
     model = PeriodReport
     select_related = ("unit", "submitted_by", "decided_by")
