@@ -97,3 +97,20 @@ def test_an_upload_is_seen_by_its_uploader_and_the_administrators_only(tree, off
     assert list(ImportBatch.objects.visible_to(administrator)) == [batch]
     for user in (colleague, reviewer, AnonymousUser()):
         assert not ImportBatch.objects.visible_to(user).exists()
+
+
+def test_a_model_whose_unit_lies_further_away_is_scoped_through_its_path(tree, officer_hn, officer_hcm, reviewer):
+    from reports import services as report_services
+    from reports.models import PeriodReportEvent
+
+    class EventQuerySet(UnitScopedQuerySet):
+        unit_field = "report__unit"
+
+    year = timezone.localdate().year - 1
+    report_services.report_submit(user=officer_hn, unit=tree["01"], year=year, period="Q1")
+    report_services.report_submit(user=officer_hcm, unit=tree["79"], year=year, period="Q1")
+    events = EventQuerySet(model=PeriodReportEvent)
+    assert set(events.visible_to(officer_hn).values_list("report__unit__code", flat=True)) == {"01"}
+    assert set(events.in_subtree(tree["79"]).values_list("report__unit__code", flat=True)) == {"79"}
+    assert events.visible_to(reviewer).count() == 2
+    assert not events.editable_by(reviewer).exists()
