@@ -1,4 +1,5 @@
-"""Reads of period reports: the stored figures a report shows, reporting rates, what is due, and scoped lists."""
+"""Reads of period reports: the stored figures a report shows, reporting rates and what is due. Which reports and
+exports a user sees is their `visible_to(user)`, applied by the pages' and the API's mixins."""
 from __future__ import annotations
 
 import datetime
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reform.choices import Kind, Level, Role
 from reform.models import Target, Unit, User
+from reform.querysets import subtree_q
 from reporting.models import ComplianceResult
 from reporting.provisional import Standing, standing_of
 from reporting.selectors import compliance_summary
@@ -17,7 +19,7 @@ from reporting.signals import signals_for_report
 
 from .choices import ReportState, Timeliness
 from .conf import setting_int
-from .models import PeriodReport, ReportExport
+from .models import PeriodReport
 from .periods import ReportingPeriod, recent_periods, scheduled_codes
 
 SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
@@ -54,7 +56,7 @@ def summary(*, unit: Unit, period: ReportingPeriod) -> list[dict]:
 
 def unit_results(*, unit: Unit, period: ReportingPeriod, subtree: bool = True) -> list[dict]:
     """Stored results (API field names, plus the unit's code, name and level) for the unit or its subtree."""
-    scope = Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
+    scope = subtree_q(unit) if subtree else Q(unit=unit)
     return list(
         ComplianceResult.objects.filter(scope, year=period.year, period=period.engine_period)
         .order_by("unit__path", "target__order", "target_id")
@@ -146,16 +148,8 @@ def export_data(*, unit: Unit, period: ReportingPeriod) -> ExportData:
 
 # --- lists and queues -----------------------------------------------------------------------------------------
 
-def reports_visible_to(user: User) -> QuerySet[PeriodReport]:
-    return PeriodReport.objects.visible_to(user).select_related("unit", "submitted_by", "decided_by")
-
-
 def review_queue() -> QuerySet[PeriodReport]:
     return PeriodReport.objects.awaiting_review().select_related("unit", "submitted_by").order_by("submitted_at")
-
-
-def exports_visible_to(user: User) -> QuerySet[ReportExport]:
-    return ReportExport.objects.visible_to(user).select_related("unit", "requested_by")
 
 
 def submittable_periods(*, today: datetime.date) -> list[ReportingPeriod]:
