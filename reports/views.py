@@ -23,6 +23,7 @@ from reporting.signals import signals_for_report
 from . import selectors, services
 from .choices import ReportState
 from .forms import DecisionForm, ExportForm, RateForm, ReopenForm, SubmitForm
+from .locking import lock_reason
 from .models import PeriodReportEvent
 
 
@@ -113,6 +114,7 @@ def detail(request, pk: int):
         "can_reopen": request.user.is_administrator and report.state == ReportState.APPROVED,
         "can_resubmit": request.user.is_entry_officer and request.user.unit_id == report.unit_id
         and report.state in (ReportState.DRAFT, ReportState.RETURNED),
+        "lock_reason": lock_reason(report) if report.state == ReportState.APPROVED else "",
     })
 
 

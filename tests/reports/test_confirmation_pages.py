@@ -1,6 +1,6 @@
 """Submitting and approving on the web pages show the report's figures first and ask for confirmation: nothing is
 written (no report, no event, no lock, no notification, no recompute) until it is confirmed; an empty report asks
-twice. The API keeps its contract (one POST submits, one approves)."""
+twice. The API keeps its contract (one POST submits, one approves). Approved reports show their lock."""
 from __future__ import annotations
 
 import datetime
@@ -144,6 +144,30 @@ def test_the_api_still_submits_and_approves_in_one_call(officer_hn, reviewer, tr
     client.force_authenticate(reviewer)
     approved = client.post(f"/api/v1/period-reports/{created.json()['id']}/approve/", format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
+
+
+def test_an_approved_report_shows_its_lock_on_its_page_and_in_the_lists(officer_hn, reviewer, approved_q1, tree):
+    submitted_q2 = services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q2")
+    html = login(officer_hn).get(reverse("reports:detail", args=[approved_q1.pk])).content.decode()
+    assert 'id="lock-notice"' in html and "data-locked" in html and f"Quý I {YEAR}" in html
+    assert day(3, 31).strftime("%d/%m/%Y") in html
+    for user in (officer_hn, reviewer):
+        page = login(user).get(reverse("reports:index")).content.decode()
+        table = page[page.index('id="report-list"'):]
+        row = table[table.index(f'href="/reports/{approved_q1.pk}/"'):]
+        assert "data-locked" in row[:row.index("</tr>")]
+        other = table[table.index(f'href="/reports/{submitted_q2.pk}/"'):]
+        assert "data-locked" not in other[:other.index("</tr>")]
+    services.report_reopen(user=_admin(), report=approved_q1, reason="Bổ sung")
+    html = login(officer_hn).get(reverse("reports:detail", args=[approved_q1.pk])).content.decode()
+    assert 'id="lock-notice"' not in html and "data-locked" not in html
+    assert "data-locked" not in login(officer_hn).get(reverse("reports:index")).content.decode()
+
+
+def _admin():
+    from tests.factories import UserFactory
+
+    return UserFactory(username="admin-lock", role="admin", unit=None)
 
 
 def test_records_in_window_count_the_subtree_and_the_legacy_units_that_count_in_it(tree):
