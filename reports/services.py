@@ -18,7 +18,7 @@ from reform.services import history_reason
 from reform.sweep import QueuedWork
 from reporting.services import compliance_compute
 
-from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
+from .choices import ExportFormat, ExportStatus, NotificationKind, ReportAction, ReportState
 from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
 from .periods import ReportingPeriod
 
@@ -121,10 +121,16 @@ def _require_state(report: PeriodReport, state: str) -> None:
         )
 
 
+# What a decision tells the submitter (each has its colour on the pages).
+DECISION_KINDS = {ReportAction.APPROVE: NotificationKind.APPROVED, ReportAction.RETURN: NotificationKind.RETURNED,
+                  ReportAction.REOPEN: NotificationKind.REOPENED}
+
+
 def _notify_submitter(report: PeriodReport, event: PeriodReportEvent, message: str) -> None:
     if report.submitted_by_id:
         notification_create(
-            user=report.submitted_by, key=f"report-event:{event.pk}", message=message, url=f"/reports/{report.pk}/"
+            user=report.submitted_by, key=f"report-event:{event.pk}", message=message, url=f"/reports/{report.pk}/",
+            kind=DECISION_KINDS.get(event.action, NotificationKind.OTHER),
         )
 
 
@@ -298,11 +304,12 @@ def export_generate(*, export: ReportExport, progress=None) -> ReportExport:
 
 # --- notifications ------------------------------------------------------------------------------------------
 
-def notification_create(*, user: User, key: str, message: str, url: str = "") -> Notification | None:
+def notification_create(*, user: User, key: str, message: str, url: str = "",
+                        kind: str = NotificationKind.OTHER) -> Notification | None:
     """One notification per user and key: a second call with the same key creates nothing (returns None)."""
     try:
         with transaction.atomic():
-            return Notification.objects.create(user=user, key=key, message=message, url=url)
+            return Notification.objects.create(user=user, key=key, kind=kind, message=message, url=url)
     except IntegrityError:
         return None
 
@@ -327,7 +334,8 @@ def reminders_send(*, today=None) -> int:
         url = f"/reports/submit/?period={period}"
         for officer in officers:
             notification = notification_create(
-                user=officer, key=f"reminder:{unit.pk}:{period}", message=message, url=url
+                user=officer, key=f"reminder:{unit.pk}:{period}", message=message, url=url,
+                kind=NotificationKind.REMINDER,
             )
             if notification is None:
                 continue
