@@ -187,9 +187,9 @@ class RecordFormMixin(RecordScopeMixin):
         except ValidationError as error:
             attach_errors(form, error)
             return self.form_invalid(form)
-        self.after_save(self.object)
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": self.object})
+        self.after_save(self.object)  # its warnings follow the word that the record was saved
         return HttpResponseRedirect(self.get_success_url())
 
     def after_save(self, instance) -> None:

@@ -140,13 +140,15 @@ def scope_units(*, unit: Unit | None) -> list[dict]:
     return list(qs.current().values("id", "code", "path", "level", "kind", "parent_id", "depth"))
 
 
-def lineage(*, unit: Unit | None) -> dict[int, tuple[int, bool]]:
+def lineage(*, unit: Unit | None, predecessor: Unit | None = None) -> dict[int, tuple[int, bool]]:
     """{legacy unit id: (default successor id, own)} for the legacy units whose records count in the scope (one
-    query). `own`: the records count in the successor's own figures (a legacy province's or commune's); otherwise
-    only in its subtree roll-up (a legacy district's)."""
+    query), or only for `predecessor`. `own`: the records count in the successor's own figures (a legacy province's
+    or commune's); otherwise only in its subtree roll-up (a legacy district's)."""
     qs = UnitSuccession.objects.filter(predecessor__valid_until__isnull=False)
     if unit is not None:
         qs = qs.filter(subtree_q(unit, via="successor"))
+    if predecessor is not None:
+        qs = qs.filter(predecessor=predecessor)
     out: dict[int, tuple[int, bool]] = {}
     for pred, succ, level in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
             "predecessor_id", "successor_id", "predecessor__level"):

@@ -69,6 +69,27 @@ def report_figures(*, unit: Unit, period: ReportingPeriod) -> dict:
     return {"summary": summary(unit=unit, period=period), "own": unit_results(unit=unit, period=period, subtree=False)}
 
 
+def records_in_window(*, unit: Unit, window: tuple[datetime.date, datetime.date], lineage: bool = True) -> dict:
+    """How many records of the unit's subtree a report's window holds, per register (three counts): what its figures
+    are made of. With `lineage`, also the records of the legacy units that count in the subtree (before July 2025),
+    as the figures count them; without, only those an approval of the unit's report locks (the subtree's own)."""
+    from documents.models import DigitizationReport, Document
+    from meetings.models import Conference
+    from reporting.selectors import lineage as legacy_units
+
+    start, end = window
+    scope = Q(unit__path__startswith=unit.path)
+    if lineage:
+        scope |= Q(unit_id__in=list(legacy_units(unit=unit)))
+    quarters = [q for q in (1, 2, 3, 4) if datetime.date(start.year, 3 * q - 2, 1) <= end]
+    counts = {
+        "documents": Document.objects.filter(scope, issued_on__gte=start, issued_on__lte=end).count(),
+        "conferences": Conference.objects.filter(scope, held_on__gte=start, held_on__lte=end).count(),
+        "digitization": DigitizationReport.objects.filter(scope, year=start.year, quarter__in=quarters).count(),
+    }
+    return {**counts, "total": sum(counts.values())}
+
+
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 

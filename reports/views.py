@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,6 +24,7 @@ from reporting.signals import signals_for_report
 from . import selectors, services
 from .choices import ReportState
 from .forms import DecisionForm, ExportForm, RateForm, ReopenForm, SubmitForm
+from .locking import lock_reason
 from .models import PeriodReport, PeriodReportEvent, ReportExport
 
 REPORT_JOINS = ("unit", "submitted_by", "decided_by")
@@ -58,16 +60,39 @@ def index(request):
     return render(request, "reports/index.html", context)
 
 
+def _figures(summary: list[dict]) -> dict:
+    """The figures a report carries, as the pages show them: per target, and whether any is provisional."""
+    computed = [parse_datetime(at) if isinstance(at, str) else at for row in summary if (at := row.get("computed_at"))]
+    return {"summary": summary, "standing": standing_of(summary), "computed_at": max(computed) if computed else None}
+
+
 @login_required
 def submit(request):
+    """Two steps: the form, then a preview of the figures the report will carry, which asks for confirmation (and,
+    for a report with no record in its window, for a second one); nothing is written before it."""
     user = request.user
     if not (user.is_entry_officer and user.unit.is_locality):
         raise PermissionDenied(_("Only a locality's entry officers submit its period reports."))
     periods = selectors.submittable_periods(today=timezone.localdate())
     initial = {"period": request.GET.get("period") or (str(periods[0]) if periods else "")}
     form = SubmitForm(request.POST or None, periods=periods, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and "edit" not in request.POST and form.is_valid():
         period = form.cleaned_data["period"]
+        try:
+            services.report_submit_check(user=user, unit=user.unit, year=period.year, period=period.code)
+        except ValidationError as error:
+            attach_errors(form, error)
+            return render(request, "reports/submit.html", {"form": form, "unit": user.unit})
+        records = selectors.records_in_window(unit=user.unit, window=period.to_date_window)
+        empty = records["total"] == 0
+        confirmed = request.POST.get("confirm") == "1"
+        if not confirmed or (empty and not request.POST.get("confirm_empty")):
+            return render(request, "reports/submit_confirm.html", {
+                "form": form, "unit": user.unit, "period": period, "window": period.to_date_window,
+                "note": period.engine_period_note, "records": records, "empty": empty,
+                "empty_unconfirmed": confirmed and empty,
+                **_figures(selectors.summary(unit=user.unit, period=period)),
+            })
         try:
             report = services.report_submit(
                 user=user, unit=user.unit, year=period.year, period=period.code,
@@ -95,6 +120,7 @@ def detail(request, report: PeriodReport):
         "can_reopen": request.user.is_administrator and report.state == ReportState.APPROVED,
         "can_resubmit": request.user.is_entry_officer and request.user.unit_id == report.unit_id
         and report.state in (ReportState.DRAFT, ReportState.RETURNED),
+        "lock_reason": lock_reason(report) if report.state == ReportState.APPROVED else "",
     })
 
 
@@ -119,10 +145,25 @@ def _decide(request, report: PeriodReport, action: str):
 
 
 @login_required
-@require_POST
 @report_page
 def approve(request, report: PeriodReport):
-    return _decide(request, report, "approve")
+    """A preview of what is approved (the report's figures, the window and units it locks) that asks for
+    confirmation; only the confirmed POST approves."""
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        return _decide(request, report, "approve")
+    try:
+        services.report_approve_check(user=request.user, report=report)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
+    return render(request, "reports/approve_confirm.html", {
+        "report": report, "decision_form": DecisionForm(request.POST or None),
+        "records": selectors.records_in_window(unit=report.unit, window=(report.window_start, report.window_end),
+                                               lineage=False),
+        "signals": [row for row in signals_for_report(unit=report.unit, year=report.year) if row.get("open")],
+        **_figures(report.results.get("summary", [])),
+    })
 
 
 @login_required
