@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors, services
+from ..exports import MEDIA_TYPES
 from ..models import PeriodReportEvent
 from .serializers import (
     ExportAcceptedSerializer,
@@ -61,8 +62,9 @@ class ReportExportDetailView(generics.RetrieveAPIView):
         return selectors.exports_visible_to(self.request.user)
 
 
-@extend_schema(tags=["reports"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
-                                             404: OpenApiResponse(description="No such export, not yours, or not ready.")})
+@extend_schema(tags=["reports"],
+               responses={**{(200, media_type): OpenApiTypes.BINARY for media_type in MEDIA_TYPES.values()},
+                          404: OpenApiResponse(description="No such export, not yours, or not ready.")})
 class ReportExportDownloadView(APIView):
     """The export file itself (XLSX, PDF or CSV), with the token like every endpoint: `download_url` points here."""
 
@@ -71,7 +73,8 @@ class ReportExportDownloadView(APIView):
         if not export.file:
             raise Http404(_("This report is not ready."))
         filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
+                            content_type=MEDIA_TYPES[export.format])
 
 
 def _reports(user):
