@@ -23,6 +23,7 @@ from reporting.signals import signals_for_report
 
 from . import selectors, services
 from .choices import ReportState
+from .exports import MEDIA_TYPES
 from .forms import DecisionForm, ExportForm, RateForm, ReopenForm, SubmitForm
 from .locking import lock_reason
 from .models import PeriodReport, PeriodReportEvent, ReportExport
@@ -212,7 +213,8 @@ def export_download(request, export: ReportExport):
     if not export.file:
         raise Http404(_("This report is not ready."))
     filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
+                        content_type=MEDIA_TYPES[export.format])
 
 
 @login_required

@@ -127,7 +127,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "reform.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reform.api.schema.AutoSchema",  # adds the error answers every operation shares
     "EXCEPTION_HANDLER": "reform.api.exceptions.exception_handler",
     # Sign-in attempts (success or not) per client address, /login/ and the token endpoint together.
     "DEFAULT_THROTTLE_RATES": {"sign-in": env("SIGN_IN_RATE_PER_ADDRESS", default="30/minute")},

@@ -27,6 +27,14 @@ def safe_text(value: str) -> str:
     return value
 
 
+# The media type a file of each format is served with (the system's guess has no XLSX without /etc/mime.types).
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+}
+
+
 def render(format: str, data, *, progress: Progress = None) -> bytes:
     from . import csv, pdf, xlsx
 

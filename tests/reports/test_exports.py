@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import mimetypes
 import subprocess
 from decimal import Decimal
 
@@ -182,6 +183,31 @@ def test_api_posts_an_export_then_reports_status_and_download(
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book.sheetnames[0]
+
+
+@pytest.fixture
+def without_system_mime_types(monkeypatch):
+    """No /etc/mime.types, as in python:3.11-slim (the Dockerfile's image): Python's own table has no XLSX."""
+    monkeypatch.setattr(mimetypes, "knownfiles", [])
+    mimetypes.init()
+    assert mimetypes.guess_type("a.xlsx") == (None, None)
+    yield
+    monkeypatch.undo()
+    mimetypes.init()
+
+
+@pytest.mark.parametrize("fmt, media_type", [
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pdf", "application/pdf"),
+    ("csv", "text/csv"),
+])
+def test_a_download_carries_its_formats_media_type_whatever_the_system_knows(
+        figures, tree, officer_hn, django_capture_on_commit_callbacks, without_system_mime_types, fmt, media_type):
+    export = generate(django_capture_on_commit_callbacks, officer_hn, tree["01"], f"{YEAR}-Q3", fmt)
+    assert api(officer_hn).get(f"/api/v1/reports/{export.pk}/download/")["Content-Type"] == media_type
+    web = Client()
+    web.login(username=officer_hn.username, password=PASSWORD)
+    assert web.get(f"/reports/archive/{export.pk}/download/")["Content-Type"] == media_type
 
 
 @pytest.mark.parametrize("payload, field", [
