@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 from reform.mixins import attach_errors
 from reform.queueing import QueueUnavailable
 from reform.models import Unit
+from reform.models import Target
 from reporting.provisional import standing_of
 from reporting.signals import signals_for_report
 
 from . import selectors, services
 from .choices import ReportState
+from .exports import format_count, format_value, status_label
 from .forms import DecisionForm, ExportForm, RateForm, ReopenForm, SubmitForm
 from .models import PeriodReportEvent
 
@@ -69,9 +71,20 @@ def submit(request):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("The %(period)s report was submitted.") % {"period": report.period_label})
+            messages.success(request, _("The %(period)s report was submitted.") % {"period": report.period_name})
             return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
     return render(request, "reports/submit.html", {"form": form, "unit": user.unit})
+
+
+def _summary_for_people(summary: list[dict]) -> list[dict]:
+    """The frozen per-target figures of a report as the reader reads them: the target's name, the status and the
+    value in the reader's language (the snapshot keeps codes and fractions, as the API gives them)."""
+    names = {target.code: target.name for target in Target.objects.all()}
+    return [{**row, "name": names.get(row["target"], row.get("name", "")),
+             "status_text": status_label(row["status"]) if row.get("status") else "—",
+             "value_text": format_value(row.get("value"), row.get("comparison", "")),
+             **{f"{key}_text": format_count(row.get(key)) for key in ("met", "missed", "units")}}
+            for row in summary]
 
 
 @login_required
@@ -79,7 +92,8 @@ def detail(request, pk: int):
     report = _report_or_404(request.user, pk)
     summary = report.results.get("summary", [])
     return render(request, "reports/detail.html", {
-        "report": report, "events": report.events.all(), "summary": summary,
+        "report": report, "events": report.events.all(), "summary": _summary_for_people(summary),
+        "figures_note": report.reporting_period.engine_period_note,
         # Figures frozen while their period had not ended (computed before its end) stay marked provisional.
         "standing": standing_of(summary),
         "decision_form": DecisionForm(), "reopen_form": ReopenForm(),
@@ -149,7 +163,7 @@ def archive(request):
             status = 503
         else:
             messages.success(request, _("The %(format)s report for %(period)s is being generated.") % {
-                "format": export.get_format_display(), "period": export.period_label})
+                "format": export.get_format_display(), "period": export.period_name})
             return HttpResponseRedirect(reverse("reports:archive"))
     exports = selectors.exports_visible_to(user)
     scheduled = request.GET.get("scheduled")
