@@ -107,7 +107,7 @@ def test_the_unit_page_lists_its_signals_with_evidence_links_and_what_would_clea
     [row] = response.context["signal_rows"]
     html = response.content.decode()
     assert "Numbers 2, 5, 7 are missing: register them or record why." in html
-    assert "missing_numbers: [2, 5, 7]" in html
+    assert "numbers missing: 3, missing numbers: 2, 5, 7" in html
     assert row["records_url"].endswith("unit_code=00070&year=2025")
 
 
