@@ -194,7 +194,7 @@ def province(request, code: str):
     sort_query = filters.query(province="")
     sort_headers = []
     for key, label in [("code", _("Code")), ("name", _("Unit")), ("missed", _("Targets missed"))] + [
-            (t.code, t.code) for t in targets]:
+            (t.code, charts.short_name(t)) for t in targets]:
         first = "-" if key in ("missed",) or key in codes else ""
         current = "asc" if sort == key else "desc" if sort == f"-{key}" or (key == "missed" and not sort) else ""
         if current == "asc":
