@@ -34,8 +34,14 @@ VI_PATTERNS = {
 }
 
 
+HIDDEN = ("script", "style", "template", "code")
+
+
 class _Text(HTMLParser):
-    """The text of a page as a reader meets it: its words and the attributes read aloud or shown on hover."""
+    """The text of a page as a reader meets it: its words and the attributes read aloud or shown on hover.
+
+    `<code>` is left out: it marks a name for machines shown on purpose (the API field names of the upload
+    templates), never a label."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,14 +49,14 @@ class _Text(HTMLParser):
         self.hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
+        if tag in HIDDEN:
             self.hidden += 1
         for name, value in attrs:
             if name in ("title", "aria-label", "placeholder", "alt") and value:
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template"):
+        if tag in HIDDEN:
             self.hidden -= 1
 
     def handle_data(self, data):
