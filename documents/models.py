@@ -176,7 +176,7 @@ class DigitizationReport(UnitRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} Q{self.quarter}"
+        return f"{self.get_quarter_display()}/{self.year} – {self.unit.name}"
 
     def clean(self) -> None:
         errors = digitization_report_rules(

@@ -187,7 +187,7 @@ class SignalThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} from {self.applies_from}"
+        return _("%(kind)s, from %(year)s") % {"kind": self.get_kind_display(), "year": self.applies_from}
 
     def clean(self) -> None:
         if found := signal_parameters_errors(self.kind, self.parameters):
@@ -233,7 +233,7 @@ class Signal(models.Model):
                    models.Index(fields=["unit", "year"], name="signal_unit_year")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} {self.kind} {self.key}: {self.severity}"
+        return f"{self.get_kind_display()} · {self.year} · {self.unit}"
 
     @property
     def is_open(self) -> bool:
