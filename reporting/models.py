@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -157,8 +158,9 @@ class ComputeRun(models.Model):
         indexes = [models.Index(fields=["year", "-started_at"], name="compute_run_year_started")]
 
     def __str__(self) -> str:
-        scope = self.unit_id or "TW"
-        return f"{self.year} {scope} {self.trigger}: {self.state} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
+        scope = self.unit.code if self.unit_id else "TW"
+        started = formats.date_format(timezone.localtime(self.started_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.year} · {scope} · {self.get_trigger_display()}: {self.get_state_display()} · {started}"
 
     @property
     def reason(self) -> str:

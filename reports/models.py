@@ -103,7 +103,7 @@ class PeriodReportEvent(models.Model):
         verbose_name_plural = _("period report events")
 
     def __str__(self) -> str:
-        return f"{self.report_id}: {self.from_state} → {self.to_state}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 def export_upload_to(instance: "ReportExport", filename: str) -> str:
