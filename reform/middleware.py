@@ -7,6 +7,7 @@ Django's set_language view (the EN/VI buttons of every page) writes, kept for LA
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 def chosen_language(request) -> str | None:
@@ -26,3 +27,9 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     def process_request(self, request):
         translation.activate(chosen_language(request) or settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+    def process_response(self, request, response):
+        # The page depends on the cookie, not on Accept-Language (no language prefix in the URLs to redirect to).
+        patch_vary_headers(response, ("Cookie",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

@@ -25,6 +25,9 @@ def test_an_english_browser_gets_the_login_page_in_vietnamese():
     body = response.content.decode()
     assert response["Content-Language"] == "vi"
     assert '<html lang="vi">' in body and "Đăng nhập" in body
+    # A cache keeps one copy per language choice (the cookie), not one per browser language.
+    vary = [header.strip() for header in response["Vary"].split(",")]
+    assert "Cookie" in vary and "Accept-Language" not in vary
 
 
 def test_an_english_browser_gets_every_page_in_vietnamese_until_its_user_chooses(officer_hn):
