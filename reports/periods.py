@@ -92,7 +92,8 @@ class ReportingPeriod:
             return _("Figures: the whole year %(year)s.") % {"year": self.year}
         start, end = self.to_date_window
         return _("Figures: year to date, from %(start)s to %(end)s (results of %(period)s to date).") % {
-            "start": formats.date_format(start, "SHORT_DATE_FORMAT"), "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+            "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
             "period": PeriodCode(self.engine_period).label,
         }
 

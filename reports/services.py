@@ -65,7 +65,8 @@ def report_submit(*, user: User, unit: Unit, year: int, period: str, difficultie
         raise ValidationError({"unit": _("Only localities submit period reports.")})
     reporting_period = ReportingPeriod(year=int(year), code=period)
     if not reporting_period.is_closed(timezone.localdate()):
-        raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period.label}})
+        raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {
+            "period": reporting_period.label}})
     # Fresh figures for the snapshot: the engine recomputes the locality's subtree (a fixed number of queries).
     compliance_compute(year=reporting_period.year, unit=unit)
     # The figures are year to date, so approval locks the whole to-date window, not the period alone.

@@ -197,7 +197,8 @@ def render(data, *, progress) -> bytes:
     story = [
         Paragraph(_escape(title(data)), styles["title"]),
         Paragraph(_escape(f"{_('Unit')}: {data.unit.code} – {data.unit.name}"), styles["body"]),
-        Paragraph(_escape(f"{_('Period')}: {data.period.label} ({short_date(start)} – {short_date(end)})"), styles["body"]),
+        Paragraph(_escape(f"{_('Period')}: {data.period.label} ({short_date(start)} – {short_date(end)})"),
+                  styles["body"]),
         Paragraph(_escape(figures_note(data)), styles["muted"]),
         Paragraph(_escape(f"{_('Generated at')}: {short_datetime(data.generated_at)}"), styles["muted"]),
     ]

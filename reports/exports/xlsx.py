@@ -55,7 +55,8 @@ def _summary_table(sheet, start_row: int, rows: list[dict]) -> int:
     names = target_names()
     for row in rows:
         row_number += 1
-        values = [row["clause"], names.get(row["target"], row["target"]), row["name"], _num(row["threshold"]), row["met"], row["missed"],
+        values = [row["clause"], names.get(row["target"], row["target"]), row["name"], _num(row["threshold"]),
+                  row["met"], row["missed"],
                   row["no_baseline"], row["no_data"], row["not_applicable"], row["units"], status_label(row["status"]),
                   _num(row["value"]), row["numerator"], row["denominator"], row["baseline"], provisional_mark(row)]
         for column, value in enumerate(values, start=1):

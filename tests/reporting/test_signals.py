@@ -322,8 +322,9 @@ def test_messages_and_evidence_are_written_as_the_readers_language_writes_number
         assert raw_codes("\n".join(texts)) == []
     with translation.override("en"):
         assert signal_message(hybrid) == "Hybrid conferences rose from 7.1% to 37% of the countable ones"
-        assert signal_evidence(hybrid) == ("hybrid the year before: 1, countable the year before: 14, hybrid this year: "
-                                           "10, countable this year: 27, rise (percentage points): 29.9")
+        assert signal_evidence(hybrid) == (
+            "hybrid the year before: 1, countable the year before: 14, hybrid this year: 10, countable this year: 27, "
+            "rise (percentage points): 29.9")
         assert signal_message(missing) == "No digitisation report for Quarter 1/2025, Quarter 2/2025"
         assert "missing numbers: 4, 1,200" in signal_evidence(gaps)
 

@@ -31,7 +31,8 @@ def doc_data(unit, issued_on, number="7/QĐ-UBND"):
 def assert_names_report(error: ValidationError, field: str) -> None:
     messages = error.message_dict[field]
     # names the approved report and the way out (in the active language: Vietnamese by default)
-    assert any(Q1_NAME in m and "Thành phố Hà Nội" in m and ("reopen" in m or "mở lại" in m) for m in messages), messages
+    assert any(Q1_NAME in m and "Thành phố Hà Nội" in m and ("reopen" in m or "mở lại" in m)
+               for m in messages), messages
 
 
 def api(user) -> APIClient:

@@ -61,7 +61,8 @@ def assert_no_raw_codes(client: Client, urls: list[str], language: str = "vi") -
 
 def test_the_reviewers_pages_show_no_raw_code(figures, reviewer):
     report = figures
-    urls = ["/", f"/dashboard/?year={YEAR}", f"/dashboard/?year={YEAR}&period=Q1", f"/dashboard/province/01/?year={YEAR}",
+    urls = ["/", f"/dashboard/?year={YEAR}", f"/dashboard/?year={YEAR}&period=Q1",
+            f"/dashboard/province/01/?year={YEAR}",
             f"/dashboard/unit/01/?year={YEAR}", f"/dashboard/unit/00070/?year={YEAR}",
             f"/dashboard/signals/?year={YEAR}", "/documents/", "/conferences/", "/documents/digitization/",
             "/reports/", f"/reports/{report.pk}/", f"/reports/rate/?period={YEAR}-Q1"]
