@@ -109,9 +109,13 @@ def test_heatmap_cells_are_the_provinces_stored_statuses(client, reviewer, tree_
     response = login(client, reviewer).get("/dashboard/?year=2026&period=Y")
     fig = figure(response, "provinces")
     heat = fig["data"][0]
-    assert heat["x"][:3] == ["Giảm văn bản", "Giảm hội nghị", "Tỷ lệ họp trực tiếp"]  # Vietnamese by default
+    # Columns are the targets' full names (the hover's), labelled by their short names, Vietnamese by default.
+    labels = [label.replace("<br>", " ") for label in fig["layout"]["xaxis"]["ticktext"]]
+    assert labels[:3] == ["Giảm văn bản", "Giảm hội nghị", "Tỷ lệ họp trực tiếp"]
     with translation.override("vi"):
-        assert heat["x"] == [charts.short_name(t) for t in dashboards.target_list()]
+        assert labels == [charts.short_name(t) for t in dashboards.target_list()]
+        assert heat["x"] == [t.name for t in dashboards.target_list()]
+    assert fig["layout"]["xaxis"]["tickvals"] == heat["x"]
     assert [t.code for t in dashboards.target_list()] == TARGET_CODES
     assert len(heat["y"]) == 2  # provinces 01 and 79
     order = dashboards.STATUS_ORDER
@@ -413,7 +417,7 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     assert '<html lang="vi">' in body
     assert "Giảm số văn bản hành chính" in body
     assert figure(response, "status-shares")["layout"]["separators"] == ",."
-    assert figure(response, "provinces")["data"][0]["x"][:2] == ["Giảm văn bản", "Giảm hội nghị"]
+    assert figure(response, "provinces")["layout"]["xaxis"]["ticktext"][:2] == ["Giảm văn<br>bản", "Giảm hội<br>nghị"]
     unit = client.get("/dashboard/unit/01/?year=2026")
     assert "25,5 %" in unit.content.decode()
     client.cookies["django_language"] = "en"
@@ -421,7 +425,8 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     assert "25.5 %" in english.content.decode()
     assert "Reduce administrative documents" in english.content.decode()
     overview = client.get("/dashboard/?year=2026")
-    assert figure(overview, "provinces")["data"][0]["x"][:2] == ["Fewer documents", "Fewer conferences"]
+    assert figure(overview, "provinces")["layout"]["xaxis"]["ticktext"][:2] == ["Fewer<br>documents",
+                                                                               "Fewer<br>conferences"]
 
 
 # -- end to end with the engine --------------------------------------------------------------------
