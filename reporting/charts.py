@@ -1,6 +1,6 @@
 """Plotly figure builders of the dashboards, each paired with the same data as an accessible table and CSV.
 
-Figures are built server-side with the plotly Python package from the selectors of `dashboards.py`
+Figures are built server-side with the plotly Python package from the reads of `reporting/dashboards/`
 (precomputed results only); the page hands `figure_json` to plotly.js served by the app.
 """
 from __future__ import annotations
