@@ -455,12 +455,14 @@ HEATMAP_UPRIGHT_BELOW = 1100
 
 
 def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[str], chart_id: str,
-                  title: str, description: str, unit_label: str) -> Chart:
+                  title: str, description: str, unit_label: str, own_grid: dict | None = None) -> Chart:
     """Units against targets, each cell coloured by status and marked by its symbol; a click on a row opens that
     unit's page.
 
     Rows and columns are the units' and targets' full names (what the hover says); the axes show them shortened,
-    so that an 80-character agency name does not squeeze the grid."""
+    so that an 80-character agency name does not squeeze the grid. With `own_grid`, the cells are localities as a
+    whole (`grid` from `locality_figures`) and each also gives the locality's own records: in the hover, and in
+    the table and CSV beside the whole's column."""
     n = len(d.STATUS_ORDER)
     z, symbols, hover = [], [], []
     rows = []
@@ -469,6 +471,9 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
         row = {"code": unit.code, "name": unit.name, "name__url": url}
         for target in targets:
             cell = grid.get((unit.code, target.code))
+            own = own_grid.get((unit.code, target.code)) if own_grid is not None else None
+            if own_grid is not None:
+                row[f"{target.code}_own"] = own["status"] if own else None
             if cell is None:
                 zrow.append(None)
                 srow.append("")
@@ -477,8 +482,15 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
                 continue
             zrow.append(STATUS_INDEX[cell["status"]])
             srow.append(STATUS_SYMBOLS[cell["status"]])
-            value = format_target_value(target, cell["value"])
-            hrow.append(f"{status_label(cell['status'])} · {value}")
+            text = f"{status_label(cell['status'])} · {format_target_value(target, cell['value'])}"
+            if own_grid is not None:
+                text = _("As a whole: %(figure)s (%(met)s of %(units)s units met)") % {
+                    "figure": text, "met": format_number(cell["n_met"]),
+                    "units": format_number(cell["n_units"] - cell["n_not_applicable"])}
+                own_text = (f"{status_label(own['status'])} · {format_target_value(target, own['value'])}" if own
+                            else "–")
+                text += "<br>" + _("Its own records: %(figure)s") % {"figure": own_text}
+            hrow.append(text)
             row[target.code] = cell["status"]
             row[f"{target.code}__status"] = cell["status"]
         z.append(zrow)
@@ -498,7 +510,8 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
     ))
     _layout(fig, height=max(260, 110 + 22 * len(units)),
             xaxis={"side": "top", "tickangle": 0, "automargin": True, "fixedrange": True, "tickmode": "array",
-                   "tickvals": column_names, "ticktext": [wrap_label(short_name(t), 10, at_hyphens=True) for t in targets],
+                   "tickvals": column_names,
+                   "ticktext": [wrap_label(short_name(t), 10, at_hyphens=True) for t in targets],
                    "tickfont": {"size": 11}},
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickmode": "array",
                    "tickvals": row_names, "ticktext": [f"{shorten(u.name, 26)} ({u.code})" for u in units],
@@ -511,7 +524,10 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
         "yaxis": {"ticktext": [shorten(u.name, 22) for u in units], "tickfont": {"size": 10}},
     })
     columns = [Column("code", _("Code")), Column("name", unit_label, "link")]
-    columns += [Column(t.code, t.name, "status") for t in targets]
+    for t in targets:
+        columns.append(Column(t.code, t.name, "status"))
+        if own_grid is not None:
+            columns.append(Column(f"{t.code}_own", _("%(target)s (own records)") % {"target": t.name}, "status"))
     return Chart(
         id=chart_id, title=title, description=description, figure=fig, columns=columns, rows=rows,
         click_urls=list(row_urls),
