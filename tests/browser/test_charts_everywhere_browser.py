@@ -123,6 +123,35 @@ def check_page(driver, page: str, width: int) -> dict:
     return charts
 
 
+STICKY = """
+const wrap = document.querySelector('#units .table-wrap');
+wrap.scrollLeft = wrap.scrollWidth; wrap.scrollTop = wrap.scrollHeight;
+const box = wrap.getBoundingClientRect();
+const name = wrap.querySelector('tbody tr:last-child th[scope=row]').getBoundingClientRect();
+const corner = wrap.querySelector('thead th:nth-child(2)').getBoundingClientRect();
+const head = wrap.querySelector('thead th:last-child').getBoundingClientRect();
+const code = wrap.querySelector('tbody tr:last-child td:first-child').getBoundingClientRect();
+return {scrolled: [wrap.scrollLeft, wrap.scrollTop], box: [box.left, box.top, box.width],
+        name: [name.left, name.width, name.bottom], corner: [corner.left, corner.top], head: [head.top],
+        code: [code.left], table: wrap.scrollWidth, target: wrap.querySelector('thead th:last-child').offsetWidth};
+"""
+
+
+def check_units_table_keeps_its_header_and_names_in_view(driver, width: int) -> None:
+    """Scrolled to its far right and bottom, the units table still shows which unit a row is and which target a
+    column is: the name column and the header row stay at its edges (the code column has passed under)."""
+    m = driver.execute_script(STICKY)
+    left, top, box_width = m["box"]
+    assert m["scrolled"][0] > 0, "the table is wider than its box: it scrolls sideways"
+    if width < 700:
+        assert m["scrolled"][1] > 0, "on a phone the table is taller than its box: it scrolls down"
+    assert abs(m["name"][0] - left) <= 2 and m["name"][1] <= 0.45 * box_width  # the names stay, a narrow column
+    assert abs(m["corner"][0] - left) <= 2 and abs(m["corner"][1] - top) <= 2
+    assert abs(m["head"][0] - top) <= 2
+    assert m["code"][0] < left  # scrolled out of view, under the names
+    assert m["target"] <= 10 * 16 + 1  # a target's heading wraps at 10rem
+
+
 @pytest.mark.parametrize("width", [390, 1400])
 @pytest.mark.parametrize("lang", ["en", "vi"])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -161,4 +190,7 @@ def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, 
             full = heat["data"][0]["y"]
             long_row = next(i for i, name in enumerate(full) if name.startswith(LONG_NAME))
             assert len(shown[long_row]) < 40 and "…" in shown[long_row]  # shortened; the full name on hover
+            check_units_table_keeps_its_header_and_names_in_view(browser, width)
+            browser.execute_script("document.getElementById('units').scrollIntoView()")
+            screenshot(f"units-table-scrolled-{lang}-{width}")
     assert_only_local_requests(browser, base)
