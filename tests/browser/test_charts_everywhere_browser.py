@@ -73,6 +73,15 @@ return out;
 """
 
 
+def hover_text(driver, chart_id: str, row: int, col: int) -> str:
+    """What the heat map's hover label says over a cell (Plotly's own hover, as a pointer would raise it)."""
+    driver.execute_script("Plotly.Fx.hover(document.getElementById(arguments[0]),"
+                          " [{curveNumber: 0, pointNumber: [arguments[1], arguments[2]]}])", chart_id, row, col)
+    return WebDriverWait(driver, 5).until(lambda d: d.execute_script(
+        "const t = document.querySelector('#' + arguments[0] + ' .hovertext'); return t && t.textContent",
+        chart_id))
+
+
 def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
@@ -180,6 +189,11 @@ def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, 
             bars = charts["status-shares"]
             assert bars["xrange"][1] >= 1  # the shares' axis goes to 100 %
             assert any(t["text"].replace("\u00a0", " ") in ("100%", "100 %") for t in bars["texts"])
+            # A province's cell is the province as a whole, its own records beside it.
+            hover = hover_text(browser, "chart-provinces", 0, 0)
+            assert "Thành phố Hà Nội (01)" in hover
+            assert ("As a whole:" in hover and "Its own records:" in hover) if lang == "en" else (
+                "Tổng thể:" in hover and "Số liệu của chính đơn vị:" in hover)
             histogram = charts["doc-reduction"]
             assert histogram["annotations"], "the target line has its label"
             for label in histogram["annotations"]:
@@ -190,6 +204,7 @@ def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, 
             full = heat["data"][0]["y"]
             long_row = next(i for i, name in enumerate(full) if name.startswith(LONG_NAME))
             assert len(shown[long_row]) < 40 and "…" in shown[long_row]  # shortened; the full name on hover
+            assert LONG_NAME in hover_text(browser, "chart-units-heatmap", long_row, 0)
             check_units_table_keeps_its_header_and_names_in_view(browser, width)
             browser.execute_script("document.getElementById('units').scrollIntoView()")
             screenshot(f"units-table-scrolled-{lang}-{width}")
