@@ -56,9 +56,12 @@ drawn again when a resize crosses that width. A chart that fails to draw is mark
   }
 
   // The figure to draw at this chart width: the server's, or its narrow variant.
-  function variant(figure, narrow) {
+  // The figure to draw at this chart width: a fresh copy of the server's, or of its narrow variant (Plotly
+  // changes the objects it is given, so the source stays as sent).
+  function variant(source, narrow) {
+    var figure = JSON.parse(source);
     var alt = narrow && narrowVariant(figure);
-    if (!alt) return {data: figure.data, layout: figure.layout};
+    if (!alt) return figure;
     return {
       data: figure.data.map(function (trace, i) { return merged(trace, (alt.data || [])[i]); }),
       layout: merged(figure.layout, alt.layout)
@@ -70,15 +73,21 @@ drawn again when a resize crosses that width. A chart that fails to draw is mark
     if (window.console) window.console.error("chart " + div.id + " was not drawn:", error);
   }
 
+  // With `responsive`, Plotly sizes a figure to its box when the window is resized (forgetting layout.height):
+  // the box gets the figure's height, so a resize keeps it.
+  function plot(div, figure, narrow, how) {
+    if (figure.layout.height) div.style.height = figure.layout.height + "px";
+    return window.Plotly[how](div, figure.data, figure.layout, configFor(narrow));
+  }
+
   function draw(div) {
-    var source = document.getElementById(div.dataset.figure);
-    if (!source || !window.Plotly) return;
-    var figure = JSON.parse(source.textContent);
-    var narrow = isNarrow(div, figure);
-    var shown = variant(figure, narrow);
+    var element = document.getElementById(div.dataset.figure);
+    if (!element || !window.Plotly) return;
+    var source = element.textContent;
+    var narrow = isNarrow(div, JSON.parse(source));
     var drawing;
     try {
-      drawing = window.Plotly.newPlot(div, shown.data, shown.layout, configFor(narrow));
+      drawing = plot(div, variant(source, narrow), narrow, "newPlot");
     } catch (error) {
       failed(div, error);
       return;
@@ -92,11 +101,10 @@ drawn again when a resize crosses that width. A chart that fails to draw is mark
       }
       // A window resized across the narrow width (a phone turned) draws the other variant.
       window.addEventListener("resize", function () {
-        var now = isNarrow(div, figure);
+        var now = isNarrow(div, JSON.parse(source));
         if (now === narrow) return;
         narrow = now;
-        var again = variant(figure, narrow);
-        window.Plotly.react(div, again.data, again.layout, configFor(narrow)).catch(function (error) { failed(div, error); });
+        plot(div, variant(source, narrow), narrow, "react").catch(function (error) { failed(div, error); });
       });
     }, function (error) { failed(div, error); });
   }
