@@ -75,6 +75,8 @@ PLOTLY_CONFIG = {
 
 # Below this width (CSS pixels of the chart) a figure draws its narrow variant, if it has one (a phone).
 NARROW_BELOW = 640
+# Bars labelled by the targets' full names (~290 px wrapped at 44 characters) keep 60 % of the width above this.
+NAMES_NARROW_BELOW = 760
 
 
 class Spec:
@@ -412,7 +414,7 @@ def _layout(fig: Spec, *, height: int, **extra) -> Spec:
 # --------------------------------------------------------------------------------------------------
 def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> Chart:
     """Per target, the shares of units met / missed / no baseline / no data (stacked horizontal bars)."""
-    names = [wrap_label(r["target_name"]) for r in rows]
+    names = [wrap_label(r["target_name"], 44) for r in rows]
     fig = Spec()
     for status in d.SHARE_STATUSES:
         label = status_label(status)
@@ -428,8 +430,8 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
                    "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
             showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
-    # On a phone the bars keep the width: each target by its short name (the full name on hover).
-    fig.narrow(layout={
+    # On a phone or a tablet the bars keep the width: each target by its short name (the full name on hover).
+    fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(rows), 1),
         "xaxis": {"tickvals": [0, 0.5, 1]},
         "yaxis": {"tickmode": "array", "tickvals": names,
@@ -703,7 +705,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
             "threshold": r.threshold if r else None, "threshold__target": target,
         })
     by_code = {row["target"]: row for row in rows}
-    names = [wrap_label(t.name) for t in shown]
+    names = [wrap_label(t.name, 44) for t in shown]
     values = [as_float(by_code[t.code]["value"]) for t in shown]
     thresholds = [as_float(by_code[t.code]["threshold"]) for t in shown]
     colours = [STATUS_COLOURS.get(by_code[t.code]["status"], "#9aa4b1") for t in shown]
@@ -721,7 +723,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
                    "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
             showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
-    fig.narrow(layout={
+    fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(shown), 1),
         "yaxis": {"tickmode": "array", "tickvals": names, "ticktext": [wrap_label(short_name(t), 14) for t in shown],
                   "tickfont": {"size": 11}},

@@ -98,6 +98,18 @@ def wait_for_charts(driver, expected: list[str]) -> None:
         "c => c.classList.contains('is-drawn') || c.classList.contains('has-failed'))"))
     ids = driver.execute_script("return [...document.querySelectorAll('.chart[data-figure]')].map(c => c.id)")
     assert ids == [f"chart-{c}" for c in expected]
+    # Drawn charts make the page taller; its scroll bar narrows it and Plotly redraws to the new width: measure
+    # once the sizes hold still.
+    sizes = ("return [...document.querySelectorAll('.chart .main-svg')].map(s => s.getBoundingClientRect())"
+             ".map(r => r.width + 'x' + r.height).join()")
+    last = {"sizes": None}
+
+    def settled(d) -> bool:
+        now = d.execute_script(sizes)
+        same, last["sizes"] = now == last["sizes"], now
+        return same
+
+    WebDriverWait(driver, 20, poll_frequency=0.5).until(settled)
 
 
 def check_page(driver, page: str, width: int) -> dict:
@@ -161,8 +173,8 @@ def check_units_table_keeps_its_header_and_names_in_view(driver, width: int) -> 
     assert m["target"] <= 10 * 16 + 1  # a target's heading wraps at 10rem
 
 
-@pytest.mark.parametrize("width", [390, 1400])
-@pytest.mark.parametrize("lang", ["en", "vi"])
+# A phone and a desktop in both languages; a tablet (the heat maps' labels turn upright below 1,100 px of chart).
+@pytest.mark.parametrize(("lang", "width"), [("en", 390), ("vi", 390), ("en", 768), ("en", 1400), ("vi", 1400)])
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, viewport, language, screenshot,
                                                           charts_data, width, lang):
@@ -209,3 +221,34 @@ def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, 
             browser.execute_script("document.getElementById('units').scrollIntoView()")
             screenshot(f"units-table-scrolled-{lang}-{width}")
     assert_only_local_requests(browser, base)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_resized_window_keeps_the_charts_heights_and_switches_their_variant(live_server, browser, viewport,
+                                                                              screenshot, charts_data):
+    """A desktop window made narrower, then a phone turned: the charts keep their heights (Plotly's responsive
+    resize used to shrink them to their box's 240 px) and draw the variant of their new width."""
+    from tests.factories import UserFactory
+
+    UserFactory(username="resize-reviewer", role="reviewer", unit=None)
+    base = live_server.url
+    viewport(1400)
+    log_in(browser, base, "resize-reviewer")
+    console_errors(browser)
+    browser.get(base + PAGES["overview"])
+    wait_for_charts(browser, CHARTS["overview"])
+    heights = ("return [...document.querySelectorAll('.chart[data-figure]')]"
+               ".map(c => Math.round(c.getBoundingClientRect().height))")
+    ticks = "return document.getElementById('chart-status-shares')._fullLayout.yaxis.ticktext"
+    wide_heights = browser.execute_script(heights)
+    assert min(wide_heights) >= 260 and browser.execute_script(ticks) is None  # the full names, no short ones
+    viewport(1200)
+    wait_for_charts(browser, CHARTS["overview"])
+    assert browser.execute_script(heights) == wide_heights
+    viewport(390)
+    wait_for_charts(browser, CHARTS["overview"])
+    check_page(browser, "overview", 390)
+    assert browser.execute_script(ticks)[0].replace("<br>", " ") == "Fewer documents"
+    assert browser.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("overview-turned-to-390", full_page=True)
+    assert console_errors(browser) == []

@@ -100,7 +100,7 @@ def test_status_bars_equal_the_stored_counts(client, reviewer, tree_results):
             assert rows[code][f"n_{status}"] == n
             assert rows[code][f"share_{status}"] == (n / applicable if applicable else None)
     # The figure draws exactly those shares, one trace per status, targets in catalogue order.
-    names = [charts.wrap_label(t.name) for t in dashboards.target_list()]
+    names = [charts.wrap_label(t.name, 44) for t in dashboards.target_list()]
     met = next(t for t in fig["data"] if t["y"] == names and t["marker"]["color"] == "#1e7b3c")
     assert met["x"] == [rows[c]["share_met"] or 0 for c in TARGET_CODES]
 
