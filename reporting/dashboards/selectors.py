@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db.models import Case, CharField, Count, Max, Min, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from reform.choices import Kind, Level
 from reform.models import Target, Unit
@@ -140,9 +141,9 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     the target's rule on summed counts, and its units per status (`n_met`, ...), what a roll-up holds.
 
     Unfiltered, these are the engine's stored roll-ups (one query). Narrowed by a level or a block, the subtree's
-    units of that level and block are judged the same way from their stored results (`RollupJudge`, one GROUP BY
-    for every locality, and the year's thresholds); so is a locality the engine stores no roll-up for (a leaf, as
-    `selectors.compliance_summary` does)."""
+    units of that level and block are judged the same way from their stored results (`RollupJudge`; one GROUP BY
+    for all the provinces, and the year's thresholds); so is a locality the engine stores no roll-up for (a leaf,
+    as `selectors.compliance_summary` does)."""
     figures: dict[tuple[str, str], dict] = {}
     narrowed = filters is not None and bool(filters.level or filters.block)
     if not narrowed:
@@ -153,19 +154,21 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     missing = [u for u in localities if u.code not in judged_codes]
     if not missing:
         return figures
-    locality = Case(*[When(unit__path__startswith=u.path, then=Value(u.code)) for u in missing],
-                    default=Value(""), output_field=CharField())
-    in_missing = Q()
+    # A subtree is the results whose unit's path starts with the locality's: grouped by that prefix (one GROUP BY
+    # per length of path; the provinces' are all of one), several times faster than a CASE of prefix matches.
+    by_length: dict[int, dict[str, str]] = defaultdict(dict)
     for u in missing:
-        in_missing |= Q(unit__path__startswith=u.path)
-    sums = (results(year=year, period=period).filter(in_missing, scope_q(filters)).order_by()
-            .annotate(locality=locality).values("locality", "target_id").annotate(**rollup_sum_fields()))
+        by_length[len(u.path)][u.path] = u.code
     judge = None
-    for row in sums:
-        if judge is None:
-            judge = RollupJudge(targets={t.code: t for t in targets}, thresholds=thresholds_for_year(year=year))
-        figures[(row["locality"], row["target_id"])] = dict(zip(FIGURES, judge.figures(row["target_id"],
-                                                                                      vector_of_sums(row))))
+    for length, code_of in by_length.items():
+        sums = (results(year=year, period=period).filter(scope_q(filters)).order_by()
+                .annotate(locality=Substr("unit__path", 1, length)).filter(locality__in=list(code_of))
+                .values("locality", "target_id").annotate(**rollup_sum_fields()))
+        for row in sums:
+            if judge is None:
+                judge = RollupJudge(targets={t.code: t for t in targets}, thresholds=thresholds_for_year(year=year))
+            figures[(code_of[row["locality"]], row["target_id"])] = dict(
+                zip(FIGURES, judge.figures(row["target_id"], vector_of_sums(row))))
     return figures
 
 

@@ -521,6 +521,11 @@ def test_charts_show_what_the_engine_stored_from_records(client, reviewer, tree)
         for col_index, target in enumerate(TARGET_CODES):
             rollup = ComplianceRollup.objects.get(unit__code=code, year=2026, period="Y", target_id=target)
             assert dashboards.STATUS_ORDER[heat["z"][row_index][col_index]] == rollup.status
+    # Every unit here is of the state block: narrowed to it, the provinces judged from their units' results are
+    # the engine's roll-ups, cell for cell.
+    assert {u.block for u in tree.values()} == {"state"}
+    state = figure(client.get("/dashboard/?year=2026&period=Y&block=state"), "provinces")["data"][0]
+    assert state["z"] == heat["z"] and state["hovertext"] == heat["hovertext"]
     trend = {r["year"]: r for r in chart(response, "trend").rows}
     docs_2026 = sum(stored.filter(target_id="DOC_REDUCTION").values_list("numerator", flat=True))
     assert trend[2026]["documents"] == docs_2026 == sum(now for _b, now in plan.values())
