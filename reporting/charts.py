@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import plotly.graph_objects as go
-import plotly.io as pio
+from _plotly_utils.utils import PlotlyJSONEncoder
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -112,7 +112,9 @@ class Spec:
         return {"data": self.data, "layout": self.layout}
 
     def to_json(self) -> str:
-        return pio.to_json(self.to_dict(), validate=False)
+        # UTF-8 as it is, not \u escapes: a Vietnamese name is half the size (a province page's figures are
+        # mostly names). figure_json escapes what could close the <script> element.
+        return json.dumps(self.to_dict(), cls=PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
     def to_figure(self) -> go.Figure:
         return go.Figure(self.to_dict())
@@ -434,7 +436,7 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
     fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(rows), 1),
         "xaxis": {"tickvals": [0, 0.5, 1]},
-        "yaxis": {"tickmode": "array", "tickvals": names,
+        "yaxis": {"tickmode": "array", "tickvals": list(range(len(rows))),
                   "ticktext": [wrap_label(short_name(r["target"]), 14) for r in rows], "tickfont": {"size": 11}},
     })
     columns = [Column("target", _("Code")), Column("target_name", _("Target")), Column("units", _("Units"), "int")]
@@ -511,12 +513,14 @@ def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[st
         hovertemplate="%{y}<br>%{x}<br>%{hovertext}<extra></extra>",
     ))
     _layout(fig, height=max(260, 110 + 22 * len(units)),
+            # Ticks by the categories' positions (a category axis's own numbering), so the names are sent once.
             xaxis={"side": "top", "tickangle": 0, "automargin": True, "fixedrange": True, "tickmode": "array",
-                   "tickvals": column_names,
+                   "tickvals": list(range(len(targets))),
                    "ticktext": [wrap_label(short_name(t), 10, at_hyphens=True) for t in targets],
                    "tickfont": {"size": 11}},
             yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickmode": "array",
-                   "tickvals": row_names, "ticktext": [f"{shorten(u.name, 26)} ({u.code})" for u in units],
+                   "tickvals": list(range(len(units))),
+                   "ticktext": [f"{shorten(u.name, 26)} ({u.code})" for u in units],
                    "tickfont": {"size": 12}},
             margin={"l": 10, "r": 10, "t": 10, "b": 10})
     # Narrower: upright column labels on one line, shorter row names without their codes, a taller grid.
@@ -725,8 +729,8 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
             showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
     fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(shown), 1),
-        "yaxis": {"tickmode": "array", "tickvals": names, "ticktext": [wrap_label(short_name(t), 14) for t in shown],
-                  "tickfont": {"size": 11}},
+        "yaxis": {"tickmode": "array", "tickvals": list(range(len(shown))),
+                  "ticktext": [wrap_label(short_name(t), 14) for t in shown], "tickfont": {"size": 11}},
     })
     return Chart(
         id=chart_id, title=_("Value against threshold"),

@@ -1,6 +1,7 @@
 """The figures as built (no database): status never told by colour alone, labels that fit, the narrow variant."""
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 
 from django.utils import translation
@@ -93,3 +94,14 @@ def test_wrap_label_breaks_after_a_hyphen_only_when_asked():
     assert charts.wrap_label("Province-wide cap", 10, at_hyphens=True) == "Province-<br>wide cap"
     assert charts.shorten("Phường Ba Đình", 20) == "Phường Ba Đình"
     assert charts.shorten("Phường Hoàn Kiếm", 8) == "Phường…"
+
+
+def test_the_figure_sent_in_the_page_is_utf_8_and_cannot_close_its_script_element():
+    units = [Unit(code="01", name="Phường </script><script>alert(1)</script> & Co")]
+    with translation.override("vi"):
+        chart = charts.heatmap_chart(units=units, targets=_targets(), grid={}, row_urls=["/a"], chart_id="h",
+                                     title="t", description="d", unit_label="Đơn vị")
+    sent = chart.figure_json
+    assert "Phường" in sent and "\\u01b0" not in sent  # the names as they are: half the bytes of \u escapes
+    assert "<" not in sent and ">" not in sent and "&" not in sent
+    assert json.loads(sent)["data"][0]["y"] == ["Phường </script><script>alert(1)</script> & Co (01)"]
