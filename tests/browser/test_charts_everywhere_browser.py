@@ -225,7 +225,7 @@ def test_every_chart_draws_whole_on_a_phone_and_a_desktop(live_server, browser, 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_resized_window_keeps_the_charts_heights_and_switches_their_variant(live_server, browser, viewport,
-                                                                              screenshot, charts_data):
+                                                                              language, screenshot, charts_data):
     """A desktop window made narrower, then a phone turned: the charts keep their heights (Plotly's responsive
     resize used to shrink them to their box's 240 px) and draw the variant of their new width."""
     from tests.factories import UserFactory
@@ -233,6 +233,7 @@ def test_a_resized_window_keeps_the_charts_heights_and_switches_their_variant(li
     UserFactory(username="resize-reviewer", role="reviewer", unit=None)
     base = live_server.url
     viewport(1400)
+    language(base, "en")  # the labels compared below are the English ones
     log_in(browser, base, "resize-reviewer")
     console_errors(browser)
     browser.get(base + PAGES["overview"])

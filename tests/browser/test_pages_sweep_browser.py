@@ -89,6 +89,7 @@ def _visit(driver, base: str, page: str, path: str, width: int, screenshot, code
     return _problems(driver, page, width, codes)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_reviewers_pages_in_vietnamese(live_server, browser, viewport, screenshot, sweep_data, width):
     codes = _codes()
@@ -111,6 +112,7 @@ def test_the_reviewers_pages_in_vietnamese(live_server, browser, viewport, scree
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_officers_home_and_forms_in_vietnamese(live_server, browser, viewport, screenshot, sweep_data, width):
     codes = _codes()
