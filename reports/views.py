@@ -40,11 +40,7 @@ def index(request):
     today = timezone.localdate()
     context = {"today": today}
     if user.is_entry_officer and user.unit.is_locality:
-        existing = {(r.year, r.period): r for r in selectors.reports_visible_to(user).filter(unit=user.unit)}
-        context["periods"] = [
-            {"period": period, "report": existing.get((period.year, period.code))}
-            for period in selectors.submittable_periods(today=today)
-        ]
+        context["periods"] = selectors.own_periods(unit=user.unit, today=today)
     context["reports"] = selectors.reports_visible_to(user)[:50]
     if user.sees_everything:
         context["queue"] = selectors.review_queue()

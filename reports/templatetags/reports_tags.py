@@ -1,5 +1,6 @@
-"""Template tags of the reports app: the signed-in user's unread notifications."""
+"""Template tags of the reports app: the signed-in user's unread notifications and their unit's overdue reports."""
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -11,3 +12,16 @@ def unread_notifications(context, limit: int = 10):
     if user is None or not user.is_authenticated:
         return []
     return list(user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:limit])
+
+
+@register.simple_tag(takes_context=True)
+def overdue_reports(context):
+    """The required reports the entry officer's locality has not submitted by their deadline (none for others)."""
+    from reports.selectors import overdue_periods
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not user.is_entry_officer or user.unit is None \
+            or not user.unit.is_locality:
+        return []
+    return overdue_periods(unit=user.unit, today=timezone.localdate())
