@@ -219,6 +219,12 @@ class LoginView(auth_views.LoginView):
 
     redirect_authenticated_user = True
 
+    def get_default_redirect_url(self):
+        """A reviewer's work starts at the compliance overview; everyone else lands on the home page."""
+        if self.request.user.is_reviewer:
+            return reverse("reporting:overview")
+        return super().get_default_redirect_url()
+
     def post(self, request, *args, **kwargs):
         throttle = SignInRateThrottle()
         if not throttle.allow_request(request, self):
