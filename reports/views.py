@@ -130,7 +130,7 @@ def reopen(request, pk: int):
 @login_required
 def archive(request):
     user = request.user
-    form = ExportForm(request.POST or None, user=user)
+    form = ExportForm(request.POST or None, user=user, today=timezone.localdate())
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -168,11 +168,7 @@ def rate(request):
     user = request.user
     if not user.sees_everything:
         raise PermissionDenied(_("The reporting rate is for reviewers."))
-    today = timezone.localdate()
-    periods = selectors.submittable_periods(today=today)
-    params = request.GET.copy()
-    params.setdefault("period", str(periods[0]) if periods else str(today.year))
-    form = RateForm(params)
+    form = RateForm(request.GET, today=timezone.localdate())
     table = None
     if form.is_valid():
         code = (form.cleaned_data.get("unit") or "").strip()
@@ -182,7 +178,7 @@ def rate(request):
         else:
             table = selectors.reporting_rate(unit=unit, period=form.cleaned_data["period"])
     return render(request, "reports/rate.html", {
-        "form": form, "table": table, "periods": periods,
+        "form": form, "table": table,
         "provinces": Unit.objects.current().filter(level="provincial", kind="locality").order_by("code"),
     })
 
