@@ -1,4 +1,5 @@
-"""General pages: the home page, logging in (with its refusals) and the administrators' audit trail across every register."""
+"""General pages: the home page, logging in (with its refusals), the administrators' audit trail across every register,
+and the unit pickers' search."""
 from __future__ import annotations
 
 import datetime
@@ -8,18 +9,20 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.db.models import CharField, Value
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from documents.models import DigitizationReport, Document
 from meetings.models import Conference
 
+from . import unitsearch
 from .models import Unit
 from .security import SignInRateThrottle, lockout_message, lockout_seconds, throttled_message
 
@@ -235,3 +238,16 @@ class LoginView(auth_views.LoginView):
 def locked_out(request, original_response=None, credentials=None) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: what a locked-out sign-in on a web page (/login/, the admin's) answers."""
     return _refused_login(request, lockout_message(), lockout_seconds())
+
+
+@never_cache
+def unit_search(request) -> JsonResponse:
+    """`/units/search/?scope=editable&q=hoan kiem`: the units of a picker's scope (reform/unitsearch.py) matching
+    what was typed, best first, with their code and province. Anonymous users get a 403 and no unit."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"results": [], "more": False, "detail": _("Sign in first.")}, status=403)
+    scope = request.GET.get("scope", "visible")
+    if scope not in unitsearch.scope_names():
+        return JsonResponse({"results": [], "more": False, "detail": _("Unknown scope.")}, status=400)
+    text = request.GET.get("q", "").replace("\x00", "")[:100]
+    return JsonResponse(unitsearch.unit_search(queryset=unitsearch.unit_scope(scope, request.user), text=text))

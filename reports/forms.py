@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from reform.forms import UnitChoiceField
 from reform.models import Unit
+from reform.unitsearch import unit_scope_register
 
 from .choices import ExportFormat, PeriodCode
 from .periods import ReportingPeriod, period_choices, recent_periods, scheduled_codes
@@ -68,6 +70,19 @@ class ReopenForm(forms.Form):
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def export_units(user) -> QuerySet[Unit]:
+    """The units a report can be generated for: the nation and the provinces, or the officer's own subtree's
+    localities; current units only (a legacy unit's figures are its successors')."""
+    units = Unit.objects.visible_to(user).current().filter(kind="locality")
+    if user.sees_everything:
+        units = units.filter(level__in=["central", "provincial"])
+    return units.only("id", "code", "name", "path", "level", "depth", "valid_until").order_by("path")
+
+
+# The archive form's unit picker searches the same units (this module is loaded with the URLconf, before any search).
+unit_scope_register("export", export_units)
+
+
 def default_period(periods: list[ReportingPeriod]) -> ReportingPeriod | None:
     """The latest closed period localities must report on (REPORT_PERIODS), else the latest offered."""
     required = scheduled_codes()
@@ -90,12 +105,7 @@ class ExportForm(forms.Form):
         elif not self.initial.get("period"):
             closed = [p for p in periods if p.is_closed(today)]
             self.initial["period"] = str(default_period(closed) or "")
-        # The nation and the provinces, or the officer's own subtree's localities: current units only (a legacy unit's
-        # figures are its successors').
-        units = Unit.objects.visible_to(user).current().filter(kind="locality")
-        if user.sees_everything:
-            units = units.filter(level__in=["central", "provincial"])
-        self.fields["unit"].queryset = units.only("id", "code", "name", "path").order_by("path")
+        self.fields["unit"].use_scope("export", user)
         if user.unit_id and not self.initial.get("unit"):
             self.initial["unit"] = user.unit_id
 
