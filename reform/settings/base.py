@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "reporting",
     "reports",
     "imports",
+    "demo",
 ]
 
 MIDDLEWARE = [
