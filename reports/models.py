@@ -163,6 +163,12 @@ class ReportExport(models.Model):
         return str(self.year) if self.period == PeriodCode.YEAR else f"{self.year}-{self.period}"
 
     @property
+    def reporting_period(self):
+        from .periods import ReportingPeriod
+
+        return ReportingPeriod(year=self.year, code=self.period)
+
+    @property
     def progress(self) -> float:
         if self.status == ExportStatus.READY:
             return 1.0
