@@ -20,7 +20,7 @@ class DocumentAdmin(RecordAdmin):
     list_display = ("number", "doc_type", "title", "issued_on", "unit", "is_digitized", "sent_electronically",
                     "needs_review")
     list_filter = ("year", "doc_type", "needs_review", "is_digitized", "sent_electronically", "unit__level")
-    search_fields = ("number", "title", "unit__code")
+    search_fields = ("number", "title", "unit__code", "unit__name")
     list_select_related = ("unit", "doc_type")
     readonly_fields = ("year", "needs_review", "created_at", "updated_at")
 

@@ -11,5 +11,5 @@ class ConferenceAdmin(RecordAdmin):
     list_display = ("title", "held_on", "unit", "format", "category", "scope", "duration_days",
                     "is_regular_session", "exception_approved")
     list_filter = ("format", "category", "scope", "is_regular_session", "exception_approved", "unit__level")
-    search_fields = ("title", "unit__code", "exception_ref")
+    search_fields = ("title", "unit__code", "unit__name", "exception_ref")
     readonly_fields = ("created_at", "updated_at")

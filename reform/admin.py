@@ -22,6 +22,7 @@ from .mixins import attach_errors
 from .choices import Role
 from .models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession, User
 from .thresholds import threshold_text
+from .unitsearch import units_ranked
 
 admin.site.site_header = _("Reform compliance dashboard: administration")
 admin.site.site_title = _("Reform compliance dashboard")
@@ -77,7 +78,7 @@ class GuardedDeleteMixin:
 class RecordAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
     """Admin of a register: every save and delete goes through the record services."""
 
-    raw_id_fields = ("unit",)
+    autocomplete_fields = ("unit",)  # a search box over UnitAdmin's search, not a select of thousands of units
     list_select_related = ("unit",)
     show_full_result_count = False  # registers hold millions of rows: no second COUNT(*) per page
 
@@ -136,10 +137,17 @@ class UnitAdmin(SimpleHistoryAdmin):
     list_display = ("code", "name", "level", "kind", "block", "parent", "valid_until")
     list_filter = ("level", "kind", "block", ("valid_until", admin.EmptyFieldListFilter))
     search_fields = ("code", "name")
-    raw_id_fields = ("parent",)
+    autocomplete_fields = ("parent",)
     list_select_related = ("parent",)
     readonly_fields = ("path", "depth")
     ordering = ("path",)
+
+    def get_search_results(self, request, queryset, search_term):
+        """Names without diacritics or case ("hoan kiem"), or a code, best matches first: the list and every
+        autocomplete of a unit in the admin use it (reform/unitsearch.py)."""
+        if not search_term.strip():
+            return queryset, False
+        return units_ranked(queryset, search_term), False
 
 
 @admin.register(UnitSuccession)
@@ -150,7 +158,7 @@ class UnitSuccessionAdmin(SimpleHistoryAdmin):
     list_display = ("predecessor", "successor", "order", "corrected")
     list_filter = ("corrected", "predecessor__level")
     search_fields = ("predecessor__code", "predecessor__name", "successor__code", "successor__name")
-    raw_id_fields = ("predecessor", "successor")
+    autocomplete_fields = ("predecessor", "successor")
     list_select_related = ("predecessor", "successor")
     readonly_fields = ("corrected",)
 
@@ -170,7 +178,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ("username", "get_full_name", "role", "unit", "is_active", "last_login")
     list_filter = ("role", "is_active", "is_staff", "is_superuser")
     search_fields = ("username", "first_name", "last_name", "email", "unit__code", "unit__name")
-    raw_id_fields = ("unit",)
+    autocomplete_fields = ("unit",)
     list_select_related = ("unit",)
     fieldsets = (
         *DjangoUserAdmin.fieldsets[:1],

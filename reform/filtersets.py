@@ -4,12 +4,16 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import BooleanWidget
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from .choices import Block, Kind, Level
 from .models import Unit
+from .unitsearch import SEARCH_LIMIT, subtrees_q, unit_resolve, units_ranked
 
 
 def visible_units(request) -> QuerySet[Unit]:
@@ -51,14 +55,55 @@ def filter_subtree(queryset: QuerySet, name: str, value: str) -> QuerySet:
     return queryset.in_subtree(unit)
 
 
+class UnitReferenceField(forms.CharField):
+    """A unit written as its code or (part of) its name, among `units`: cleans to the units it designates.
+
+    A code, or a name designating one unit, gives that unit; a name several units share gives them all (at most
+    SEARCH_LIMIT: more is an error asking for more of the name); no unit gives none.
+    """
+
+    def __init__(self, *args, units: QuerySet | None = None, **kwargs):
+        self.units = units
+        super().__init__(*args, **kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        units = self.units if self.units is not None else Unit.objects.none()
+        unit, candidates = unit_resolve(units, value)
+        if unit is not None:
+            return [unit]
+        if len(candidates) > SEARCH_LIMIT:
+            raise forms.ValidationError(
+                _("More than %(limit)s units are named “%(value)s”: type more of the name, or the code."),
+                code="too_many", params={"limit": SEARCH_LIMIT, "value": value})
+        return candidates
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class UnitReferenceFilter(django_filters.Filter):
+    """A unit's subtree, the unit given by code or name (`UnitReferenceField`)."""
+
+    field_class = UnitReferenceField
+
+    def filter(self, queryset, value):
+        if value is None:
+            return queryset
+        return queryset.filter(subtrees_q(value)) if value else queryset.none()
+
+
 class UnitRecordFilterSet(django_filters.FilterSet):
-    """Filters every register shares: the unit by id or code, and a unit's whole subtree by code."""
+    """Filters every register shares: the unit by id or code, and a unit's whole subtree by code or name."""
 
     unit = django_filters.ModelChoiceFilter(label=_("unit"), queryset=visible_units)
     unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
-    subtree = django_filters.CharFilter(
-        label=_("unit and the units below it (code)"), method=filter_subtree,
-    )
+    subtree = UnitReferenceFilter(label=_("unit and the units below it (code or name)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The name is looked up among the units the user may see (a code of another province finds nothing).
+        self.filters["subtree"].extra["units"] = visible_units(self.request)
 
 
 class UnitFilterSet(django_filters.FilterSet):
@@ -79,7 +124,5 @@ class UnitFilterSet(django_filters.FilterSet):
         fields = ["code", "level", "kind", "block", "parent"]
 
     def search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(Q(code__icontains=value) | Q(name__icontains=value))
+        """Code or name, with or without diacritics, best matches first (reform/unitsearch.py)."""
+        return units_ranked(queryset, value) if value.strip() else queryset

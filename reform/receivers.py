@@ -1,11 +1,16 @@
-"""Signal receivers of the core: a user's new password revokes every API token they hold."""
+"""Signal receivers of the core: a user's new password revokes every API token they hold; SQLite learns the unit
+search's folding function."""
 from __future__ import annotations
 
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 from knox.models import get_token_model
 
 from .models import User
+from .unitsearch import register_sqlite_functions
+
+connection_created.connect(register_sqlite_functions, dispatch_uid="reform.sqlite_fold")
 
 
 @receiver(post_save, sender=User, dispatch_uid="reform.revoke_tokens_on_password_change")

@@ -1,4 +1,5 @@
-"""Web pages of the core: log in and out (the home page and the audit trail are the portal's)."""
+"""Web pages of the core: log in and out, the unit pickers' search (the home page and the audit trail are the
+portal's)."""
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
@@ -7,4 +8,5 @@ from . import views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("units/search/", views.unit_search, name="unit_search"),
 ]

@@ -145,5 +145,5 @@ class SignalAdmin(SimpleHistoryAdmin):
     list_display = ("unit", "year", "kind", "key", "severity", "review_state", "computed_at")
     list_filter = ("year", "kind", "severity", "review_state")
     search_fields = ("unit__code", "unit__name", "key")
-    raw_id_fields = ("unit", "reviewed_by")
+    autocomplete_fields = ("unit", "reviewed_by")
     readonly_fields = ("unit", "year", "kind", "key", "severity", "params", "evidence", "computed_at")

@@ -63,3 +63,6 @@ class Timeliness(models.TextChoices):
     ON_TIME = "on_time", _("On time")
     LATE = "late", _("Late")
     MISSING = "missing", _("Not submitted")
+    # Not submitted yet, before and after the deadline (the officer's list, the home page's banner).
+    DUE = "due", _("Due")
+    OVERDUE = "overdue", _("Overdue")

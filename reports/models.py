@@ -4,6 +4,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -82,6 +83,15 @@ class PeriodReport(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.state == ReportState.APPROVED
+
+    @property
+    def timeliness(self):
+        """The first submission against the deadline (`periods.DeadlineState`), or due/overdue if never submitted."""
+        from .periods import deadline_state
+
+        first = self.first_submitted_at
+        return deadline_state(deadline=self.deadline, today=timezone.localdate(),
+                              submitted_on=timezone.localtime(first).date() if first else None)
 
 
 class PeriodReportEvent(models.Model):
@@ -165,6 +175,12 @@ class ReportExport(models.Model):
         from .periods import ReportingPeriod
 
         return ReportingPeriod(year=self.year, code=self.period).label
+
+    @property
+    def reporting_period(self):
+        from .periods import ReportingPeriod
+
+        return ReportingPeriod(year=self.year, code=self.period)
 
     @property
     def progress(self) -> float:

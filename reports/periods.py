@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from reporting import periods as engine_periods
 
-from .choices import PeriodCode, PeriodKind
+from .choices import PeriodCode, PeriodKind, Timeliness
 from .conf import report_periods, setting_int
 
 PERIOD_RE = re.compile(r"^\s*(?P<year>\d{4})(?:-(?P<code>Q[1-4]|H1|M9|Y))?\s*$", re.IGNORECASE)
@@ -110,13 +110,55 @@ def scheduled_codes() -> list[str]:
     return report_periods()
 
 
-def recent_periods(today: datetime.date, *, codes: list[str] | None = None, years: int = 2) -> list[ReportingPeriod]:
-    """The closed periods of this year and the previous ones, latest first."""
+def recent_periods(today: datetime.date, *, codes: list[str] | None = None, years: int = 2,
+                   include_open: bool = False) -> list[ReportingPeriod]:
+    """The closed periods of this year and the previous ones, latest first (with `include_open`, also the
+    periods that have begun but not ended: their figures are provisional)."""
     codes = codes or scheduled_codes()
     found = [
         ReportingPeriod(year=year, code=code)
         for year in range(today.year - years + 1, today.year + 1)
         for code in codes
     ]
-    found = [period for period in found if period.is_closed(today)]
+    found = [period for period in found
+             if period.is_closed(today) or (include_open and period.window[0] <= today)]
     return sorted(found, key=lambda p: (p.window[1], p.window[1] - p.window[0]), reverse=True)
+
+
+def period_choices(periods: list[ReportingPeriod], today: datetime.date) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Choices for a period select, grouped by year ("Quý III 2026" under 2026); a period that has not ended
+    says so."""
+    groups: dict[int, list[tuple[str, str]]] = {}
+    for period in periods:
+        label = period.label if period.is_closed(today) else _("%(period)s (not ended)") % {"period": period.label}
+        groups.setdefault(period.year, []).append((str(period), label))
+    return [(str(year), options) for year, options in groups.items()]
+
+
+# --- deadlines ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class DeadlineState:
+    """Where a report stands against its deadline.
+
+    `status` is a Timeliness value: `on_time` or `late` once submitted (judged on the first submission, as the
+    reporting rate is), `due` or `overdue` before. `days` counts the days late or overdue, or the days left
+    while due (0: due today).
+    """
+
+    status: str
+    days: int
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == Timeliness.OVERDUE
+
+
+def deadline_state(*, deadline: datetime.date, today: datetime.date,
+                   submitted_on: datetime.date | None = None) -> DeadlineState:
+    """A report is due up to and including its deadline day; the day after, it is one day overdue (or late)."""
+    if submitted_on is not None:
+        late = (submitted_on - deadline).days
+        return DeadlineState(Timeliness.LATE, late) if late > 0 else DeadlineState(Timeliness.ON_TIME, 0)
+    overdue = (today - deadline).days
+    return DeadlineState(Timeliness.OVERDUE, overdue) if overdue > 0 else DeadlineState(Timeliness.DUE, -overdue)

@@ -19,8 +19,8 @@ from reporting.signals import signals_for_report
 
 from .choices import ReportState, Timeliness
 from .conf import setting_int
-from .models import PeriodReport
-from .periods import ReportingPeriod, recent_periods, scheduled_codes
+from .models import PeriodReport, ReportExport
+from .periods import ReportingPeriod, deadline_state, recent_periods, scheduled_codes
 
 SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 # Conclusion 226 section 2: documents, conferences, IT and digital transformation.
@@ -94,12 +94,14 @@ def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
     return timezone.localtime(moment).date() if moment else None
 
 
-def reporting_rate(*, unit: Unit, period: ReportingPeriod) -> dict:
+def reporting_rate(*, unit: Unit, period: ReportingPeriod, today: datetime.date | None = None) -> dict:
     """The localities directly under a unit (provinces of the nation, communes of a province) and their reports.
 
-    Submitted means submitted or approved; on time when first submitted on or before the deadline.
-    A returned or reopened report counts as not submitted until it is submitted again.
+    Submitted means submitted or approved; on time when first submitted on or before the deadline
+    (`periods.deadline_state`). A returned or reopened report counts as not submitted until it is submitted
+    again; a row not submitted says how many days it is overdue (`days_overdue`, 0 before the deadline passes).
     """
+    today = today or timezone.localdate()
     localities = list(Unit.objects.current().filter(parent=unit, kind=Kind.LOCALITY).order_by("code"))
     reports = {
         report.unit_id: report
@@ -110,15 +112,13 @@ def reporting_rate(*, unit: Unit, period: ReportingPeriod) -> dict:
     for locality in localities:
         report = reports.get(locality.pk)
         submitted_on = _local_date(report.first_submitted_at) if report else None
-        if report is None or report.state not in SUBMITTED_STATES:
-            timeliness = Timeliness.MISSING
-        elif submitted_on <= deadline:
-            timeliness = Timeliness.ON_TIME
-        else:
-            timeliness = Timeliness.LATE
+        counted = report is not None and report.state in SUBMITTED_STATES
+        state = deadline_state(deadline=deadline, today=today, submitted_on=submitted_on if counted else None)
+        timeliness = state.status if counted else Timeliness.MISSING
         totals[timeliness] += 1
         rows.append({"unit": locality, "report": report, "timeliness": timeliness, "submitted_on": submitted_on,
-                     "days_late": (submitted_on - deadline).days if timeliness == Timeliness.LATE else 0})
+                     "days_late": state.days if timeliness == Timeliness.LATE else 0,
+                     "days_overdue": state.days if state.is_overdue else 0})
     expected = len(localities)
     submitted = totals[Timeliness.ON_TIME] + totals[Timeliness.LATE]
     return {
@@ -175,6 +175,33 @@ def review_queue() -> QuerySet[PeriodReport]:
 
 def submittable_periods(*, today: datetime.date) -> list[ReportingPeriod]:
     return recent_periods(today, codes=["Q1", "Q2", "Q3", "Q4", "H1", "M9", "Y"])
+
+
+def own_periods(*, unit: Unit, today: datetime.date) -> list[dict]:
+    """A locality's submittable periods, latest first, each with its report (or None), deadline and deadline state.
+
+    The deadline is the report's own (fixed when it was submitted) or the period's. A period localities must
+    report on (REPORT_PERIODS) that was never submitted is due, then overdue the day after its deadline; one
+    they may report on (e.g. nine months) is never flagged. Lateness is judged on the first submission.
+    """
+    existing = {(r.year, r.period): r for r in PeriodReport.objects.filter(unit=unit)}
+    required = set(scheduled_codes())
+    rows = []
+    for period in submittable_periods(today=today):
+        report = existing.get((period.year, period.code))
+        deadline = report.deadline if report else period.deadline
+        submitted_on = _local_date(report.first_submitted_at) if report else None
+        state = None
+        if submitted_on is not None or period.code in required:
+            state = deadline_state(deadline=deadline, today=today, submitted_on=submitted_on)
+        rows.append({"period": period, "report": report, "deadline": deadline, "deadline_state": state})
+    return rows
+
+
+def overdue_periods(*, unit: Unit, today: datetime.date) -> list[dict]:
+    """The required periods a locality has not submitted by their deadline, latest first (`own_periods` rows)."""
+    return [row for row in own_periods(unit=unit, today=today)
+            if row["deadline_state"] is not None and row["deadline_state"].is_overdue]
 
 
 # --- schedules ------------------------------------------------------------------------------------------------

@@ -51,11 +51,7 @@ def index(request):
     today = timezone.localdate()
     context = {"today": today}
     if user.is_entry_officer and user.unit.is_locality:
-        existing = {(r.year, r.period): r for r in _reports(user).filter(unit=user.unit)}
-        context["periods"] = [
-            {"period": period, "report": existing.get((period.year, period.code))}
-            for period in selectors.submittable_periods(today=today)
-        ]
+        context["periods"] = selectors.own_periods(unit=user.unit, today=today)
     context["reports"] = _reports(user)[:50]
     if user.sees_everything:
         context["queue"] = selectors.review_queue()
@@ -198,7 +194,7 @@ def reopen(request, report: PeriodReport):
 @login_required
 def archive(request):
     user = request.user
-    form = ExportForm(request.POST or None, user=user)
+    form = ExportForm(request.POST or None, user=user, today=timezone.localdate())
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -236,11 +232,7 @@ def rate(request):
     user = request.user
     if not user.sees_everything:
         raise PermissionDenied(_("The reporting rate is for reviewers."))
-    today = timezone.localdate()
-    periods = selectors.submittable_periods(today=today)
-    params = request.GET.copy()
-    params.setdefault("period", str(periods[0]) if periods else str(today.year))
-    form = RateForm(params)
+    form = RateForm(request.GET, today=timezone.localdate())
     table = None
     if form.is_valid():
         code = (form.cleaned_data.get("unit") or "").strip()
@@ -251,7 +243,7 @@ def rate(request):
         else:
             table = selectors.reporting_rate(unit=unit, period=form.cleaned_data["period"])
     return render(request, "reports/rate.html", {
-        "form": form, "table": table, "periods": periods,
+        "form": form, "table": table,
         "provinces": Unit.objects.current().filter(level="provincial", kind="locality").order_by("code"),
     })
 

@@ -1,9 +1,11 @@
-"""`manage.py demo_data [--scale small|national] [--seed N] [--years 2024 2025 2026]`: synthetic records."""
+"""`manage.py demo_data [--scale small|national] [--seed N] [--years 2024 2025 2026]`: synthetic records, their
+compliance results, and period reports in every state."""
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from demo.catalogues import DEFAULT_YEARS, SMALL_PROVINCES
+from demo.period_reports import demo_reports_seed
 from demo.services import demo_data_load
 
 
@@ -15,7 +17,9 @@ class Command(BaseCommand):
         "unit (millions of documents, bulk-loaded with COPY on PostgreSQL). Units are loaded first if there are "
         "none. Re-running REPLACES the records of the same units and years that have no audit trail (earlier "
         "demo loads); records entered by people through the app (they have an audit trail) are kept and never "
-        "duplicated. The same seed gives the same records."
+        "duplicated. The same seed gives the same records. Then compute_compliance runs for each year, and the "
+        "demo's provinces and their communes get period reports in every state (approved, awaiting review, "
+        "returned, late, overdue) and one generated report file."
     )
 
     def add_arguments(self, parser):
@@ -31,8 +35,11 @@ class Command(BaseCommand):
                             help="Multiply every unit's yearly volume of records (default 1.0; e.g. 0.1 for tests).")
         parser.add_argument("--no-compute", action="store_true",
                             help="Do not run compute_compliance for the years afterwards.")
+        parser.add_argument("--no-reports", action="store_true",
+                            help="Do not seed period reports and a report file afterwards (they need the computed "
+                                 "results, so --no-compute implies it).")
 
-    def handle(self, *args, scale, seed, years, provinces, max_communes, volume, no_compute, **options):
+    def handle(self, *args, scale, seed, years, provinces, max_communes, volume, no_compute, no_reports, **options):
         if volume <= 0:
             raise CommandError("--volume must be positive.")
         if max_communes is not None and max_communes < 0:
@@ -52,3 +59,8 @@ class Command(BaseCommand):
         if not no_compute and "compute_compliance" in get_commands():
             for year in sorted(set(years)):
                 call_command("compute_compliance", year=year, verbosity=0, stdout=self.stdout, stderr=self.stderr)
+            # Period reports in every state (and a report file), so the review queue, the archive and the reporting
+            # rate have something to show: for the demo's provinces (the small set at the national scale).
+            if not no_reports:
+                demo_reports_seed(provinces=provinces or SMALL_PROVINCES, seed=seed, max_communes=max_communes,
+                                  progress=self.stdout.write)
