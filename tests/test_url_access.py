@@ -257,6 +257,8 @@ WEB = {
     "home": row(LOGIN, 200, 200, 200, 200),
     "login": row(200, Redirect("/"), Redirect("/"), Redirect("/"), Redirect("/")),
     "logout": row(405, 405, 405, 405, 405),  # logging out is a POST
+    # the unit pickers' search: JSON, a 403 without a unit for anonymous users (each scope limits what is found)
+    "unit_search": row(403, 200, 200, 200, 200, query=lambda o: {"q": "ha"}),
     "audit_trail": row(LOGIN, 403, 403, 403, 200),
     "api-docs": row(LOGIN, 200, 200, 200, 200),
     # registers
