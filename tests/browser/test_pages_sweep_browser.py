@@ -84,8 +84,11 @@ def _visit(driver, base: str, page: str, path: str, width: int, screenshot, code
     driver.get(base + path)
     _wait_for_charts(driver)
     shot = screenshot(f"{page}-{width}")
-    if readme:
-        shutil.copyfile(shot, SCREENSHOTS / f"readme-{readme}.png")
+    if readme:  # the README's picture: on a phone, from the first chart down (the header takes the first screen)
+        if width < 700:
+            driver.execute_script("const c = document.querySelector('.chart'); if (c) c.scrollIntoView();")
+        shutil.copyfile(screenshot(f"{page}-{width}-readme") if width < 700 else shot,
+                        SCREENSHOTS / f"readme-{readme}.png")
     return _problems(driver, page, width, codes)
 
 
