@@ -87,7 +87,7 @@ def ensure_dataset(*, lineage: bool = False) -> tuple[int, int, int]:
     from django.core.management import call_command
 
     from documents.models import Document
-    from reform.demo import demo_data_load
+    from demo.services import demo_data_load
     from reform.models import Unit
 
     call_command("migrate", verbosity=0, interactive=False)

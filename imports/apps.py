@@ -7,9 +7,12 @@ class ImportsConfig(AppConfig):
     verbose_name = _("Bulk uploads")
 
     def ready(self) -> None:
-        from reform import task_access
+        from reform import sweep, task_access
+
+        from .services import imports_sweep_stuck
 
         task_access.register(upload_task_of)
+        sweep.sweeper_register("uploads", imports_sweep_stuck)
 
 
 def upload_task_of(user, task_id: str) -> bool:

@@ -16,10 +16,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from reporting.admin import queue_recompute
-from reporting.policy import threshold_years
-from reporting.runs import stored_years
-
 from . import services
 from .mixins import attach_errors
 from .choices import Role
@@ -201,18 +197,10 @@ class TargetThresholdInline(admin.TabularInline):
     extra = 0
 
 
-@admin.action(description=_("Recompute now the years these targets reach"))
-def recompute_targets_now(modeladmin, request, queryset):
-    """Every year with stored results (a changed threshold or switch is applied on its own; this is to re-run)."""
-    queue_recompute(modeladmin, request, stored_years())
-
-
-@admin.action(description=_("Recompute now the years these thresholds govern"))
-def recompute_thresholds_now(modeladmin, request, queryset):
-    stored = stored_years()
-    years = {year for row in queryset for year in threshold_years(row.target_id, row.applies_from, row.applies_from,
-                                                                    stored)}
-    queue_recompute(modeladmin, request, years)
+# Actions other apps add to the targets' and thresholds' pages: the compliance engine's "recompute now"
+# (reporting/admin.py), so the core's admin imports no app.
+target_actions: list = []
+threshold_actions: list = []
 
 
 @admin.register(Target)
@@ -221,7 +209,7 @@ class TargetAdmin(SimpleHistoryAdmin):
     list_filter = ("comparison", "applies_to")
     search_fields = ("code", "name_vi", "name_en")
     inlines = [TargetThresholdInline]
-    actions = [recompute_targets_now]
+    actions = target_actions
 
 
 @admin.register(TargetThreshold)
@@ -229,7 +217,7 @@ class TargetThresholdAdmin(SimpleHistoryAdmin):
     list_display = ("target", "applies_from", "threshold", "note")
     list_filter = ("target", "applies_from")
     list_select_related = ("target",)
-    actions = [recompute_thresholds_now]
+    actions = threshold_actions
 
 
 @admin.register(PolicySetting)

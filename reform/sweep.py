@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +35,19 @@ from django.utils.translation import gettext as _
 from .queueing import QueueUnavailable, task_publish
 
 logger = logging.getLogger(__name__)
+
+# What the sweep runs: name -> `f(*, now) -> {"requeued": [ids], "failed": [ids]}`. Each app whose work can get
+# stuck registers its own in its `AppConfig.ready` (uploads, exports, compute runs).
+Sweeper = Callable[..., dict[str, list[int]]]
+_sweepers: dict[str, Sweeper] = {}
+
+
+def sweeper_register(name: str, sweeper: Sweeper) -> None:
+    _sweepers[name] = sweeper
+
+
+def sweepers() -> dict[str, Sweeper]:
+    return dict(_sweepers)
 
 
 def pending_after() -> datetime.timedelta:

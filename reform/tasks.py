@@ -84,16 +84,14 @@ class ProgressReporter:
 
 
 def stuck_sweep_run(*, now=None) -> dict[str, dict[str, list[int]]]:
-    """Requeue or fail the uploads, exports and compute runs stuck after a fault (see reform/sweep.py)."""
+    """Requeue or fail the work stuck after a fault, of every kind the apps register (uploads, exports, compute
+    runs: reform/sweep.py)."""
     from django.utils import timezone
 
-    from imports.services import imports_sweep_stuck
-    from reporting.runs import runs_sweep_lost
-    from reports.services import exports_sweep_stuck
+    from .sweep import sweepers
 
     now = now or timezone.now()
-    done = {"uploads": imports_sweep_stuck(now=now), "exports": exports_sweep_stuck(now=now),
-            "compute_runs": runs_sweep_lost(now=now)}
+    done = {name: sweep(now=now) for name, sweep in sweepers().items()}
     if any(ids for kind in done.values() for ids in kind.values()):
         logger.warning("Sweep of stuck work: %s", done)
     return done

@@ -8,8 +8,6 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from meetings.choices import Category
-
 from .choices import Comparison
 
 # Comparisons whose threshold is a fraction (0.15 = 15 %); a cap holds a whole number of conferences.
@@ -17,6 +15,13 @@ FRACTION_KINDS = (Comparison.REDUCTION_AT_LEAST, Comparison.SHARE_AT_MOST, Compa
                   Comparison.ALL_COMPLY)
 # The limits of SPEECH_LIMITS, in minutes (the engine reads them as whole numbers).
 SPEECH_KEYS = ("opening_max_min", "closing_total_max_min", "presentation_max_min")
+# The conference categories CONFERENCE_DURATION's max_days may name: the meetings app registers its categories
+# at ready(), so the core validates the target catalogue without importing the register.
+_conference_categories: list[str] = []
+
+
+def conference_categories_register(values) -> None:
+    _conference_categories[:] = [str(value) for value in values]
 
 
 def number(value: Any) -> Decimal | None:
@@ -73,7 +78,7 @@ def parameters_errors(code: str, parameters: Any) -> list:
                           % {"unknown": ", ".join(unknown)})
     if code == "CONFERENCE_DURATION" and "max_days" in parameters:
         max_days = parameters["max_days"]
-        categories = [str(c) for c in Category.values]
+        categories = list(_conference_categories)
         if not isinstance(max_days, dict):
             errors.append(_("max_days is an object of days per conference category, e.g. {\"dissemination\": 0.5}."))
         else:

@@ -7,7 +7,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("reform.api_router")),
+    # The API v1: each app's endpoints (its viewsets on a router of its own); the API root lists them all.
+    path("api/v1/", include("reform.api.urls")),
+    path("api/v1/", include("documents.api.urls")),
+    path("api/v1/", include("meetings.api.urls")),
+    path("api/v1/", include("reporting.api.urls")),
+    path("api/v1/", include("reports.api.urls")),
+    path("api/v1/", include("imports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the page needs no inline script (CSP).
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="schema")), name="api-docs"),
@@ -16,5 +22,6 @@ urlpatterns = [
     path("dashboard/", include("reporting.urls")),
     path("reports/", include("reports.urls")),
     path("imports/", include("imports.urls")),
+    path("", include("portal.urls")),
     path("", include("reform.web_urls")),
 ]

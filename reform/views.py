@@ -1,89 +1,13 @@
-"""General pages: the home page, logging in (with its refusals) and the administrators' audit trail across every register."""
+"""General pages of the core: logging in (with its refusals), and the mixin of administrators' pages."""
 from __future__ import annotations
-
-import datetime
-from decimal import Decimal
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.db.models import CharField, Value
-from django.urls import reverse
-from django.utils import formats, timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
 
-from documents.models import DigitizationReport, Document
-from meetings.models import Conference
-
-from .models import Unit
 from .security import SignInRateThrottle, lockout_message, lockout_seconds, throttled_message
-
-# Registers whose history the audit trail shows: key -> (model, detail URL name).
-AUDITED = {
-    "document": (Document, "documents:document_detail"),
-    "conference": (Conference, "meetings:conference_detail"),
-    "digitization": (DigitizationReport, "documents:digitization_detail"),
-}
-ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
-HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
-DERIVED_FIELDS = {"document": {"year", "needs_review"}}  # computed from other fields: not news of their own
-
-
-RECENT_ENTRIES = 8
-
-
-def recent_entries(user) -> list[dict]:
-    """The latest records entered in the user's scope, across the three registers, newest first (3 queries)."""
-    entries = []
-    for key, (model, url_name) in AUDITED.items():
-        records = model.objects.visible_to(user).select_related("unit").order_by("-created_at", "-pk")[:RECENT_ENTRIES]
-        for record in records:
-            if key == "digitization":
-                label = f"{record.get_quarter_display()} · {record.year}"
-            else:
-                label = str(record)
-            entries.append({"register": model._meta.verbose_name, "label": label, "unit": record.unit,
-                            "url": reverse(url_name, args=[record.pk]), "created_at": record.created_at})
-    entries.sort(key=lambda entry: entry["created_at"], reverse=True)
-    return entries[:RECENT_ENTRIES]
-
-
-HOME_SIGNALS = 20
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "reform/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        year = timezone.localdate().year
-        documents = Document.objects.visible_to(user)
-        conferences = Conference.objects.visible_to(user)
-        context.update(
-            year=year,
-            unit=user.unit,
-            document_count=documents.filter(year=year).count(),
-            document_review_count=documents.filter(year=year, needs_review=True).count(),
-            conference_count=conferences.in_year(year).count(),
-            digitization_count=DigitizationReport.objects.visible_to(user).filter(year=year).count(),
-            recent_entries=recent_entries(user) if user.is_entry_officer else [],
-            can_edit=user.is_administrator or user.is_entry_officer,
-        )
-        if user.is_entry_officer:
-            # Their subtree's open integrity signals of this year and the last, with what would clear each.
-            from reporting.models import Signal
-            from reporting.views import signal_rows
-
-            context["signal_rows"] = signal_rows(
-                Signal.objects.visible_to(user).filter(year__in=[year - 1, year], review_state="open")
-                .select_related("unit").order_by("rank", "-year", "unit__path", "kind", "key")[:HOME_SIGNALS])
-        return context
 
 
 class AdministratorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
@@ -98,111 +22,6 @@ class AdministratorRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
         if self.request.user.is_authenticated:
             self.raise_exception = True
         return super().handle_no_permission()
-
-
-def _display(field, value, units: dict[int, Unit]) -> str:
-    if value is None or value == "":
-        return "—"
-    if field is None:
-        return str(value)
-    if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
-    if field.get_internal_type() == "BooleanField":
-        return _("Yes") if value else _("No")
-    if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
-    if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
-    if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and not field.is_relation \
-            and field.name not in ("year", "quarter"):
-        return formats.number_format(value, use_l10n=True, force_grouping=True)
-    if field.is_relation and field.related_model is Unit:
-        unit = units.get(value)
-        return f"{unit.code} – {unit.name}" if unit else str(value)
-    return str(value)
-
-
-class AuditTrailView(AdministratorRequiredMixin, TemplateView):
-    """Recent history of every register (who, when, what, before → after), newest first."""
-
-    template_name = "reform/audit_trail.html"
-    paginate_by = 25
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        kind = self.request.GET.get("model", "")
-        keys = [kind] if kind in AUDITED else list(AUDITED)
-        parts = [
-            AUDITED[key][0].history.model.objects.annotate(kind=Value(key, output_field=CharField()))
-            .values("history_id", "history_date", "kind").order_by()  # SQLite: no ORDER BY inside a UNION
-            for key in keys
-        ]
-        combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        paginator = Paginator(combined.order_by("-history_date", "-history_id"), self.paginate_by)
-        page = paginator.get_page(self.request.GET.get("page"))
-        context.update(
-            page_obj=page, paginator=paginator, entries=self._entries(list(page.object_list)),
-            kinds=[(key, AUDITED[key][0]._meta.verbose_name_plural) for key in AUDITED], kind=kind,
-            query_string=f"model={kind}" if kind in AUDITED else "",
-        )
-        return context
-
-    def _entries(self, rows: list[dict]) -> list[dict]:
-        by_kind: dict[str, list[int]] = {}
-        for row in rows:
-            by_kind.setdefault(row["kind"], []).append(row["history_id"])
-        records = {}
-        for key, ids in by_kind.items():
-            history = AUDITED[key][0].history.model.objects.filter(history_id__in=ids).select_related("history_user")
-            records.update({(key, h.history_id): h for h in history})
-        pairs = []
-        for row in rows:
-            record = records[(row["kind"], row["history_id"])]
-            previous = record.prev_record if record.history_type == "~" else None
-            pairs.append((row["kind"], record, previous))
-        unit_ids = {r.unit_id for _k, r, _p in pairs} | {p.unit_id for _k, _r, p in pairs if p is not None}
-        units = Unit.objects.in_bulk(unit_ids)
-        existing = {
-            key: set(AUDITED[key][0].objects.filter(pk__in={r.id for k, r, _p in pairs if k == key})
-                     .values_list("pk", flat=True))
-            for key in by_kind
-        }
-        return [self._entry(kind, record, previous, units, existing[kind]) for kind, record, previous in pairs]
-
-    def _entry(self, kind, record, previous, units, existing: set[int]) -> dict:
-        model, url_name = AUDITED[kind]
-        hidden = HIDDEN_FIELDS | DERIVED_FIELDS.get(kind, set())
-        fields = {f.name: f for f in model._meta.concrete_fields}
-        changes = []
-        if previous is not None:
-            delta = record.diff_against(previous)
-            for change in delta.changes:
-                if change.field in hidden:
-                    continue
-                field = fields.get(change.field)
-                changes.append({
-                    "label": field.verbose_name if field else change.field,
-                    "old": _display(field, change.old, units), "new": _display(field, change.new, units),
-                })
-        else:
-            for name, field in fields.items():
-                if name in hidden:
-                    continue
-                value = _display(field, getattr(record, field.attname), units)
-                changes.append({
-                    "label": field.verbose_name,
-                    "old": value if record.history_type == "-" else None,
-                    "new": value if record.history_type == "+" else None,
-                })
-        url = None
-        if record.history_type != "-" and record.id in existing:
-            url = reverse(url_name, args=[record.id])
-        return {
-            "kind": kind, "record": record, "model_name": model._meta.verbose_name, "label": str(record.instance),
-            "action": record.history_type, "action_label": ACTIONS.get(record.history_type, record.history_type),
-            "user": record.history_user, "changes": changes, "url": url,
-            "reason": record.history_change_reason,
-        }
 
 
 def _refused_login(request, message: str, wait: float) -> HttpResponse:

@@ -1,4 +1,5 @@
-"""Admin of the compute runs: every recompute, what started it and how it ended, and a "recompute now" button."""
+"""Admin of the compute runs: every recompute, what started it and how it ended, and a "recompute now" button
+(also on the targets' and thresholds' pages)."""
 from __future__ import annotations
 
 from django import forms
@@ -12,10 +13,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from reform.admin import target_actions, threshold_actions
 from reform.queueing import QueueUnavailable
 
 from .choices import RunTrigger
 from .models import ComputeRun, RecomputeRequest, Signal, SignalThreshold
+from .policy import threshold_years
 from .runs import recompute_years_now, stored_years
 
 
@@ -34,6 +37,24 @@ def queue_recompute(modeladmin: admin.ModelAdmin, request, years) -> None:
         % {"years": ", ".join(str(y) for y, _ in queued), "tasks": ", ".join(task for _, task in queued)},
         messages.SUCCESS,
     )
+
+
+@admin.action(description=_("Recompute now the years these targets reach"))
+def recompute_targets_now(modeladmin, request, queryset):
+    """Every year with stored results (a changed threshold or switch is applied on its own; this is to re-run)."""
+    queue_recompute(modeladmin, request, stored_years())
+
+
+@admin.action(description=_("Recompute now the years these thresholds govern"))
+def recompute_thresholds_now(modeladmin, request, queryset):
+    stored = stored_years()
+    years = {year for row in queryset for year in threshold_years(row.target_id, row.applies_from, row.applies_from,
+                                                                    stored)}
+    queue_recompute(modeladmin, request, years)
+
+
+target_actions.append(recompute_targets_now)  # on the targets' and thresholds' pages (reform/admin.py)
+threshold_actions.append(recompute_thresholds_now)
 
 
 class RecomputeForm(forms.Form):

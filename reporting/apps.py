@@ -7,6 +7,10 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Compliance and reports")
 
     def ready(self) -> None:
+        from reform import sweep
+
         from . import receivers
+        from .runs import runs_sweep_lost
 
         receivers.connect(self)
+        sweep.sweeper_register("compute_runs", runs_sweep_lost)

@@ -10,9 +10,10 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import pre_delete, pre_save
 
-        from reform import services, task_access
+        from reform import services, sweep, task_access
 
         from . import locking
+        from .services import exports_sweep_stuck
 
         if locking.write_guard not in services.write_guards:
             services.write_guards.append(locking.write_guard)
@@ -24,6 +25,7 @@ class ReportsConfig(AppConfig):
             pre_save.connect(locking.on_pre_save, sender=model, dispatch_uid=f"reports-lock-save-{label}")
             pre_delete.connect(locking.on_pre_delete, sender=model, dispatch_uid=f"reports-lock-delete-{label}")
         task_access.register(export_task_of)
+        sweep.sweeper_register("exports", exports_sweep_stuck)
         for label in ("reports.periodreport", "reports.periodreportevent"):
             pre_delete.connect(locking.on_report_pre_delete, sender=apps.get_model(label),
                                dispatch_uid=f"reports-protect-{label}")

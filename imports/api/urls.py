@@ -1,4 +1,4 @@
-"""Bulk-upload endpoints of the API v1 (included under /api/v1/ by reform/api_router.py)."""
+"""Bulk-upload endpoints of the API v1 (included under /api/v1/ by reform/urls.py)."""
 from django.urls import path
 
 from .views import ImportDetailView, ImportErrorsCsvView, ImportListCreateView

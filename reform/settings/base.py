@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "reporting",
     "reports",
     "imports",
+    "demo",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -1,4 +1,4 @@
-"""Reports endpoints of the API v1 (included under /api/v1/ by reform/api_router.py)."""
+"""Reports endpoints of the API v1 (included under /api/v1/ by reform/urls.py)."""
 from django.urls import path
 
 from .views import (

@@ -3,7 +3,8 @@ from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reform.demo import DEFAULT_YEARS, SMALL_PROVINCES, demo_data_load
+from demo.catalogues import DEFAULT_YEARS, SMALL_PROVINCES
+from demo.services import demo_data_load
 
 
 class Command(BaseCommand):

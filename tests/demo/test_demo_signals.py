@@ -8,7 +8,7 @@ import pytest
 
 from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
-from reform import demo
+from demo import generators, services
 from reporting.models import Signal
 from reporting.services import compliance_compute
 from tests.factories import UnitFactory
@@ -22,25 +22,26 @@ SEED = 226
 def code_with(pattern: str | None) -> str:
     for n in range(100_000):
         code = f"9{n:04d}"
-        if demo.signal_pattern_of(UnitFactory.build(code=code), SEED) == pattern:
+        if generators.signal_pattern_of(UnitFactory.build(code=code), SEED) == pattern:
             return code
     raise AssertionError(pattern)
 
 
 def generate(units) -> None:
-    symbols = demo._SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
+    symbols = generators._SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
     created = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.timezone.utc)
-    writers = [demo._Writer(Document, demo.DOCUMENT_COLUMNS), demo._Writer(Conference, demo.CONFERENCE_COLUMNS),
-               demo._Writer(DigitizationReport, demo.REPORT_COLUMNS)]
+    writers = [services._Writer(Document, services.DOCUMENT_COLUMNS),
+               services._Writer(Conference, services.CONFERENCE_COLUMNS),
+               services._Writer(DigitizationReport, services.REPORT_COLUMNS)]
     for unit in units:
-        profile = demo.profile_for(unit, SEED, 0.3)
+        profile = generators.profile_for(unit, SEED, 0.3)
         for year in (2024, 2025):
-            cal = demo._calendar(year, TODAY)
-            rows = (demo.documents_for(unit, profile, year, cal, seed=SEED, symbols=symbols, titles=demo._titles(year),
-                                       created=created),
-                    demo.conferences_for(unit, profile, year, cal, seed=SEED, created=created),
-                    demo.reports_for(unit, profile, year, TODAY, seed=SEED, created=created))
-            planted = demo.signal_patterns_plant(unit, year, *rows, seed=SEED, created=created, planted_year=2025)
+            cal = generators._calendar(year, TODAY)
+            rows = (generators.documents_for(unit, profile, year, cal, seed=SEED, symbols=symbols,
+                                             titles=generators._titles(year), created=created),
+                    generators.conferences_for(unit, profile, year, cal, seed=SEED, created=created),
+                    generators.reports_for(unit, profile, year, TODAY, seed=SEED, created=created))
+            planted = generators.signal_patterns_plant(unit, year, *rows, seed=SEED, created=created, planted_year=2025)
             for writer, part in zip(writers, planted):
                 writer.add(part)
     for writer in writers:
@@ -53,11 +54,11 @@ def province(seeded):
     return UnitFactory(code="01", name="Thành phố Hà Nội", level="provincial", parent=root)
 
 
-@pytest.mark.parametrize("pattern", demo.SIGNAL_PATTERNS)
+@pytest.mark.parametrize("pattern", generators.SIGNAL_PATTERNS)
 def test_each_planted_pattern_raises_its_signal_and_the_other_units_stay_on_time(province, pattern):
     planted = UnitFactory(code=code_with(pattern), level="commune", parent=province)
     peers = [UnitFactory(code=f"8{i:04d}", level="commune", parent=province) for i in range(6)]
-    assert all(demo.signal_pattern_of(p, SEED) is None for p in peers)
+    assert all(generators.signal_pattern_of(p, SEED) is None for p in peers)
     generate([planted, *peers])
     compliance_compute(year=2025, as_of=TODAY)
     assert Signal.objects.filter(unit=planted, year=2025, kind=pattern).exists(), list(

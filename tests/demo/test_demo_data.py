@@ -210,7 +210,7 @@ def test_hand_written_numbers_never_collide_between_the_main_and_the_legal_serie
     """`NQ36-HĐND` came out of both series of a People's Council once and stopped the national demo's COPY."""
     import dataclasses
 
-    from reform import demo as generator
+    from demo import generators as generator
     from tests.factories import UnitFactory
 
     unit = UnitFactory(code="L42", name="Tỉnh Hà Tĩnh", level="provincial")

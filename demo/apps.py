@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DemoConfig(AppConfig):
+    """Synthetic records for demos and benchmarks; no models of its own."""
+
+    name = "demo"
