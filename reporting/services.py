@@ -20,19 +20,18 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from reform.choices import Applicability, Kind, Level
+from reform.choices import Kind, Level
 from reform.dates import earliest_record_date
 from reform.models import Target, Unit
 
 from . import partitions, rules, selectors, signals
+from . import targets as catalogue
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
@@ -42,27 +41,6 @@ logger = logging.getLogger(__name__)
 
 WRITE_BATCH = 2000
 COPY_CHUNK = 1 << 18  # characters PostgreSQL gets per read of a streamed COPY
-
-# How each target reads the aggregated numbers: (measure of the numerator, of the denominator or None,
-# of the baseline or None, how the numerator is derived). `complying` = denominator minus offenders; `countable`:
-# every countable conference (a cap of a unit that recorded none has no data).
-MEASURES: dict[str, dict[str, Any]] = {
-    "DOC_REDUCTION": {"numerator": "red", "baseline": "red_prev"},
-    "MEETING_REDUCTION": {"numerator": "n", "baseline": "n_prev"},
-    "MEETING_ONLINE_SHARE": {"numerator": "in_person", "denominator": "n"},
-    "PROVINCE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
-    "COMMUNE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
-    "CONFERENCE_DURATION": {"offending": "dur_bad", "denominator": "n"},
-    "SPEECH_LIMITS": {"offending": "speech_bad", "denominator": "speech_rec"},
-    "CONFERENCE_BUDGET": {"offending": "budget_bad", "denominator": "budget_rec"},
-    "NO_REPEAT_CONFERENCE": {"offending": "reheld", "denominator": "n"},
-    "PROCEDURES_DIGITAL": {"numerator": "proc_digital", "denominator": "proc_total"},
-    "DOC_DIGITIZATION": {"numerator": "dig", "denominator": "all"},
-    "DOC_NETWORK": {"numerator": "net", "denominator": "all"},
-}
-OFFENDER_TARGETS = ("CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET", "NO_REPEAT_CONFERENCE")
-CAP_TARGETS = ("PROVINCE_WIDE_CAP", "COMMUNE_WIDE_CAP")
-
 
 @dataclass
 class ComputeSummary:
@@ -144,40 +122,11 @@ class _Progress:
                 self(*held)
 
 
-def applies(target: Target, unit: dict) -> bool:
-    if target.applies_to == Applicability.PROVINCIAL_LOCALITIES:
-        return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.PROVINCIAL
-    if target.applies_to == Applicability.COMMUNE_LOCALITIES:
-        return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.COMMUNE
-    return True
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def _offender_row(code: str, row: dict, limits: dict) -> dict:
-    item = {"id": row["id"], "title": row["title"], "held_on": row["held_on"].isoformat()}
-    if code == "CONFERENCE_DURATION":
-        item.update(category=row["category"], figure=_jsonable(row["duration_days"]),
-                    limit=_jsonable((limits.get("max_days") or {}).get(row["category"])))
-    elif code == "SPEECH_LIMITS":
-        figure, limit = {}, {}
-        for field, key in selectors.SPEECH_FIELDS:
-            if row[field] is not None and limits.get(key) is not None and row[field] > int(limits[key]):
-                figure[field], limit[field] = row[field], int(limits[key])
-        item.update(figure=figure, limit=limit)
-    elif code == "CONFERENCE_BUDGET":
-        item.update(figure=row["budget_spent"], limit=row["budget_allocated"])
-    elif code == "NO_REPEAT_CONFERENCE":
-        item.update(figure=True, limit=False)
-    elif code in CAP_TARGETS:
-        item.update(figure=1, limit=None)
-    return item
+def _offender_row(entry: catalogue.TargetEntry, row: dict, parameters: dict) -> dict:
+    """What a result keeps of one offending conference: its id, title and date, and the figure that broke the rule
+    with its limit (the target's `offender_figures`)."""
+    return {"id": row["id"], "title": row["title"], "held_on": row["held_on"].isoformat(),
+            **entry.offender_figures(row, parameters)}
 
 
 RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "status", "value", "threshold", "numerator",
@@ -380,7 +329,7 @@ def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], 
 
 def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, baseline, offending
              ) -> tuple[int, int, int]:
-    """(numerator, denominator, baseline) of a target (MEASURES) from to-date sums up to `quarter`."""
+    """(numerator, denominator, baseline) of a target (what it reads) from to-date sums up to `quarter`."""
     def get(measure):
         return sums[measure][quarter - 1] if measure and measure in sums else 0
     d = get(denominator)
@@ -388,7 +337,7 @@ def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, b
 
 
 def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, reduction_types: list[str],
-                     hybrid_online: bool, params: dict, periods, targets, thresholds) -> dict[int, list[int]]:
+                     hybrid_online: bool, rules: dict, periods, targets, thresholds) -> dict[int, list[int]]:
     """{ancestor id: the roll-up vector (over all keys) of the legacy districts below it}: what the localities above
     a recomputed subtree must add to the sums of their stored results, since a district's records count only in
     its successor province's subtree (in no unit's own figures). Four queries, and only above a subtree."""
@@ -402,9 +351,8 @@ def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, 
     sources = (
         selectors.document_counts(year=year, unit=scope, reduction_types=reduction_types, as_of=as_of,
                                   predecessors=ids),
-        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of,
-                                    duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
-                                    speech_limits=params["SPEECH_LIMITS"], predecessors=ids),
+        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of, rules=rules,
+                                    predecessors=ids),
         selectors.digitization_sums(year=year, unit=scope, predecessors=ids),
     )
     by_province: dict[int, dict[str, list[int]]] = {}
@@ -432,10 +380,9 @@ def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targe
     i = 0
     for _period, last_quarter, _end in periods:
         for target in targets:
-            if thresholds.get(target.code) is None or applies(target, district):
-                m = MEASURES[target.code]
-                part = _numbers(running, last_quarter, m.get("numerator"), m.get("denominator"), m.get("baseline"),
-                                m.get("offending"))
+            if thresholds.get(target.code) is None or catalogue.applies(target, district):
+                m = catalogue.CATALOGUE[target.code].reads
+                part = _numbers(running, last_quarter, m.numerator, m.denominator, m.baseline, m.offending)
                 for k in range(3):
                     vector[VECTOR * i + 5 + k] += part[k]
             i += 1
@@ -480,10 +427,11 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
     # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
-    targets = [t for t in Target.objects.order_by("code") if t.code in MEASURES]
+    targets = [t for t in Target.objects.order_by("code") if t.code in catalogue.CATALOGUE]
     thresholds = selectors.thresholds_for_year(year=year)
     hybrid_online = selectors.hybrid_counts_as_online()
-    params = {code: (thresholds[code].parameters if code in thresholds else {}) or {} for code in MEASURES}
+    params = {code: (thresholds[code].parameters if code in thresholds else {}) or {} for code in catalogue.CATALOGUE}
+    rules = catalogue.conference_conditions(params)
     total = len(units)
     if progress:
         progress(0, total)
@@ -496,22 +444,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of,
                                           predecessors=lineage),
         counter)
-    conferences = selectors.conference_counts(
-        year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
-        duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
-        speech_limits=params["SPEECH_LIMITS"], predecessors=lineage,
-    )
+    conferences = selectors.conference_counts(year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
+                                              rules=rules, predecessors=lineage)
     digitization = selectors.digitization_sums(year=year, unit=unit, predecessors=lineage)
-    offender_conditions = {
-        "CONFERENCE_DURATION": selectors.duration_violation(params["CONFERENCE_DURATION"].get("max_days") or {}),
-        "SPEECH_LIMITS": selectors.speech_violation(params["SPEECH_LIMITS"]),
-        "CONFERENCE_BUDGET": selectors.budget_violation(),
-        "NO_REPEAT_CONFERENCE": Q(reheld_after_online=True),
-        "PROVINCE_WIDE_CAP": selectors.cap_condition(),
-    }
-    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=offender_conditions,
-                                               predecessors=lineage)
-    offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
+    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=catalogue.offender_conditions(params),
+                                               fields=catalogue.offender_fields(), predecessors=lineage)
+    for code, owner in catalogue.offenders_share().items():
+        offenders[code] = offenders[owner]
     documents = documents_read()
     inherited, districts = _attribute(lineage, (documents, conferences, digitization), offenders)
 
@@ -552,7 +491,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                               for measure, quarters in inherited[u["id"]].items()}
             kind = (u["kind"], u["level"])
             if kind not in by_kind:
-                by_kind[kind] = [applies(target, u) for target in targets]
+                by_kind[kind] = [catalogue.applies(target, u) for target in targets]
             applicability[u["id"]] = by_kind[kind]
             vectors[u["id"]] = []
         # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
@@ -561,11 +500,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         details_texts: dict[int, str] = {}  # id of a judged result's details -> its JSON
         offender_texts: dict[tuple[str, int], str] = {}  # (target, conference id) -> the JSON of its entry
         missed = str(Status.MISSED)
-        # Per target: what it reads (MEASURES) and its offenders, if it lists them.
-        parts = ("numerator", "denominator", "baseline", "countable", "offending")
-        readers = [(i, target, target.code, thresholds.get(target.code), offenders.get(target.code),
-                    *(MEASURES[target.code].get(part) for part in parts))
-                   for i, target in enumerate(targets)]
+        # Per target: its catalogue entry, what it reads and its offenders, if it lists them.
+        readers = []
+        for i, target in enumerate(targets):
+            entry = catalogue.CATALOGUE[target.code]
+            reads = entry.reads
+            readers.append((i, target, entry, thresholds.get(target.code), offenders.get(target.code), reads.numerator,
+                            reads.denominator, reads.baseline, reads.countable, reads.offending))
         for n_period, (period, last_quarter, end) in enumerate(periods):
             period_keys = keys[n_period * len(targets): (n_period + 1) * len(targets)]
             for u in units:
@@ -573,9 +514,10 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
                 applicable_to = applicability[uid]
                 vector = vectors[uid]
-                for i, target, code, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
+                for i, target, entry, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
+                    code = entry.code
                     applicable = applicable_to[i]
-                    # (numerator, denominator, baseline) as MEASURES says; an offender target's numerator is
+                    # (numerator, denominator, baseline) as the target reads them; an offender target's numerator is
                     # the complying ones.
                     d = sums[denominator] if denominator else 0
                     numbers = (d - sums[offending] if offending else sums[numerator] if numerator else 0,
@@ -601,12 +543,12 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                 text = offender_texts.get((code, row["id"]))
                                 if text is None:
                                     text = offender_texts[code, row["id"]] = _to_json(
-                                        _offender_row(code, row, params[code]))
+                                        _offender_row(entry, row, params[code]))
                                 items.append(text)
                         base = _to_json(shared[6]) if own_details else details_texts.get(id(shared))
                         if base is None:
                             base = details_texts[id(shared)] = _to_json(shared[6])
-                        total_offending = numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0]
+                        total_offending = numbers[1] - numbers[0] if offending else numbers[0]
                         shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
                     yield uid, period_keys[i], shared
                     vector += counted
@@ -654,7 +596,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree, plus the
         # legacy districts' records, which are in no unit's results (they count only in their province's subtree).
         above = _districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
-                                 hybrid_online=hybrid_online, params=params, periods=periods, targets=targets,
+                                 hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
                                  thresholds=thresholds)
         position = {(key[1], key[2]): i for i, key in enumerate(keys)}
         for ancestor in ancestors:
