@@ -61,6 +61,8 @@ class NumberKeyField(models.CharField):
 class Document(UnitRecord):
     """One issued document. The same unit cannot register the same number twice in a year."""
 
+    RECORD_DATE_FIELD = "issued_on"
+
     # Indexed by the composite indexes below that lead with it. Every write pays for every index (200,000
     # uploaded rows cost ~0.5-1 s of server time per index), so there are four, each serving reads the
     # others cannot: the key, the unique (unit, year, number_key) (a unit's documents of a year: the engine's
@@ -151,6 +153,8 @@ class Document(UnitRecord):
 
 class DigitizationReport(UnitRecord):
     """A unit's administrative procedures for one quarter: how many were handled, and how many digitally."""
+
+    RECORD_DATE_FIELD = "quarter"  # of `year`
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     quarter = models.PositiveSmallIntegerField(_("quarter"), choices=Quarter.choices)

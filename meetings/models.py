@@ -16,6 +16,8 @@ from .rules import conference_rules, normalize_exception_ref
 
 
 class Conference(UnitRecord):
+    RECORD_DATE_FIELD = "held_on"
+
     title = models.CharField(_("title"), max_length=500)
     held_on = models.DateField(_("date held"))
     # More than zero days: meetings/rules.py says so in one message (forms, API, uploads), the check below holds it.

@@ -1,6 +1,10 @@
 """The core domain: the unit tree, users and their roles, and the catalogue of targets."""
 from __future__ import annotations
 
+import datetime
+from collections.abc import Callable
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -291,8 +295,42 @@ class UnitRecord(models.Model):
 
     objects = RecordQuerySet.as_manager()
 
+    # The field that dates a record, set by every register: a DateField (a document's issue date, a conference's
+    # date), or "quarter" for a record of a quarter of its `year` (a digitisation report). The one statement of a
+    # record's date: the services read it for the years a write touches, the period locks (reports.locking) for
+    # the window a record falls in and the field their refusal is attached to, the uploads (imports) likewise.
+    RECORD_DATE_FIELD: ClassVar[str] = ""
+
     class Meta:
         abstract = True
+
+    @classmethod
+    def dated_by_quarter(cls) -> bool:
+        return cls.RECORD_DATE_FIELD == "quarter"
+
+    @classmethod
+    def record_date_from(cls, value_of: Callable[[str], Any]) -> datetime.date | tuple[int, int] | None:
+        """The date of a record whose field values `value_of(name)` gives (an instance, or a row of an upload): its
+        day, or (year, quarter) for a record of a quarter; None while it has none."""
+        value = value_of(cls.RECORD_DATE_FIELD)
+        if cls.dated_by_quarter():
+            year = value_of("year")
+            return (year, value) if year and value in (1, 2, 3, 4) else None
+        return value or None
+
+    def record_date(self) -> datetime.date | tuple[int, int] | None:
+        return self.record_date_from(lambda name: getattr(self, name, None))
+
+    @classmethod
+    def record_year_from(cls, value_of: Callable[[str], Any]) -> int | None:
+        """The year a record counts in: its day's, or for a record of a quarter its `year`."""
+        if cls.dated_by_quarter():
+            return value_of("year") or None
+        value = value_of(cls.RECORD_DATE_FIELD)
+        return value.year if value else None
+
+    def record_year(self) -> int | None:
+        return self.record_year_from(lambda name: getattr(self, name, None))
 
     def unit_end(self):
         """The end of the record's unit when it is a legacy unit (`reform.lineage.unit_end`), else None."""

@@ -44,11 +44,7 @@ def history_reason(text: str) -> str:
 
 
 def _record_years(instance: UnitRecord) -> set[int]:
-    for attr in ("issued_on", "held_on"):
-        value = getattr(instance, attr, None)
-        if value is not None:
-            return {value.year}
-    year = getattr(instance, "year", None)
+    year = instance.record_year()
     return {year} if year else set()
 
 

@@ -29,6 +29,8 @@ from django.utils import timezone
 from reform.dates import earliest_record_date
 from reform.models import Unit
 
+from .periods import DECREE09, window_system
+
 logger = logging.getLogger(__name__)
 _local = threading.local()  # in-process mode: is a request running, and did it change records?
 
@@ -44,10 +46,6 @@ def _countdown() -> float:
 
 
 def _decree09() -> bool:
-    try:
-        from reporting.periods import DECREE09, window_system
-    except ImportError:  # pragma: no cover - no period module: calendar years
-        return False
     return window_system() == DECREE09
 
 

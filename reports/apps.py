@@ -20,8 +20,8 @@ class ReportsConfig(AppConfig):
         if locking.lock_reader not in services.lock_readers:
             services.lock_readers.append(locking.lock_reader)
         # The model-level safety net: admin pages, scripts and any other direct save or delete.
-        for label in locking.DATE_FIELDS:
-            model = apps.get_model(label)
+        for model in locking.locked_models():
+            label = model._meta.label_lower
             pre_save.connect(locking.on_pre_save, sender=model, dispatch_uid=f"reports-lock-save-{label}")
             pre_delete.connect(locking.on_pre_delete, sender=model, dispatch_uid=f"reports-lock-delete-{label}")
         task_access.register(export_task_of)

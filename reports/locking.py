@@ -1,10 +1,15 @@
-"""Approval locks a unit's subtree for a period window: the guard, the model-level safety net and set-based checks.
+"""Approval locks a unit's subtree for a period window: the rule, the guard, the model-level safety net and the
+set-based checks of uploads.
 
-Three ways in, one rule. `reform.services` calls `write_guard` for web forms and the API;
-`pre_save`/`pre_delete` receivers refuse any other `.save()`/`.delete()` (admin, scripts); bulk
-uploads call `assert_unlocked` (or `locked_windows_for`) once for a whole file. The window is the
-report's stored one: the year to date (see `PeriodReport`). The read side, `lock_reader`, tells
-pages and the API which records of a page are locked, in one query.
+One rule, stated once in Python (`covering`) and once in SQL (`staged_locks_insert`), side by side below: a record
+of a unit, dated on a day or over a span (a quarter), is locked by the approved reports of its unit and of the
+units above it whose window overlaps that span; the one named is the first by window start, then the unit highest
+up. Four ways in use it: `reform.services` calls `write_guard` for web forms and the API; `pre_save`/`pre_delete`
+receivers refuse any other `.save()`/`.delete()` (admin, scripts); the ORM upload loader checks its rows with
+`covering` and the PostgreSQL one its staged file with `staged_locks_insert`. The window is the report's stored
+one: the year to date (see `PeriodReport`). A record's date is its model's `RECORD_DATE_FIELD`
+(reform.models.UnitRecord), to which a refusal is attached. The read side, `lock_reader`, tells pages and the API
+which records of a page are locked, in one query.
 """
 from __future__ import annotations
 
@@ -12,19 +17,27 @@ import datetime
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reform.models import PATH_SEPARATOR, Unit
+from reform.models import PATH_SEPARATOR, Unit, UnitRecord
 
 from .choices import ReportState
 from .models import PeriodReport
 
 Span = tuple[datetime.date, datetime.date]
+Window = tuple[datetime.date, datetime.date, PeriodReport]
 
-# The date field of each locked register (the error is attached to it).
-DATE_FIELDS = {"documents.document": "issued_on", "meetings.conference": "held_on", "documents.digitizationreport": "quarter"}
+
+def locked_models() -> list[type[UnitRecord]]:
+    """The registers an approval locks: every record model with a date (`RECORD_DATE_FIELD`)."""
+    return [model for model in apps.get_models() if issubclass(model, UnitRecord) and model.RECORD_DATE_FIELD]
+
+
+def _dated(instance: Any) -> bool:
+    return isinstance(instance, UnitRecord) and bool(instance.RECORD_DATE_FIELD)
 
 
 def ancestor_paths(path: str) -> list[str]:
@@ -45,30 +58,98 @@ def _as_span(value: datetime.date | Span) -> Span:
     return value, value
 
 
-def record_span(instance: Any) -> Span | None:
-    """The dates a record belongs to: its date, or for a digitisation report its quarter's window."""
-    label = instance._meta.label_lower
-    if label == "documents.digitizationreport":
-        if instance.year and instance.quarter in (1, 2, 3, 4):
-            return quarter_span(instance.year, instance.quarter)
+def span_of(record_date: datetime.date | tuple[int, int] | None) -> Span | None:
+    """The dates a record belongs to, from its `record_date()`: its day, or its quarter's window."""
+    if record_date is None:
         return None
-    field = DATE_FIELDS.get(label)
-    value = getattr(instance, field, None) if field else None
-    return (value, value) if value else None
+    if isinstance(record_date, tuple):
+        return quarter_span(*record_date)
+    return record_date, record_date
+
+
+def record_span(instance: Any) -> Span | None:
+    return span_of(instance.record_date()) if _dated(instance) else None
+
+
+# ------------------------------------------------------------------------------------------------ the rule
+
+def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[Window]]:
+    """For each unit path, the approved windows that lock it (its own reports and those above it), in the rule's
+    order (window start, then the unit highest up): one query."""
+    unit_paths = set(unit_paths)
+    prefixes = {prefix for path in unit_paths for prefix in ancestor_paths(path)}
+    if not prefixes:
+        return {}
+    reports = list(
+        PeriodReport.objects.filter(state=ReportState.APPROVED, unit__path__in=prefixes)
+        .select_related("unit").order_by("window_start", "unit__path")
+    )
+    found: dict[str, list] = {path: [] for path in unit_paths}
+    for path in unit_paths:
+        for report in reports:
+            if path.startswith(report.unit.path):
+                found[path].append((report.window_start, report.window_end, report))
+    return found
+
+
+def covering(windows: list[Window], span: Span) -> PeriodReport | None:
+    """The rule, in Python: the first of a unit's locking windows (`locked_windows_for`) that overlaps the span."""
+    start, end = span
+    for window_start, window_end, report in windows:
+        if window_start <= end and window_end >= start:
+            return report
+    return None
+
+
+def staged_locks_insert(cursor, *, model: type[UnitRecord], staging: str, errors: str) -> None:
+    """The rule, in SQL: for every row of `staging` (a PostgreSQL table of an upload: `line`, `unit_code` and the
+    model's date fields) that an approval locks, a row (line, the date field, the lock message) in `errors`.
+
+    The windows come from `locked_windows_for` (so from the same query and in the same order as `covering`),
+    numbered in that order; the first overlapping one names the report."""
+    cursor.execute(f"SELECT DISTINCT u.code, u.path FROM {staging} s JOIN reform_unit u ON u.code = s.unit_code")
+    code_paths = cursor.fetchall()
+    windows = locked_windows_for([path for _code, path in code_paths])
+    locks = [
+        (code, rank, start, end, lock_message(report))
+        for code, path in code_paths for rank, (start, end, report) in enumerate(windows.get(path, []))
+    ]
+    if not locks:
+        return
+    cursor.execute("DROP TABLE IF EXISTS import_locks, import_spans")
+    cursor.execute("CREATE TEMP TABLE import_locks (unit_code text, rank integer, starts date, ends date, "
+                   "message text) ON COMMIT DROP")
+    cursor.executemany("INSERT INTO import_locks VALUES (%s, %s, %s, %s, %s)", locks)
+    field = model.RECORD_DATE_FIELD
+    if model.dated_by_quarter():
+        cursor.execute(f"SELECT DISTINCT year, {field} FROM {staging} WHERE year IS NOT NULL AND {field} IS NOT NULL")
+        spans = [(year, quarter, *span) for year, quarter in cursor.fetchall()
+                 if (span := span_of(model.record_date_from({"year": year, field: quarter}.get)))]
+        cursor.execute("CREATE TEMP TABLE import_spans (year integer, quarter integer, starts date, ends date) "
+                       "ON COMMIT DROP")
+        cursor.executemany("INSERT INTO import_spans VALUES (%s, %s, %s, %s)", spans)
+        records = (f"(SELECT s.line, s.unit_code, p.starts, p.ends FROM {staging} s "
+                   f"JOIN import_spans p ON p.year = s.year AND p.quarter = s.{field})")
+    else:
+        records = f"(SELECT line, unit_code, {field} AS starts, {field} AS ends FROM {staging})"
+    cursor.execute(
+        f"""
+        INSERT INTO {errors} (line, col, message)
+        SELECT DISTINCT ON (r.line) r.line, %s, l.message
+          FROM {records} r JOIN import_locks l
+            ON l.unit_code = r.unit_code AND l.starts <= r.ends AND l.ends >= r.starts
+         ORDER BY r.line, l.rank
+        """,
+        [field],
+    )
 
 
 def locking_report_for(*, unit: Unit, on_date: datetime.date | Span) -> PeriodReport | None:
     """The approved report (of the unit or of a unit above it) whose window covers the date, if any."""
-    start, end = _as_span(on_date)
-    return (
-        PeriodReport.objects.filter(
-            state=ReportState.APPROVED, unit__path__in=ancestor_paths(unit.path),
-            window_start__lte=end, window_end__gte=start,
-        )
-        .select_related("unit")
-        .order_by("window_start", "unit__path")
-        .first()
-    )
+    return covering(locked_windows_for([unit.path]).get(unit.path, []), _as_span(on_date))
+
+
+# ------------------------------------------------------------------- the ways in, with the messages they give
 
 
 def lock_message(report: PeriodReport) -> str:
@@ -89,7 +170,7 @@ def lock_reason(report: PeriodReport) -> str:
 
 
 def _refuse(instance: Any, report: PeriodReport) -> None:
-    field = DATE_FIELDS.get(instance._meta.label_lower)
+    field = instance.RECORD_DATE_FIELD if _dated(instance) else ""
     message = lock_message(report)
     raise ValidationError({field: [message]} if field else message, code="period_locked")
 
@@ -106,7 +187,7 @@ def check_unlocked(instance: Any, *, unit: Unit | None = None, span: Span | None
 
 def write_guard(*, instance: Any, user: Any, action: str) -> None:
     """Registered in `reform.services.write_guards`: refuse a write into an approved period."""
-    if instance._meta.label_lower in DATE_FIELDS:
+    if _dated(instance):
         check_unlocked(instance)
 
 
@@ -138,24 +219,6 @@ def on_pre_delete(sender, instance, **kwargs) -> None:
         check_unlocked(instance)
 
 
-def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[tuple[datetime.date, datetime.date, PeriodReport]]]:
-    """For each unit path, the approved windows that lock it (its own reports and those above it): one query."""
-    unit_paths = set(unit_paths)
-    prefixes = {prefix for path in unit_paths for prefix in ancestor_paths(path)}
-    if not prefixes:
-        return {}
-    reports = list(
-        PeriodReport.objects.filter(state=ReportState.APPROVED, unit__path__in=prefixes)
-        .select_related("unit").order_by("window_start", "unit__path")
-    )
-    found: dict[str, list] = {path: [] for path in unit_paths}
-    for path in unit_paths:
-        for report in reports:
-            if path.startswith(report.unit.path):
-                found[path].append((report.window_start, report.window_end, report))
-    return found
-
-
 def find_locked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span]) -> list[tuple[int, PeriodReport]]:
     """Pairs (unit_ids[i], dates[i]) that fall in an approved window, as (i, report); two queries in all.
 
@@ -167,18 +230,10 @@ def find_locked(*, unit_ids: Sequence[int], dates: Sequence[datetime.date | Span
     windows = locked_windows_for(paths.values())
     locked = []
     for index, (unit_id, value) in enumerate(zip(unit_ids, dates)):
-        report = _covering(windows.get(paths.get(unit_id, ""), []), _as_span(value))
+        report = covering(windows.get(paths.get(unit_id, ""), []), _as_span(value))
         if report is not None:
             locked.append((index, report))
     return locked
-
-
-def _covering(windows: list[tuple[datetime.date, datetime.date, PeriodReport]], span: Span) -> PeriodReport | None:
-    start, end = span
-    for window_start, window_end, report in windows:
-        if window_start <= end and window_end >= start:
-            return report
-    return None
 
 
 def locks_for(records: Sequence[Any]) -> dict[Any, PeriodReport]:
@@ -186,7 +241,7 @@ def locks_for(records: Sequence[Any]) -> dict[Any, PeriodReport]:
 
     The units' paths come from the loaded `unit` (select_related), else from one more query.
     """
-    records = [r for r in records if r.pk and r._meta.label_lower in DATE_FIELDS and r.unit_id]
+    records = [r for r in records if r.pk and _dated(r) and r.unit_id]
     paths = {r.unit_id: r.unit.path for r in records if type(r).unit.is_cached(r)}
     missing = {r.unit_id for r in records} - paths.keys()
     if missing:
@@ -195,7 +250,7 @@ def locks_for(records: Sequence[Any]) -> dict[Any, PeriodReport]:
     found = {}
     for record in records:
         span = record_span(record)
-        report = _covering(windows.get(paths.get(record.unit_id, ""), []), span) if span else None
+        report = covering(windows.get(paths.get(record.unit_id, ""), []), span) if span else None
         if report is not None:
             found[record.pk] = report
     return found

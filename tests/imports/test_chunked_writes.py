@@ -8,7 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents.models import DigitizationReport, Document
-from imports import loaders, services
+from imports import services
+from imports.loaders import postgres as pg_loader
 from reports import services as report_services
 from tests.factories import DocumentFactory
 
@@ -17,7 +18,7 @@ from .conftest import csv_bytes, doc_rows, upload
 
 @pytest.fixture(autouse=True)
 def _small_chunks(monkeypatch):
-    monkeypatch.setattr(loaders, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(pg_loader, "CHUNK_ROWS", 7)
 
 
 def test_a_file_of_many_chunks_loads_every_row_and_counts_like_one_upsert(officer_hn, tree):

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.models import DigitizationReport, Document
-from imports import loaders
+from imports.loaders import postgres as pg_loader
 from meetings.models import Conference
 from reform import services as records
 from tests.factories import ConferenceFactory, DigitizationReportFactory
@@ -136,7 +136,7 @@ def test_an_identical_re_upload_writes_no_history_and_reports_0_updated(officer_
 
 
 def test_history_is_written_by_one_statement_per_chunk_not_per_row(officer_hn, tree, monkeypatch):
-    monkeypatch.setattr(loaders, "CHUNK_ROWS", 10)
+    monkeypatch.setattr(pg_loader, "CHUNK_ROWS", 10)
     upload(officer_hn, csv_bytes(doc_rows(40)))
 
     def history_statements(rows: int, title: str) -> tuple[int, int]:
