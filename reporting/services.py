@@ -13,11 +13,10 @@ import contextlib
 import datetime
 import gc
 import itertools
-import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -26,6 +25,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reform.bulk import JSONText, to_json, write
 from reform.choices import Kind, Level
 from reform.dates import earliest_record_date
 from reform.models import Target, Unit
@@ -39,8 +39,6 @@ from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 
 logger = logging.getLogger(__name__)
 
-WRITE_BATCH = 2000
-COPY_CHUNK = 1 << 18  # characters PostgreSQL gets per read of a streamed COPY
 
 @dataclass
 class ComputeSummary:
@@ -134,118 +132,6 @@ RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "wind
 ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "n_met", "n_missed", "n_no_baseline", "n_no_data",
                   "n_not_applicable", "n_units", "status", "value", "threshold", "numerator", "denominator",
                   "baseline", "computed_at")
-
-
-def _json_encoder() -> Callable[[Any], str]:
-    """json.dumps for plain data, without building an encoder per call (the C encoder, made once; 3x faster
-    on the engine's small dicts). ASCII escapes: jsonb and SQLite's JSON decode them to the same text."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return json.dumps
-    encode = make(None, None, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(encode(value, 0))
-
-
-_to_json = _json_encoder()
-
-
-class JSONText(str):
-    """A value already encoded as JSON (written as it is, not encoded again)."""
-
-
-def _csv_field(value: Any) -> str:
-    """One field of a COPY CSV line: None is an unquoted empty field (NULL), strings and dicts (as JSON) are
-    quoted, dates ISO 8601, numbers as they print."""
-    if value is None:
-        return ""
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is dict:
-        value = _to_json(value)
-    elif kind is not str and kind is not JSONText:
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return '"' + value.replace('"', '""') + '"'
-
-
-class _CopyStream:
-    """A file for `COPY ... FROM STDIN` that formats rows only when PostgreSQL asks for more, so the server
-    inserts one chunk (in its own process, on the other core) while Python computes the next.
-
-    Rows are triples (first, middle, last): `first` the row's own leading field (a unit id), `middle` and `last`
-    tuples of the fields after it that many rows share (the key's (year, period, target); the figures of
-    identical results, judged once), so the CSV text of each distinct tuple is made once.
-    """
-
-    def __init__(self, rows: Iterable[tuple[Any, tuple, tuple]]) -> None:
-        self.rows = iter(rows)
-        # id -> (tuple, text); holding the tuple keeps it alive, so its id cannot be reused by another one.
-        self.texts: dict[int, tuple[tuple, str]] = {}
-        self.count = 0
-
-    def _text(self, fields: tuple) -> str:
-        text = ",".join([_csv_field(value) for value in fields])
-        self.texts[id(fields)] = (fields, text)
-        return text
-
-    def read(self, size: int = COPY_CHUNK) -> str:
-        texts, parts, length = self.texts, [], 0
-        for first, middle, last in self.rows:
-            cached = texts.get(id(middle))
-            middle_text = cached[1] if cached else self._text(middle)
-            cached = texts.get(id(last))
-            line = f"{first},{middle_text},{cached[1] if cached else self._text(last)}\n"
-            parts.append(line)
-            length += len(line)
-            if length >= size:
-                break
-        self.count += len(parts)
-        return "".join(parts)
-
-
-def _write(
-    model, columns: tuple[str, ...], rows: Iterable[tuple[Any, tuple, tuple]], *, table: str | None = None,
-) -> int:
-    """Insert rows fast and return how many: a streamed COPY on PostgreSQL, executemany elsewhere (the SQLite
-    demo). `rows` may be a generator (consumed once) of triples (first, middle, last) whose concatenation is
-    a row in `columns` order (see _CopyStream); `details` holds a dict or JSONText and `computed_at` a
-    datetime or its ISO text. `table`: another table with the model's columns (a year's results being built, on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        stream = _CopyStream(rows)
-        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
-                          for c in columns)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(table or model._meta.db_table)} ({names}) "
-                               f"FROM STDIN WITH (FORMAT csv)", stream, COPY_CHUNK)
-        return stream.count
-    # Elsewhere (SQLite): executemany of a plain INSERT in large batches; bulk_create would split 200,000
-    # rows into thousands of statements under SQLite's variable limit.
-    ops = connection.ops
-    fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
-    adapters = []
-    for f in fields:
-        if f.get_internal_type() == "DecimalField":
-            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
-        elif f.get_internal_type() == "DateTimeField":
-            adapters.append(lambda v, f=f: f.get_db_prep_value(v, connection))
-        elif f.get_internal_type() == "JSONField":
-            adapters.append(lambda v: v if isinstance(v, JSONText) else json.dumps(v, ensure_ascii=False))
-        else:
-            adapters.append(None)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} "
-           f"({', '.join(ops.quote_name(f.column) for f in fields)}) VALUES ({placeholders})")
-    count = 0
-    rows = iter(rows)
-    with connection.cursor() as cursor:
-        while batch := list(itertools.islice(rows, WRITE_BATCH * 25)):
-            cursor.executemany(sql, [
-                [value if adapt is None or value is None else adapt(value)
-                 for value, adapt in zip((first, *middle, *last), adapters)]
-                for first, middle, last in batch
-            ])
-            count += len(batch)
-    return count
 
 
 def _with_offenders(details: str, items: list[str], total: int) -> JSONText:
@@ -462,14 +348,14 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
     standing = {period: (is_provisional(year, period, as_of), judged_window_end(year, period, as_of).isoformat())
                 for period, _q, _end in periods}
     # Each row's key after its unit, (year, period, target, provisional, window end), period by period: one
-    # tuple shared by the rows (results and roll-ups) of every unit, so _CopyStream formats it once.
+    # tuple shared by the rows (results and roll-ups) of every unit, so the COPY formats it once.
     keys = [(year, period, target.code, *standing[period]) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
 
     def result_rows() -> Iterator[tuple[int, tuple, tuple]]:
-        """Every result as (unit id, (year, period, target), figures) triples for _write, period by period,
+        """Every result as (unit id, (year, period, target), figures) triples for the bulk write (shared parts), period by period,
         unit by unit, target by target (the order of the results' unique index: see ComplianceResult);
         fills `vectors` (each unit's own roll-up vector, in `keys` order) as it goes."""
         zero = [0, 0, 0, 0]
@@ -542,12 +428,12 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                             if row["held_on"] <= end:
                                 text = offender_texts.get((code, row["id"]))
                                 if text is None:
-                                    text = offender_texts[code, row["id"]] = _to_json(
+                                    text = offender_texts[code, row["id"]] = to_json(
                                         _offender_row(entry, row, params[code]))
                                 items.append(text)
-                        base = _to_json(shared[6]) if own_details else details_texts.get(id(shared))
+                        base = to_json(shared[6]) if own_details else details_texts.get(id(shared))
                         if base is None:
-                            base = details_texts[id(shared)] = _to_json(shared[6])
+                            base = details_texts[id(shared)] = to_json(shared[6])
                         total_offending = numbers[1] - numbers[0] if offending else numbers[0]
                         shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
                     yield uid, period_keys[i], shared
@@ -571,8 +457,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).
         with _collector_paused(), progress.copying():
-            n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows(),
-                               table=year_table.create() if year_table else None)
+            n_results = write(ComplianceResult, RESULT_COLUMNS, result_rows(), shared=True,
+                              table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
 
         # A legacy district's records count in its successor province's subtree only (no unit's own figures).
@@ -611,7 +497,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                         judge.figures(row["target_id"], vector)))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
-        n_rollups = _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows)
+        n_rollups = write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows, shared=True)
         counter.count += 1 if n_rollups and connection.vendor == "postgresql" else 0
         if year_table is not None:
             year_table.swap_in()
