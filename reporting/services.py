@@ -19,8 +19,9 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from decimal import Decimal
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -35,7 +36,7 @@ from . import targets as catalogue
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
-from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
+from .rollups import SUMS, VECTOR, RollupJudge, Vector, vector_of_sums
 
 logger = logging.getLogger(__name__)
 
@@ -142,10 +143,33 @@ def _with_offenders(details: str, items: list[str], total: int) -> JSONText:
     return JSONText(f'{head}"offenders": [{", ".join(items)}], "offenders_total": {total}}}')
 
 
-def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int, int], now) -> tuple[tuple, tuple]:
+class Key(NamedTuple):
+    """A result's (or roll-up's) columns after its unit: one tuple shared by the rows of every unit."""
+
+    year: int
+    period: str
+    target: str
+    provisional: bool
+    window_end: str
+
+
+class Judged(NamedTuple):
+    """A result's stored columns after its Key (RESULT_COLUMNS): one tuple shared by the units judged alike."""
+
+    status: str
+    value: Decimal | None
+    threshold: Decimal | None
+    numerator: int | None
+    denominator: int | None
+    baseline: int | None
+    details: dict | str  # a dict, or its JSON (bulk.JSONText) once offenders are added
+    computed_at: str
+
+
+def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int, int, int],
+           now: str) -> tuple[Judged, Vector]:
     """One target's result for a unit's (numerator, denominator, baseline, countable): the stored columns after
-    (unit, year, period, target, provisional, window end), and the unit's contribution to roll-up vectors
-    (VECTOR numbers)."""
+    its Key, and the unit's roll-up vector."""
     numerator, denominator, baseline, countable = numbers
     if threshold is None:
         # Before the target applies: no verdict, but the counts of records are kept (the trend charts read them).
@@ -158,13 +182,13 @@ def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int,
                                 {"numerator": numerator, "denominator": denominator, "baseline": baseline,
                                  "countable": countable})
     status = str(result.status)
-    counted = [0] * VECTOR
-    counted[STATUS_INDEX[status]] = 1
     if status != Status.NOT_APPLICABLE or threshold is None:
-        counted[5], counted[6], counted[7] = result.numerator or 0, result.denominator or 0, result.baseline or 0
-    shared = (status, result.value, result.threshold, result.numerator, result.denominator, result.baseline,
-              result.details, now)
-    return shared, tuple(counted)
+        counted = Vector.of_unit(status, result.numerator or 0, result.denominator or 0, result.baseline or 0)
+    else:  # not applicable to this unit: counted as a unit, its counts in no sum
+        counted = Vector.of_unit(status)
+    judged = Judged(status, result.value, result.threshold, result.numerator, result.denominator, result.baseline,
+                    result.details, now)
+    return judged, counted
 
 
 @contextlib.contextmanager
@@ -270,7 +294,7 @@ def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targe
                 m = catalogue.CATALOGUE[target.code].reads
                 part = _numbers(running, last_quarter, m.numerator, m.denominator, m.baseline, m.offending)
                 for k in range(3):
-                    vector[VECTOR * i + 5 + k] += part[k]
+                    vector[VECTOR * i + SUMS + k] += part[k]
             i += 1
     return vector
 
@@ -349,13 +373,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 for period, _q, _end in periods}
     # Each row's key after its unit, (year, period, target, provisional, window end), period by period: one
     # tuple shared by the rows (results and roll-ups) of every unit, so the COPY formats it once.
-    keys = [(year, period, target.code, *standing[period]) for period, _q, _end in periods for target in targets]
+    keys = [Key(year, period, target.code, *standing[period]) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
 
-    def result_rows() -> Iterator[tuple[int, tuple, tuple]]:
-        """Every result as (unit id, (year, period, target), figures) triples for the bulk write (shared parts), period by period,
+    def result_rows() -> Iterator[tuple[int, Key, Judged]]:
+        """Every result as (unit id, Key, Judged) triples for the bulk write (shared parts), period by period,
         unit by unit, target by target (the order of the results' unique index: see ComplianceResult);
         fills `vectors` (each unit's own roll-up vector, in `keys` order) as it goes."""
         zero = [0, 0, 0, 0]
@@ -382,7 +406,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
             vectors[u["id"]] = []
         # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
         # key -> (the result's columns after the key, shared by the rows; the unit's roll-up vector part).
-        memo: dict[tuple, tuple[tuple, tuple]] = {}
+        memo: dict[tuple, tuple[Judged, Vector]] = {}
         details_texts: dict[int, str] = {}  # id of a judged result's details -> its JSON
         offender_texts: dict[tuple[str, int], str] = {}  # (target, conference id) -> the JSON of its entry
         missed = str(Status.MISSED)
@@ -400,7 +424,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
                 applicable_to = applicability[uid]
                 vector = vectors[uid]
-                for i, target, entry, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
+                for (i, target, entry, threshold, listed,
+                     numerator, denominator, baseline, countable, offending) in readers:
                     code = entry.code
                     applicable = applicable_to[i]
                     # (numerator, denominator, baseline) as the target reads them; an offender target's numerator is
@@ -419,10 +444,11 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                     if inherited_sums is not None:
                         part = _numbers(inherited_sums, last_quarter, numerator, denominator, baseline, offending)
                         if any(part):
-                            inputs = {**shared[6].get("inputs", {}), "from_predecessors": dict(
+                            inputs = {**shared.details.get("inputs", {}), "from_predecessors": dict(
                                 zip(("numerator", "denominator", "baseline"), part))}
-                            shared, own_details = (*shared[:6], {**shared[6], "inputs": inputs}, now), True
-                    if listed is not None and shared[0] == missed:
+                            shared = shared._replace(details={**shared.details, "inputs": inputs})
+                            own_details = True
+                    if listed is not None and shared.status == missed:
                         items = []
                         for row in listed.get(uid, ()):
                             if row["held_on"] <= end:
@@ -431,11 +457,11 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                     text = offender_texts[code, row["id"]] = to_json(
                                         _offender_row(entry, row, params[code]))
                                 items.append(text)
-                        base = to_json(shared[6]) if own_details else details_texts.get(id(shared))
+                        base = to_json(shared.details) if own_details else details_texts.get(id(shared))
                         if base is None:
-                            base = details_texts[id(shared)] = to_json(shared[6])
+                            base = details_texts[id(shared)] = to_json(shared.details)
                         total_offending = numbers[1] - numbers[0] if offending else numbers[0]
-                        shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
+                        shared = shared._replace(details=_with_offenders(base, items, total_offending))
                     yield uid, period_keys[i], shared
                     vector += counted
             if progress:
@@ -475,7 +501,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         judge = RollupJudge(targets=targets_by_code, thresholds=thresholds, now=now)
         has_units_below = {u["parent_id"] for u in units}
         rollup_rows = [
-            (u["id"], key, judge.figures(key[2], vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
+            (u["id"], key, judge.figures(key.target, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
             for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
             for i, key in enumerate(keys)
         ]
@@ -484,7 +510,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         above = _districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
                                  hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
                                  thresholds=thresholds)
-        position = {(key[1], key[2]): i for i, key in enumerate(keys)}
+        position = {(key.period, key.target): i for i, key in enumerate(keys)}
         for ancestor in ancestors:
             extra = above.get(ancestor["id"])
             for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
@@ -493,8 +519,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                     if extra is not None:
                         i = position[row["period"], row["target_id"]]
                         vector = [a + b for a, b in zip(vector, extra[VECTOR * i: VECTOR * (i + 1)])]
-                    rollup_rows.append((ancestor["id"], (year, row["period"], row["target_id"], *standing[row["period"]]),
-                                        judge.figures(row["target_id"], vector)))
+                    key = Key(year, row["period"], row["target_id"], *standing[row["period"]])
+                    rollup_rows.append((ancestor["id"], key, judge.figures(row["target_id"], vector)))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
         n_rollups = write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows, shared=True)

@@ -315,13 +315,17 @@ CATALOGUE: dict[str, TargetEntry] = {entry.code: entry for entry in (
     ),
     TargetEntry(MEETING_ONLINE_SHARE, gettext_lazy("In-person share"), Reads(numerator="in_person", denominator="n")),
     TargetEntry(
-        PROVINCE_WIDE_CAP, gettext_lazy("Province-wide cap"), Reads(numerator="cap", denominator="cap_all", countable="n"),
-        violation=_all_leaders_without_exception, recorded=_all_leaders, offender_fields=("scope", "exception_approved"),
+        PROVINCE_WIDE_CAP, gettext_lazy("Province-wide cap"),
+        Reads(numerator="cap", denominator="cap_all", countable="n"),
+        violation=_all_leaders_without_exception, recorded=_all_leaders,
+        offender_fields=("scope", "exception_approved"),
         offender_figures=_cap_figures, offender_reason=_cap_reason,
     ),
     TargetEntry(
-        COMMUNE_WIDE_CAP, gettext_lazy("Commune-wide cap"), Reads(numerator="cap", denominator="cap_all", countable="n"),
-        violation=_all_leaders_without_exception, recorded=_all_leaders, offender_fields=("scope", "exception_approved"),
+        COMMUNE_WIDE_CAP, gettext_lazy("Commune-wide cap"),
+        Reads(numerator="cap", denominator="cap_all", countable="n"),
+        violation=_all_leaders_without_exception, recorded=_all_leaders,
+        offender_fields=("scope", "exception_approved"),
         offender_figures=_cap_figures, offender_reason=_cap_reason,
     ),
     TargetEntry(
@@ -331,12 +335,14 @@ CATALOGUE: dict[str, TargetEntry] = {entry.code: entry for entry in (
     ),
     TargetEntry(
         SPEECH_LIMITS, gettext_lazy("Speech lengths"), Reads(offending="speech_bad", denominator="speech_rec"),
-        violation=_speech_violation, recorded=_speech_recorded, offender_fields=tuple(speech.field for speech in SPEECH),
+        violation=_speech_violation, recorded=_speech_recorded,
+        offender_fields=tuple(speech.field for speech in SPEECH),
         offender_figures=_speech_figures, offender_reason=_speech_reason, rule=_speech_rule,
     ),
     TargetEntry(
         CONFERENCE_BUDGET, gettext_lazy("Within budget"), Reads(offending="budget_bad", denominator="budget_rec"),
-        violation=_budget_violation, recorded=_budget_recorded, offender_fields=("budget_allocated", "budget_spent"),
+        violation=_budget_violation, recorded=_budget_recorded,
+        offender_fields=("budget_allocated", "budget_spent"),
         offender_figures=_budget_figures, offender_reason=_budget_reason, rule=_budget_rule,
     ),
     TargetEntry(
@@ -345,7 +351,8 @@ CATALOGUE: dict[str, TargetEntry] = {entry.code: entry for entry in (
         offender_figures=_reheld_figures, offender_reason=_reheld_reason, rule=_reheld_rule,
     ),
     TargetEntry(
-        PROCEDURES_DIGITAL, gettext_lazy("Digital procedures"), Reads(numerator="proc_digital", denominator="proc_total"),
+        PROCEDURES_DIGITAL, gettext_lazy("Digital procedures"),
+        Reads(numerator="proc_digital", denominator="proc_total"),
         missing=gettext_lazy("administrative procedures were not handled digitally"),
         done=gettext_lazy("administrative procedures handled digitally"),
     ),
