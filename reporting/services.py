@@ -6,37 +6,38 @@ Python over the aggregated numbers (reporting/rules.py), results and roll-ups re
 Periods: "Y" and each quarter to date (Q1..Q4), on the windows of reporting/periods.py (calendar or Decree 09).
 For the current year, quarters that have not ended (or started) are computed on the data so far, so the
 rows always exist: a not-yet-started quarter simply equals the previous one.
+
+What each target reads and how its conferences offend: reporting/targets.py. The legacy units' records in their
+successors' figures: reporting/attribution.py. How a compute runs (its reads on two connections, progress, the
+year's lock): reporting/execution.py. The rows are written by reform/bulk.py (a streamed COPY).
 """
 from __future__ import annotations
 
-import contextlib
 import datetime
-import gc
 import itertools
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
-from types import SimpleNamespace
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from reform.bulk import JSONText, to_json, write
-from reform.choices import Kind, Level
+from reform.choices import Kind
 from reform.dates import earliest_record_date
 from reform.models import Target, Unit
 
 from . import partitions, rules, selectors, signals
 from . import targets as catalogue
+from .attribution import attribute, districts_above, numbers_of, with_district
 from .choices import Status
+from .execution import Progress, QueryCounter, collector_paused, in_background, lock_year
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
-from .rollups import SUMS, VECTOR, RollupJudge, Vector, vector_of_sums
+from .rollups import VECTOR, RollupJudge, Vector, vector_of_sums
 
 logger = logging.getLogger(__name__)
 
@@ -53,72 +54,6 @@ class ComputeSummary:
     def as_dict(self) -> dict:
         return {"year": self.year, "units": self.units, "results": self.results, "rollups": self.rollups,
                 "queries": self.queries, "seconds": round(self.seconds, 3)}
-
-
-class _QueryCounter:
-    """Counts SQL statements (plus COPYs, which bypass Django's cursor) during a compute, on every
-    connection it is installed on (the reads may run on two)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-        self.lock = threading.Lock()
-
-    def __call__(self, execute, sql, params, many, context):
-        with self.lock:
-            self.count += 1
-        return execute(sql, params, many, context)
-
-
-def _in_background(function: Callable[[], Any], counter: _QueryCounter) -> Callable[[], Any]:
-    """Start `function` (a read) on a second database connection, in a thread, when that connection sees
-    what this one sees: PostgreSQL outside a transaction (a second connection would not see the rows of
-    an open one, e.g. a test's). Returns a callable that waits for the result (or runs `function` there
-    and then, when it cannot go to the background)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return function
-
-    def run():
-        try:
-            with connection.execute_wrapper(counter):  # this thread's own connection
-                return function()
-        finally:
-            connection.close()
-
-    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="compliance-read")
-    future = executor.submit(run)
-    executor.shutdown(wait=False)
-    return future.result
-
-
-class _Progress:
-    """The caller's progress callback, called only where it is safe: a report made while a COPY streams on
-    this connection is held until the COPY ends (any statement on the connection then would end the COPY),
-    unless the callback writes on a connection of its own (`own_connection`, see reform.tasks.ProgressReporter)."""
-
-    def __init__(self, report: Callable[[int, int], None] | None) -> None:
-        self.report = report
-        self.anytime = bool(getattr(report, "own_connection", False))
-        self.streaming = False
-        self.held: tuple[int, int] | None = None
-
-    def __call__(self, done: int, total: int) -> None:
-        if self.report is None:
-            return
-        if self.streaming and not self.anytime:
-            self.held = (done, total)
-            return
-        self.report(done, total)
-
-    @contextlib.contextmanager
-    def copying(self):
-        self.streaming = connection.vendor == "postgresql"
-        try:
-            yield
-        finally:
-            self.streaming = False
-            held, self.held = self.held, None
-            if held:
-                self(*held)
 
 
 def _offender_row(entry: catalogue.TargetEntry, row: dict, parameters: dict) -> dict:
@@ -191,121 +126,6 @@ def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int,
     return judged, counted
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Pause Python's cyclic garbage collector: writing 200,000 rows allocates millions of short-lived tuples
-    and strings (no cycles), and each collection would walk the large live structures of the compute (the
-    aggregated counts, the offenders, the judged results) again. Reference counting still frees them."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _add_measures(into: dict[str, list[int]], measures: dict[str, list[int]]) -> None:
-    """Add per-quarter measures (`{measure: [q1, q2, q3, q4]}`) into `into`, in place."""
-    for measure, quarters in measures.items():
-        have = into.get(measure)
-        into[measure] = quarters if have is None else [a + b for a, b in zip(have, quarters)]
-
-
-def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], offenders: dict[str, dict]
-               ) -> tuple[dict[int, dict[str, list[int]]], dict[int, dict[str, list[int]]]]:
-    """Move the legacy units' aggregated records to their default successor, in place: a legacy province's or
-    commune's into the successor's own figures (and offending conferences), a legacy district's aside, for its
-    successor province's subtree roll-up only. Each record is thus counted once. Returns ({unit id: what it
-    received, per measure and quarter}, {province id: its legacy districts' sums})."""
-    inherited: dict[int, dict[str, list[int]]] = {}
-    districts: dict[int, dict[str, list[int]]] = {}
-    for source in sources:
-        for legacy_id in [uid for uid in source if uid in lineage]:
-            successor, own = lineage[legacy_id]
-            measures = source.pop(legacy_id)
-            targets = [inherited.setdefault(successor, {}), source.setdefault(successor, {})] if own else [
-                districts.setdefault(successor, {})]
-            for target in targets:
-                _add_measures(target, measures)
-    for by_unit in offenders.values():
-        for legacy_id in [uid for uid in by_unit if uid in lineage]:
-            successor, own = lineage[legacy_id]
-            rows = by_unit.pop(legacy_id)
-            if own:
-                by_unit[successor] = sorted([*by_unit.get(successor, []), *rows], key=lambda r: (r["held_on"], r["id"]))
-    return inherited, districts
-
-
-def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, baseline, offending
-             ) -> tuple[int, int, int]:
-    """(numerator, denominator, baseline) of a target (what it reads) from to-date sums up to `quarter`."""
-    def get(measure):
-        return sums[measure][quarter - 1] if measure and measure in sums else 0
-    d = get(denominator)
-    return (d - get(offending) if offending else get(numerator), d, get(baseline))
-
-
-def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, reduction_types: list[str],
-                     hybrid_online: bool, rules: dict, periods, targets, thresholds) -> dict[int, list[int]]:
-    """{ancestor id: the roll-up vector (over all keys) of the legacy districts below it}: what the localities above
-    a recomputed subtree must add to the sums of their stored results, since a district's records count only in
-    its successor province's subtree (in no unit's own figures). Four queries, and only above a subtree."""
-    if not ancestors:
-        return {}
-    top = SimpleNamespace(path=ancestors[-1]["path"])  # the shallowest: every district below any of them
-    found = {legacy: successor for legacy, (successor, own) in selectors.lineage(unit=top).items() if not own}
-    if not found:
-        return {}
-    ids, scope = list(found), selectors.NO_SUBTREE
-    sources = (
-        selectors.document_counts(year=year, unit=scope, reduction_types=reduction_types, as_of=as_of,
-                                  predecessors=ids),
-        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of, rules=rules,
-                                    predecessors=ids),
-        selectors.digitization_sums(year=year, unit=scope, predecessors=ids),
-    )
-    by_province: dict[int, dict[str, list[int]]] = {}
-    for source in sources:
-        for district, measures in source.items():
-            _add_measures(by_province.setdefault(found[district], {}), measures)
-    paths = dict(Unit.objects.filter(pk__in=list(by_province)).values_list("pk", "path"))
-    empty = [0] * (VECTOR * len(periods) * len(targets))
-    out = {}
-    for ancestor in ancestors:
-        vector = empty
-        for province, sums in by_province.items():
-            if paths[province].startswith(ancestor["path"]):
-                vector = _with_district(vector, sums, periods, targets, thresholds)
-        out[ancestor["id"]] = vector
-    return out
-
-
-def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targets, thresholds) -> list[int]:
-    """A province's roll-up vector with its legacy districts' summed counts added (no unit counted: they get no
-    result). Caps apply to localities of a level a district never is."""
-    running = {measure: list(itertools.accumulate(quarters)) for measure, quarters in sums.items()}
-    district = {"kind": Kind.LOCALITY, "level": Level.DISTRICT}
-    vector = list(vector)
-    i = 0
-    for _period, last_quarter, _end in periods:
-        for target in targets:
-            if thresholds.get(target.code) is None or catalogue.applies(target, district):
-                m = catalogue.CATALOGUE[target.code].reads
-                part = _numbers(running, last_quarter, m.numerator, m.denominator, m.baseline, m.offending)
-                for k in range(3):
-                    vector[VECTOR * i + SUMS + k] += part[k]
-            i += 1
-    return vector
-
-
-def _lock_year(year: int) -> None:
-    """Serialise recomputes of the same year, so two overlapping ones never interleave delete and insert."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [226, year])
-
-
 def compliance_compute(
     *, year: int, unit: Unit | None = None, progress: Callable[[int, int], None] | None = None,
     as_of: datetime.date | None = None,
@@ -320,10 +140,10 @@ def compliance_compute(
         # Its baseline would be a year no record may carry (and year 1 has no year before it at all).
         raise ValueError(f"Year {year} is before the earliest record date ({earliest.isoformat()}): nothing to compute.")
     started = time.monotonic()
-    counter = _QueryCounter()
+    counter = QueryCounter()
     as_of = as_of or timezone.localdate()
     with connection.execute_wrapper(counter):
-        summary = _compute(year=year, unit=unit, progress=_Progress(progress), counter=counter, as_of=as_of)
+        summary = _compute(year=year, unit=unit, progress=Progress(progress), counter=counter, as_of=as_of)
         # The integrity signals of the same scope, from the same registers and the results just stored.
         signals.signals_compute(year=year, unit=unit, as_of=as_of)
     summary.queries = counter.count
@@ -332,7 +152,7 @@ def compliance_compute(
     return summary
 
 
-def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _QueryCounter,
+def _compute(*, year: int, unit: Unit | None, progress: Progress, counter: QueryCounter,
              as_of: datetime.date) -> ComputeSummary:
     # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
@@ -348,9 +168,9 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
 
     # The documents' aggregate (the longest read) runs on a second connection while this one reads the rest.
     reduction_types = selectors.reduction_type_codes()
-    # Legacy units (until 30 June 2025) whose records count in the scope's units (see _attribute).
+    # Legacy units (until 30 June 2025) whose records count in the scope's units (see attribution.attribute).
     lineage = selectors.lineage(unit=unit)
-    documents_read = _in_background(
+    documents_read = in_background(
         lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of,
                                           predecessors=lineage),
         counter)
@@ -362,7 +182,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
     for code, owner in catalogue.offenders_share().items():
         offenders[code] = offenders[owner]
     documents = documents_read()
-    inherited, districts = _attribute(lineage, (documents, conferences, digitization), offenders)
+    inherited, districts = attribute(lineage, (documents, conferences, digitization), offenders)
 
     # computed_at of every row, formatted once (Django parses it back on SQLite).
     now = timezone.now().isoformat()
@@ -442,7 +262,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                     own_details = False
                     inherited_sums = from_predecessors.get(uid)
                     if inherited_sums is not None:
-                        part = _numbers(inherited_sums, last_quarter, numerator, denominator, baseline, offending)
+                        part = numbers_of(inherited_sums, last_quarter, numerator, denominator, baseline, offending)
                         if any(part):
                             inputs = {**shared.details.get("inputs", {}), "from_predecessors": dict(
                                 zip(("numerator", "denominator", "baseline"), part))}
@@ -468,7 +288,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 progress(total * (n_period + 1) // (len(periods) + 1), total)  # the rest: roll-ups, swap
 
     with transaction.atomic():
-        _lock_year(year)
+        lock_year(year)
         # A national recompute on PostgreSQL builds the year's partition afresh and swaps it in at the end;
         # a subtree's (or SQLite's) replaces its rows in place.
         year_table = partitions.YearTable(year) if unit is None and partitions.partitioned() else None
@@ -482,7 +302,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
             results.delete()
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).
-        with _collector_paused(), progress.copying():
+        with collector_paused(), progress.copying():
             n_results = write(ComplianceResult, RESULT_COLUMNS, result_rows(), shared=True,
                               table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
@@ -490,7 +310,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         # A legacy district's records count in its successor province's subtree only (no unit's own figures).
         for province, sums in districts.items():
             if province in vectors:
-                vectors[province] = _with_district(vectors[province], sums, periods, targets, thresholds)
+                vectors[province] = with_district(vectors[province], sums, periods, targets, thresholds)
         # Subtree sums, bottom-up: each unit adds its subtree's vector to its parent's (deepest first).
         for u in sorted(units, key=lambda u: u["depth"], reverse=True):
             parent = u["parent_id"]
@@ -507,9 +327,9 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         ]
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree, plus the
         # legacy districts' records, which are in no unit's results (they count only in their province's subtree).
-        above = _districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
-                                 hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
-                                 thresholds=thresholds)
+        above = districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
+                                hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
+                                thresholds=thresholds)
         position = {(key.period, key.target): i for i, key in enumerate(keys)}
         for ancestor in ancestors:
             extra = above.get(ancestor["id"])
