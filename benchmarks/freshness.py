@@ -145,7 +145,7 @@ def main() -> None:
         provinces = list(Unit.objects.filter(level="provincial", kind="locality", valid_until__isnull=True)
                          .order_by("code")[:args.provinces])
         per_province = -(-args.saves // len(provinces))
-        communes = {p.pk: list(Unit.objects.filter(path__startswith=p.path, level="commune", valid_until__isnull=True)
+        communes = {p.pk: list(Unit.objects.in_subtree(p).filter(level="commune", valid_until__isnull=True)
                                .order_by("code").values_list("pk", "code")[:min(10, per_province)])
                     for p in provinces}
         saves = []  # (unit_id, unit_code, province_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from reform.forms import DateInput, RecordForm
 
 from .models import DigitizationReport, Document, DocumentType
+from .symbols import client_rules
 
 
 class DocumentTypeChoiceField(forms.ModelChoiceField):
@@ -32,12 +33,13 @@ class DocumentForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        codes = DocumentType.objects.values_list("code", flat=True)
+        # The live hint judges the symbol by the server's own rules, given to the page as JSON (symbol_rules).
+        self.symbol_rules = client_rules(DocumentType.objects.values_list("code", flat=True))
         self.fields["number"].widget.attrs.update({
             "data-symbol-hint": "1",
             "data-hint-id": "symbol-hint",
             "data-type-select": self["doc_type"].auto_id,
-            "data-type-codes": "|".join(str(code) for code in codes),
+            "data-rules-id": "symbol-rules",
             "data-msg-ok": _("The symbol is of type %s."),
             "data-msg-mismatch": _("The symbol is of type %s, which differs from the chosen type."),
             "data-msg-unparsed": _("This symbol follows none of the known forms; it will be flagged for review."),

@@ -8,6 +8,7 @@ Three written forms exist (Decree 30/2020/NĐ-CP annex II; Party Regulation 66-Q
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -15,9 +16,37 @@ from dataclasses import dataclass
 
 OFFICIAL_LETTER = "CV"
 
-_STATE = re.compile(r"^(?P<num>\d+[A-Za-z]?)/(?:(?P<year>\d{4})/)?(?P<head>[^\W\d_]+)-(?P<tail>\S+)$")
-_PARTY = re.compile(r"^(?P<num>\d+[A-Za-z]?)-(?P<head>[^\W\d_]+)/(?P<tail>\S+)$")
-_STROKED_D = re.compile("([Dd])[\u0335\u0336]")
+# The forms are written once, from named sets of characters. Python's `re` and JavaScript (with the `u` flag) name
+# the same set differently, so each set is given in both syntaxes; `client_rules` hands the JavaScript side to the
+# document form, whose live hint (static/js/app.js) runs these very patterns, and
+# tests/browser/test_symbol_hint_browser.py checks, code point by code point, that both sides hold the same set.
+_SETS = {
+    # a decimal digit: Python's \d (on text) is the Unicode category Nd
+    "digit": (r"\d", r"\p{Nd}"),
+    # a letter: Python's [^\W\d_] is what str.isalnum() accepts but digits and "_": categories L*, Nl and No
+    "letter": (r"[^\W\d_]", r"[\p{L}\p{Nl}\p{No}]"),
+    # anything but a space: Python's \S (on text) refuses exactly what str.isspace() accepts
+    "nonspace": (r"\S", r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"),
+    "space": (r"\s", r"[\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"),
+}
+_FORMS = {
+    "state": r"(?P<num>{digit}+[A-Za-z]?)/(?:(?P<year>{digit}{{4}})/)?(?P<head>{letter}+)-(?P<tail>{nonspace}+)",
+    "party": r"(?P<num>{digit}+[A-Za-z]?)-(?P<head>{letter}+)/(?P<tail>{nonspace}+)",
+}
+# Đ typed as D + a combining stroke (short or long overlay): the same text in both syntaxes.
+_STROKED_D_PATTERN = "([Dd])[\u0335\u0336]"
+
+
+def _pattern(form: str, syntax: int) -> str:
+    """A form, the whole text, in Python's syntax (0) or JavaScript's (1): the same sets, the same groups. (Python's
+    `$` would also match before a final newline; its `\\Z` is JavaScript's `$`.)"""
+    pattern = _FORMS[form].format(**{name: pair[syntax] for name, pair in _SETS.items()})
+    return rf"\A{pattern}\Z" if syntax == 0 else "^" + pattern.replace("(?P<", "(?<") + "$"
+
+
+_STATE = re.compile(_pattern("state", 0))
+_PARTY = re.compile(_pattern("party", 0))
+_STROKED_D = re.compile(_STROKED_D_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -64,18 +93,45 @@ def normalized_number_key(number: str) -> str:
 
 def parse_symbol(text: str, type_codes: Iterable[str]) -> ParsedSymbol | None:
     """Parse a number and symbol; None when it follows none of the three forms."""
-    codes = {code.casefold(): code for code in type_codes}
+    codes = {fold(code): code for code in type_codes}
     text = normalize(text)
     if match := _PARTY.match(text):
-        code = codes.get(match["head"].casefold())
+        code = codes.get(fold(match["head"]))
         if code is None:
             return None
         return ParsedSymbol("party", match["num"], code, match["tail"], None)
     if match := _STATE.match(text):
-        code = codes.get(match["head"].casefold())
+        code = codes.get(fold(match["head"]))
         year = int(match["year"]) if match["year"] else None
         if code is not None:
             return ParsedSymbol("state", match["num"], code, match["tail"], year)
         if year is None:
             return ParsedSymbol("letter", match["num"], None, f"{match['head']}-{match['tail']}", None)
     return None
+
+
+def fold(code: str) -> str:
+    """How a type code is compared: case-folded (`QĐ`, `qđ` and `Qđ` are one code)."""
+    return code.casefold()
+
+
+@functools.cache
+def _folds_beyond_lower_case() -> dict[str, str]:
+    """The characters whose case folding is not their lower case (ß → ss, ſ → s, ς → σ): with these, a lower case
+    taken character by character is `str.casefold`. None lies beyond U+FFFF (tests/documents/test_symbols.py)."""
+    return {c: c.casefold() for c in map(chr, range(0x10000)) if c.casefold() != c.lower()}
+
+
+def client_rules(type_codes: Iterable[str]) -> dict:
+    """What the page's live hint needs to judge a symbol as `parse_symbol` does (JSON, JavaScript syntax, `u` flag):
+    the two forms, the stroked D and the spaces `normalize` handles, the type codes by their folded form with the
+    characters that fold otherwise than to their lower case, and the type an official letter implies."""
+    return {
+        "state": _pattern("state", 1),
+        "party": _pattern("party", 1),
+        "strokedD": _STROKED_D_PATTERN,
+        "space": _SETS["space"][1],
+        "codes": {fold(code): code for code in type_codes},
+        "folds": _folds_beyond_lower_case(),
+        "letterType": OFFICIAL_LETTER,
+    }

@@ -86,6 +86,22 @@ class DigitizationFormView(DigitizationMixin, RecordFormMixin):
     form_class = DigitizationReportForm
     template_name = "documents/digitization_form.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["existing_report"] = self.existing_report(context["form"])
+        return context
+
+    def existing_report(self, form) -> DigitizationReport | None:
+        """The report a refused form duplicates (the unit's report for the same quarter), for a link to it."""
+        data = getattr(form, "cleaned_data", None) or {}
+        if not form.errors or not all(data.get(name) for name in ("unit", "year", "quarter")):
+            return None
+        found = DigitizationReport.objects.visible_to(self.request.user).filter(
+            unit=data["unit"], year=data["year"], quarter=data["quarter"])
+        if getattr(self, "object", None) is not None and self.object.pk:
+            found = found.exclude(pk=self.object.pk)
+        return found.select_related("unit").first()
+
 
 class DigitizationCreateView(DigitizationFormView, CreateView):
     success_message = gettext_lazy("The digitisation report “%(object)s” was added.")

@@ -11,12 +11,5 @@ class ImportsConfig(AppConfig):
 
         from .services import imports_sweep_stuck
 
-        task_access.register(upload_task_of)
+        task_access.register(self.get_model("ImportBatch"))  # an upload's task is its uploader's
         sweep.sweeper_register("uploads", imports_sweep_stuck)
-
-
-def upload_task_of(user, task_id: str) -> bool:
-    """An upload's task is its uploader's (uploads are scoped by owner)."""
-    from .models import ImportBatch
-
-    return ImportBatch.objects.filter(task_id=task_id, user=user).exists()

@@ -5,6 +5,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from reform.querysets import OwnedQuerySet
+
 from .choices import ImportKind, ImportStatus
 
 
@@ -54,6 +56,9 @@ class ImportBatch(models.Model):
     years = models.JSONField(_("years changed"), default=list, blank=True)
     # The history_date of every history row the upload wrote: how its changes are found in the audit trail.
     history_date = models.DateTimeField(_("history date"), null=True, blank=True, editable=False)
+
+    # Scoped by its uploader (administrators see every upload), through the same mixins as the unit-owned rows.
+    objects = OwnedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

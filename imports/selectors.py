@@ -1,11 +1,10 @@
-"""Reads of bulk uploads: each officer sees only their own uploads; administrators see all."""
+"""Reads of bulk uploads: progress and the records an upload changed. Which uploads a user sees (their own;
+administrators all) is `ImportBatch.objects.visible_to(user)`, applied by the pages' and the API's mixins."""
 from __future__ import annotations
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
-
-from reform.models import User
 
 from .choices import ImportKind, ImportStatus
 from .columns import MODELS
@@ -18,15 +17,6 @@ RECORD_URLS = {
     ImportKind.CONFERENCES: "meetings:conference_detail",
     ImportKind.DIGITIZATION_REPORTS: "documents:digitization_detail",
 }
-
-
-def import_list(*, user: User) -> QuerySet[ImportBatch]:
-    queryset = ImportBatch.objects.select_related("user")
-    if not user.is_authenticated:
-        return queryset.none()
-    if user.is_administrator:
-        return queryset
-    return queryset.filter(user=user)
 
 
 def import_progress(*, batch: ImportBatch) -> dict:

@@ -6,19 +6,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from reform.mixins import attach_errors
+from reform.mixins import attach_errors, scoped_object
+from reform.querysets import scoped_queryset
 from reform.queueing import QueueUnavailable
 
 from . import services
 from .choices import ImportKind
 from .columns import schema_for
 from .forms import ImportForm
-from .selectors import import_list, import_progress, import_updated_records, updated_record_entries
+from .models import ImportBatch
+from .selectors import import_progress, import_updated_records, updated_record_entries
 from .templates_files import template_csv, template_xlsx
 
 
@@ -42,7 +44,8 @@ def import_home(request):
             status = 503
         else:
             return redirect("imports:detail", pk=batch.pk)
-    page = Paginator(import_list(user=request.user), 20).get_page(request.GET.get("page"))
+    uploads = scoped_queryset(ImportBatch, request.user).select_related("user")
+    page = Paginator(uploads, 20).get_page(request.GET.get("page"))
     kinds = [(kind, label, schema_for(kind).columns) for kind, label in ImportKind.choices]
     return render(request, "imports/import_home.html", {
         "form": form, "page_obj": page, "kinds": kinds,
@@ -50,10 +53,9 @@ def import_home(request):
     }, status=status)
 
 
-@login_required
-def import_detail(request, pk: int):
+@scoped_object(ImportBatch, select_related=("user",))
+def import_detail(request, batch: ImportBatch):
     """An upload's status and result, and every record it changed (paged), each linked to its page."""
-    batch = get_object_or_404(import_list(user=request.user), pk=pk)
     updated_page = Paginator(import_updated_records(batch=batch), 50).get_page(request.GET.get("page"))
     return render(request, "imports/import_detail.html", {
         "batch": batch, "progress": import_progress(batch=batch), "updated_page": updated_page,
@@ -63,9 +65,9 @@ def import_detail(request, pk: int):
 
 @login_required
 @require_GET
-def import_status(request, pk: int):
+@scoped_object(ImportBatch)
+def import_status(request, batch: ImportBatch):
     """JSON polled by the page's progress bar."""
-    batch = get_object_or_404(import_list(user=request.user), pk=pk)
     return JsonResponse({
         "id": batch.pk, "status": batch.status, "status_label": batch.get_status_display(),
         "progress": import_progress(batch=batch), "finished": batch.is_finished,
@@ -76,9 +78,8 @@ def import_status(request, pk: int):
     })
 
 
-@login_required
-def import_errors_csv(request, pk: int):
-    batch = get_object_or_404(import_list(user=request.user), pk=pk)
+@scoped_object(ImportBatch)
+def import_errors_csv(request, batch: ImportBatch):
     if not batch.errors_file:
         raise Http404
     return FileResponse(batch.errors_file.open("rb"), as_attachment=True, filename=f"import-{batch.pk}-errors.csv",

@@ -1,8 +1,8 @@
 """Query chains of the conferences register."""
-from reform.querysets import RecordQuerySet
+from reform.querysets import UnitScopedQuerySet
 
 
-class ConferenceQuerySet(RecordQuerySet):
+class ConferenceQuerySet(UnitScopedQuerySet):
     def countable(self) -> "ConferenceQuerySet":
         """Every conference except statutory regular sessions, which count in no conference target."""
         return self.filter(is_regular_session=False)

@@ -1,10 +1,12 @@
 """Pages of the conferences register: list, detail, create, edit, delete."""
 from __future__ import annotations
 
+from django.contrib import messages
 from django.utils.translation import gettext_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, TemplateView, UpdateView
 
 from reform.mixins import RecordDeleteMixin, RecordFormMixin, RecordListMixin, RecordScopeMixin
+from reporting.limits import conference_breaches
 
 from .filtersets import ConferenceFilterSet
 from .forms import ConferenceForm
@@ -31,10 +33,20 @@ class ConferenceListView(ConferenceMixin, RecordListMixin, TemplateView):
 class ConferenceDetailView(ConferenceMixin, RecordScopeMixin, DetailView):
     template_name = "meetings/conference_detail.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breaches"] = conference_breaches(self.object)
+        return context
+
 
 class ConferenceFormView(ConferenceMixin, RecordFormMixin):
     form_class = ConferenceForm
     template_name = "meetings/conference_form.html"
+
+    def after_save(self, instance: Conference) -> None:
+        # Saved all the same: a limit gone over is for the engine to judge, and the officer to know now.
+        for breach in conference_breaches(instance):
+            messages.warning(self.request, breach.message)
 
 
 class ConferenceCreateView(ConferenceFormView, CreateView):

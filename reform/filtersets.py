@@ -42,20 +42,23 @@ class YesNoFilter(django_filters.BooleanFilter):
         super().__init__(*args, **kwargs)
 
 
+def filter_subtree(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    """The rows of the unit whose code is `value` and of the units below it (nothing for an unknown code); the
+    queryset is already scoped, so a subtree outside the user's gives nothing."""
+    unit = Unit.objects.filter(code=value).only("path").first()
+    if unit is None:
+        return queryset.none()
+    return queryset.in_subtree(unit)
+
+
 class UnitRecordFilterSet(django_filters.FilterSet):
     """Filters every register shares: the unit by id or code, and a unit's whole subtree by code."""
 
     unit = django_filters.ModelChoiceFilter(label=_("unit"), queryset=visible_units)
     unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
     subtree = django_filters.CharFilter(
-        label=_("unit and the units below it (code)"), method="filter_subtree",
+        label=_("unit and the units below it (code)"), method=filter_subtree,
     )
-
-    def filter_subtree(self, queryset, name, value):
-        unit = Unit.objects.filter(code=value).only("path").first()
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=unit.path)
 
 
 class UnitFilterSet(django_filters.FilterSet):

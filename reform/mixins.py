@@ -1,22 +1,51 @@
-"""Web view mixins: the one place where pages apply record scoping and role checks.
+"""Web view mixins: the one place where pages apply scoping and role checks.
 
-Every record page (list, detail, create, edit, delete) uses these, so no page can forget them:
-reading goes through `Model.objects.visible_to(user)`, writing through `editable_by(user)` and the
-services of `reform.services`; another unit's record is a 404, a reviewer's write page a 403.
+Every page of a unit-owned object goes through `scoped_queryset` (the model's `visible_to(user)`, or
+`editable_by(user)` for a write): class-based pages by `ScopedObjectMixin` (the record pages by its
+`RecordScopeMixin`), function pages by the `scoped_object` decorator. So no page can forget it: another unit's
+object is a 404, a reviewer's write page a 403; the services of `reform.services` check again when writing.
 """
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
+from .querysets import scoped_queryset
+
+
+def scoped_object(model: type[Model], *, lookup: str = "pk", write: bool = False, narrow=None,
+                  select_related: tuple[str, ...] = ()):
+    """Decorator of a function page about one object: login required, and the URL's `lookup` argument is replaced
+    by the object itself, read through `scoped_queryset` (narrowed by `narrow(queryset)` when given); another
+    unit's object, like a missing one, is a 404."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            queryset = scoped_queryset(model, request.user, write=write)
+            if select_related:
+                queryset = queryset.select_related(*select_related)
+            if narrow is not None:
+                queryset = narrow(queryset)
+            obj = get_object_or_404(queryset, **{lookup: kwargs.pop(lookup)})
+            return view(request, obj, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def attach_errors(form, error: ValidationError) -> None:
@@ -33,13 +62,22 @@ def attach_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class RecordScopeMixin(LoginRequiredMixin):
-    """Scopes every queryset of a record view to what the user may see (or, for writes, edit)."""
+class ScopedObjectMixin(LoginRequiredMixin):
+    """A class-based page of a unit-owned model: its queryset is what the user may see (or, for writes, edit)."""
 
-    model = None
+    model: type[Model] | None = None
+    select_related: tuple[str, ...] = ()
+    write = False  # write views: the queryset is what the user may edit
+
+    def get_queryset(self) -> QuerySet:
+        return scoped_queryset(self.model, self.request.user, write=self.write).select_related(*self.select_related)
+
+
+class RecordScopeMixin(ScopedObjectMixin):
+    """A record page (list, detail, create, edit, delete): scoped, and a reviewer's write page is a 403."""
+
     select_related: tuple[str, ...] = ("unit",)
     detail_url_name = ""
-    write = False  # write views: reviewers get 403, the queryset is what the user may edit
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -47,11 +85,6 @@ class RecordScopeMixin(LoginRequiredMixin):
         if self.write and not (request.user.is_administrator or request.user.is_entry_officer):
             raise PermissionDenied(_("Your role cannot change records."))
         return super().dispatch(request, *args, **kwargs)
-
-    def get_queryset(self) -> QuerySet:
-        manager = self.model.objects
-        queryset = manager.editable_by(self.request.user) if self.write else manager.visible_to(self.request.user)
-        return queryset.select_related(*self.select_related)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -154,9 +187,9 @@ class RecordFormMixin(RecordScopeMixin):
         except ValidationError as error:
             attach_errors(form, error)
             return self.form_invalid(form)
-        self.after_save(self.object)
         if self.success_message:
             messages.success(self.request, self.success_message % {"object": self.object})
+        self.after_save(self.object)  # its warnings follow the word that the record was saved
         return HttpResponseRedirect(self.get_success_url())
 
     def after_save(self, instance) -> None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .choices import Applicability, Block, Comparison, Kind, Level, Role
-from .querysets import RecordQuerySet, UnitQuerySet
+from .querysets import UnitQuerySet, UnitScopedQuerySet
 from .thresholds import is_count, parameters_errors, threshold_errors
 
 PATH_SEPARATOR = "/"
@@ -78,7 +78,7 @@ class Unit(models.Model):
         if old and old[0] != self.path:
             # Moving or recoding a unit moves its whole subtree: one UPDATE rewrites the descendants.
             old_path, old_depth = old
-            Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+            Unit.objects.in_subtree(old_path).exclude(pk=self.pk).update(
                 path=Concat(Value(self.path), Substr("path", len(old_path) + 1)),
                 depth=F("depth") + (self.depth - old_depth),
             )
@@ -287,13 +287,13 @@ class PolicySetting(models.Model):
 
 
 class UnitRecord(models.Model):
-    """Base of every register row: it belongs to a unit and is scoped through RecordQuerySet."""
+    """Base of every register row: it belongs to a unit and is scoped through UnitScopedQuerySet."""
 
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = RecordQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
 
     # The field that dates a record, set by every register: a DateField (a document's issue date, a conference's
     # date), or "quarter" for a record of a quarter of its `year` (a digitisation report). The one statement of a

@@ -5,7 +5,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from reform.choices import Level
-from reform.models import Unit
+from reform.filtersets import filter_subtree
 
 from .choices import Period, ReviewState, Severity, SignalKind, Status
 from .models import ComplianceResult, Signal
@@ -19,7 +19,7 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     period = django_filters.ChoiceFilter(label=_("period"), choices=Period.choices)
     unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
     unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
-    subtree = django_filters.CharFilter(label=_("unit and the units below it (code)"), method="filter_subtree")
+    subtree = django_filters.CharFilter(label=_("unit and the units below it (code)"), method=filter_subtree)
     level = django_filters.CharFilter(label=_("unit level"), field_name="unit__level")
     target = django_filters.CharFilter(label=_("target (code)"), field_name="target_id")
     status = django_filters.MultipleChoiceFilter(label=_("status"), choices=Status.choices)
@@ -27,12 +27,6 @@ class ComplianceResultFilterSet(django_filters.FilterSet):
     class Meta:
         model = ComplianceResult
         fields = ["year", "period", "unit", "unit_code", "subtree", "level", "target", "status"]
-
-    def filter_subtree(self, queryset, name, value):
-        unit = Unit.objects.filter(code=value).only("path").first()
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=unit.path)
 
 
 class SignalFilterSet(django_filters.FilterSet):
@@ -42,7 +36,7 @@ class SignalFilterSet(django_filters.FilterSet):
     unit = django_filters.NumberFilter(label=_("unit (id)"), field_name="unit_id")
     unit_code = django_filters.CharFilter(label=_("unit code"), field_name="unit__code")
     province = django_filters.CharFilter(label=_("province (code): the province and the units below it"),
-                                         method="filter_subtree")
+                                         method=filter_subtree)
     level = django_filters.ChoiceFilter(label=_("unit level"), field_name="unit__level", choices=Level.choices)
     kind = django_filters.ChoiceFilter(label=_("signal"), choices=SignalKind.choices)
     severity = django_filters.ChoiceFilter(label=_("severity"), choices=Severity.choices)
@@ -51,9 +45,3 @@ class SignalFilterSet(django_filters.FilterSet):
     class Meta:
         model = Signal
         fields = ["year", "unit", "unit_code", "province", "level", "kind", "severity", "review_state"]
-
-    def filter_subtree(self, queryset, name, value):
-        unit = Unit.objects.filter(code=value).only("path").first()
-        if unit is None:
-            return queryset.none()
-        return queryset.filter(unit__path__startswith=unit.path)

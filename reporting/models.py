@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reform.models import Target, Unit
-from reform.querysets import RecordQuerySet
+from reform.querysets import UnitScopedQuerySet
 
 from .choices import MarkReason, Period, ReviewState, RunState, RunTrigger, Severity, SignalKind, Status
 from .signal_thresholds import signal_parameters_errors
@@ -46,6 +46,8 @@ class ComplianceResult(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False, db_default=False)
     window_end = models.DateField(_("window end"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+
+    objects = UnitScopedQuerySet.as_manager()  # scoped like the records: the API and pages read through it
 
     class Meta:
         ordering = ["unit", "year", "period", "target"]
@@ -94,6 +96,8 @@ class ComplianceRollup(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False, db_default=False)
     window_end = models.DateField(_("window end"), null=True, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
+
+    objects = UnitScopedQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit", "year", "period", "target"]
@@ -219,7 +223,7 @@ class Signal(models.Model):
     computed_at = models.DateTimeField(_("computed at"))
 
     # Scoped like the records (`visible_to`: an officer sees their unit's subtree): the API and pages read through it.
-    objects = RecordQuerySet.as_manager()
+    objects = UnitScopedQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["computed_at", "rank"])
 
     class Meta:

@@ -21,6 +21,7 @@ from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
 from reform.choices import Level
 from reform.models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession
+from reform.querysets import subtree_q
 
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
@@ -50,7 +51,7 @@ def compliance_results(
     if unit is not None:
         qs = qs.filter(unit_id=_pk(unit))
     if subtree is not None:
-        qs = qs.filter(unit__path__startswith=subtree.path)
+        qs = qs.in_subtree(subtree)
     if target is not None:
         qs = qs.filter(target_id=_pk(target))
     return qs.order_by("unit__path", "period", "target__order")
@@ -135,17 +136,19 @@ def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
 def scope_units(*, unit: Unit | None) -> list[dict]:
     """The units to compute: the current units of the whole tree, or of `unit`'s subtree (one query). Legacy
     units (until 30 June 2025) get no results: their records count in their successors' (see lineage)."""
-    qs = Unit.objects.all() if unit is None else Unit.objects.subtree(unit)
+    qs = Unit.objects.all() if unit is None else Unit.objects.in_subtree(unit)
     return list(qs.current().values("id", "code", "path", "level", "kind", "parent_id", "depth"))
 
 
-def lineage(*, unit: Unit | None) -> dict[int, tuple[int, bool]]:
+def lineage(*, unit: Unit | None, predecessor: Unit | None = None) -> dict[int, tuple[int, bool]]:
     """{legacy unit id: (default successor id, own)} for the legacy units whose records count in the scope (one
-    query). `own`: the records count in the successor's own figures (a legacy province's or commune's); otherwise
-    only in its subtree roll-up (a legacy district's)."""
+    query), or only for `predecessor`. `own`: the records count in the successor's own figures (a legacy province's
+    or commune's); otherwise only in its subtree roll-up (a legacy district's)."""
     qs = UnitSuccession.objects.filter(predecessor__valid_until__isnull=False)
     if unit is not None:
-        qs = qs.filter(successor__path__startswith=unit.path)
+        qs = qs.filter(subtree_q(unit, via="successor"))
+    if predecessor is not None:
+        qs = qs.filter(predecessor=predecessor)
     out: dict[int, tuple[int, bool]] = {}
     for pred, succ, level in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
             "predecessor_id", "successor_id", "predecessor__level"):
@@ -212,7 +215,7 @@ def _scoped(qs: QuerySet, unit: Unit | None, predecessors: Iterable[int] = ()) -
         return qs
     if unit.path is None:
         return qs.filter(unit_id__in=list(predecessors))
-    return qs.filter(Q(unit__path__startswith=unit.path) | Q(unit_id__in=list(predecessors)))
+    return qs.filter(subtree_q(unit) | Q(unit_id__in=list(predecessors)))
 
 
 def _per_quarter(rows: list[dict], names: list[str]) -> dict[int, dict[str, list[int]]]:
@@ -349,7 +352,7 @@ def rollup_sums_for(*, year: int, ancestor: dict, period: str | None = None) -> 
     # Figures of units where the target applies; and, in a year before it applies at all (no threshold), the
     # counts every unit still carries (the trend charts read them).
     applies = ~Q(status=Status.NOT_APPLICABLE) | Q(threshold__isnull=True)
-    qs = ComplianceResult.objects.filter(year=year, unit__path__startswith=ancestor["path"])
+    qs = ComplianceResult.objects.filter(year=year).in_subtree(ancestor)
     if period:
         qs = qs.filter(period=period)
     return list(

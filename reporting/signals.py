@@ -237,7 +237,7 @@ STREAM_CHUNK = 5000
 
 
 def _in_scope(queryset, unit: Unit | None):
-    return queryset if unit is None else queryset.filter(unit__path__startswith=unit.path)
+    return queryset if unit is None else queryset.in_subtree(unit)
 
 
 def _quarter_of(day: datetime.date) -> int:
@@ -637,8 +637,8 @@ def _missing_reports(*, year: int, unit: Unit | None, as_of: datetime.date, p: d
     units = ComplianceResult.objects.filter(year=year, period="Y", target_id="PROCEDURES_DIGITAL")
     reports = DigitizationReport.objects.filter(year=year, quarter__in=ended)
     if unit is not None:
-        units = units.filter(unit__path__startswith=unit.path)
-        reports = reports.filter(unit__path__startswith=unit.path)
+        units = units.in_subtree(unit)
+        reports = reports.in_subtree(unit)
     have: dict[int, set[int]] = defaultdict(set)
     for unit_id, quarter in reports.values_list("unit_id", "quarter"):
         have[unit_id].add(quarter)
@@ -668,7 +668,7 @@ def signals_store(*, year: int, unit: Unit | None, found: list[Found]) -> dict[s
     now = timezone.now()
     existing = Signal.objects.filter(year=year)
     if unit is not None:
-        existing = existing.filter(unit__path__startswith=unit.path)
+        existing = existing.in_subtree(unit)
     by_key = {(s.unit_id, s.kind, s.key): s for s in existing.only(
         "id", "unit_id", "kind", "key", "severity", "evidence", "params", "review_state")}
     create, update, reopen, seen = [], [], [], set()
@@ -748,7 +748,7 @@ def signals_for_report(*, unit: Unit, year: int) -> list[dict]:
     """The signals of `unit`'s subtree for `year`, open first, as plain rows in the active language (period report
     pages and exports): one query."""
     rows = []
-    for s in (Signal.objects.filter(year=year, unit__path__startswith=unit.path).select_related("unit")
+    for s in (Signal.objects.filter(year=year).in_subtree(unit).select_related("unit")
               .order_by("review_state", "rank", "unit__path", "kind", "key")):
         rows.append({"signal": s, "unit_code": s.unit.code, "unit_name": s.unit.name, "kind": s.get_kind_display(),
                      "severity": s.get_severity_display(), "message": signal_message(s),

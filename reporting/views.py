@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
@@ -18,7 +18,9 @@ from django.utils.translation import gettext as _
 
 from reform.choices import Block, Kind, Level
 from reform.lineage import unit_lineage
+from reform.mixins import scoped_object
 from reform.models import Unit
+from reform.querysets import scoped_queryset
 
 from . import charts
 from . import dashboards as d
@@ -145,12 +147,13 @@ SORT_KEYS = ("missed", "-missed", "name", "-name", "code", "-code")
 UNITS_PER_PAGE = 50
 
 
-@login_required
-def province(request, code: str):
+def _provinces(units):
+    return units.filter(level=Level.PROVINCIAL, kind=Kind.LOCALITY)
+
+
+@scoped_object(Unit, lookup="code", narrow=_provinces)
+def province(request, root: Unit):
     """A province: its subtree's figures and the sortable table of its units, offenders first."""
-    root = get_object_or_404(
-        Unit.objects.visible_to(request.user).filter(level=Level.PROVINCIAL, kind=Kind.LOCALITY), code=code
-    )
     filters = d.filters_from_query(request.GET)
     filters = d.DashboardFilters(year=filters.year, period=filters.period, level=filters.level,
                                  block=filters.block, province=root.code, years=filters.years)
@@ -253,10 +256,9 @@ def _units_table_chart(table: list[dict], targets) -> charts.Chart:
                         rows=rows)
 
 
-@login_required
-def unit(request, code: str):
+@scoped_object(Unit, lookup="code")
+def unit(request, obj: Unit):
     """One unit: every target, value against threshold, year by year and quarter to date, and why it missed."""
-    obj = get_object_or_404(Unit.objects.visible_to(request.user), code=code)
     filters = d.filters_from_query(request.GET, allow_scope_filters=False)
     targets = d.target_list()
     stored = d.unit_results(unit=obj)
@@ -265,7 +267,7 @@ def unit(request, code: str):
     current = {t.code: by_key.get((filters.year, filters.period, t.code)) for t in targets}
 
     ancestor_codes = [c for c in obj.path.strip("/").split("/") if c != obj.code]
-    ancestors = list(Unit.objects.visible_to(request.user).filter(code__in=ancestor_codes).order_by("depth"))
+    ancestors = list(scoped_queryset(Unit, request.user).filter(code__in=ancestor_codes).order_by("depth"))
     query = filters.query(level="", block="", province="")
     for a in ancestors:
         if a.level == Level.PROVINCIAL and a.kind == Kind.LOCALITY:
@@ -327,7 +329,8 @@ def unit(request, code: str):
         "province_url": f"{reverse('reporting:province', args=[obj.code])}?{query}",
         "title": obj.name, "csv_query": query,
         # Its integrity signals of the year, with their evidence, links to the records and what would clear them.
-        "signal_rows": signal_rows(Signal.objects.filter(unit=obj, year=filters.year).select_related("unit")),
+        "signal_rows": signal_rows(scoped_queryset(Signal, request.user).filter(unit=obj, year=filters.year)
+                                   .select_related("unit")),
         "can_review": request.user.sees_everything, "review_states": ReviewState.choices,
     }
     return _render_or_csv(request, "reporting/unit.html", context, charts_,
@@ -360,9 +363,7 @@ def signal_rows(signals) -> list[dict]:
 def open_signal_count(*, year: int, root: Unit | None = None) -> int:
     """Open signals of a year, the country's or a subtree's: one COUNT for the dashboards."""
     qs = Signal.objects.filter(year=year, review_state=ReviewState.OPEN)
-    if root is not None:
-        qs = qs.filter(unit__path__startswith=root.path)
-    return qs.count()
+    return (qs if root is None else qs.in_subtree(root)).count()
 
 
 @login_required
@@ -371,7 +372,7 @@ def signals(request):
     severity; critical first; CSV; reviewers mark each explained or confirmed."""
     data = request.GET.copy()
     data.setdefault("year", str(d.filters_from_query(request.GET).year))
-    filterset = SignalFilterSet(data, queryset=Signal.objects.visible_to(request.user).select_related("unit")
+    filterset = SignalFilterSet(data, queryset=scoped_queryset(Signal, request.user).select_related("unit")
                                 .order_by("rank", "unit__path", "kind", "key"))
     qs = filterset.qs if filterset.is_valid() else Signal.objects.none()
     if request.GET.get("format") == "csv":
@@ -398,12 +399,11 @@ def signals(request):
     return render(request, "reporting/signals.html", context)
 
 
-@login_required
-def signal_review_view(request, pk: int):
+@scoped_object(Signal)
+def signal_review_view(request, signal: Signal):
     """POST: a reviewer marks a signal explained (with a comment), confirmed or open; back to where they were."""
     if request.method != "POST":
         raise Http404
-    signal = get_object_or_404(Signal.objects.visible_to(request.user), pk=pk)
     try:
         signal_review(signal=signal, user=request.user, state=request.POST.get("review_state", ""),
                       comment=request.POST.get("review_comment", ""))

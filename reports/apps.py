@@ -24,17 +24,8 @@ class ReportsConfig(AppConfig):
             label = model._meta.label_lower
             pre_save.connect(locking.on_pre_save, sender=model, dispatch_uid=f"reports-lock-save-{label}")
             pre_delete.connect(locking.on_pre_delete, sender=model, dispatch_uid=f"reports-lock-delete-{label}")
-        task_access.register(export_task_of)
+        task_access.register(self.get_model("ReportExport"))  # an export's task: seen in its unit's subtree
         sweep.sweeper_register("exports", exports_sweep_stuck)
         for label in ("reports.periodreport", "reports.periodreportevent"):
             pre_delete.connect(locking.on_report_pre_delete, sender=apps.get_model(label),
                                dispatch_uid=f"reports-protect-{label}")
-
-
-def export_task_of(user, task_id: str) -> bool:
-    """An export's task is visible to whoever may see the export's unit."""
-    from reform.models import Unit
-
-    from .models import ReportExport
-
-    return ReportExport.objects.filter(task_id=task_id, unit__in=Unit.objects.visible_to(user)).exists()

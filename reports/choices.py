@@ -36,6 +36,16 @@ class ReportAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
+class NotificationKind(models.TextChoices):
+    """What a notification tells, so each is shown in its own colour."""
+
+    REMINDER = "reminder", _("Reminder")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+    REOPENED = "reopened", _("Reopened")
+    OTHER = "other", _("Notice")
+
+
 class ExportFormat(models.TextChoices):
     XLSX = "xlsx", "XLSX"
     PDF = "pdf", "PDF"

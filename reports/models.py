@@ -9,7 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from reform.models import Unit
 
-from .choices import ExportFormat, ExportStatus, PeriodCode, ReportAction, ReportState
+from .choices import ExportFormat, ExportStatus, NotificationKind, PeriodCode, ReportAction, ReportState
 from .querysets import PeriodReportQuerySet, ReportExportQuerySet
 
 
@@ -164,6 +164,7 @@ class Notification(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     key = models.CharField(_("key"), max_length=128)
+    kind = models.CharField(_("kind"), max_length=16, choices=NotificationKind.choices, default=NotificationKind.OTHER)
     message = models.TextField(_("message"))
     url = models.CharField(_("link"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -1,12 +1,12 @@
 """Query chains of period reports and exports, scoped like the records (an officer sees their subtree)."""
 from __future__ import annotations
 
-from reform.querysets import RecordQuerySet
+from reform.querysets import UnitScopedQuerySet
 
 from .choices import ReportState
 
 
-class PeriodReportQuerySet(RecordQuerySet):
+class PeriodReportQuerySet(UnitScopedQuerySet):
     def approved(self) -> "PeriodReportQuerySet":
         return self.filter(state=ReportState.APPROVED)
 
@@ -14,5 +14,5 @@ class PeriodReportQuerySet(RecordQuerySet):
         return self.filter(state=ReportState.SUBMITTED)
 
 
-class ReportExportQuerySet(RecordQuerySet):
+class ReportExportQuerySet(UnitScopedQuerySet):
     pass

@@ -1,4 +1,5 @@
-"""Reads of period reports: the stored figures a report shows, reporting rates, what is due, and scoped lists."""
+"""Reads of period reports: the stored figures a report shows, reporting rates and what is due. Which reports and
+exports a user sees is their `visible_to(user)`, applied by the pages' and the API's mixins."""
 from __future__ import annotations
 
 import datetime
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reform.choices import Kind, Level, Role
 from reform.models import Target, Unit, User
+from reform.querysets import subtree_q
 from reporting.models import ComplianceResult
 from reporting.provisional import Standing, standing_of
 from reporting.selectors import compliance_summary
@@ -17,7 +19,7 @@ from reporting.signals import signals_for_report
 
 from .choices import ReportState, Timeliness
 from .conf import setting_int
-from .models import PeriodReport, ReportExport
+from .models import PeriodReport
 from .periods import ReportingPeriod, recent_periods, scheduled_codes
 
 SUBMITTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
@@ -54,7 +56,7 @@ def summary(*, unit: Unit, period: ReportingPeriod) -> list[dict]:
 
 def unit_results(*, unit: Unit, period: ReportingPeriod, subtree: bool = True) -> list[dict]:
     """Stored results (API field names, plus the unit's code, name and level) for the unit or its subtree."""
-    scope = Q(unit__path__startswith=unit.path) if subtree else Q(unit=unit)
+    scope = subtree_q(unit) if subtree else Q(unit=unit)
     return list(
         ComplianceResult.objects.filter(scope, year=period.year, period=period.engine_period)
         .order_by("unit__path", "target__order", "target_id")
@@ -65,6 +67,27 @@ def unit_results(*, unit: Unit, period: ReportingPeriod, subtree: bool = True) -
 
 def report_figures(*, unit: Unit, period: ReportingPeriod) -> dict:
     return {"summary": summary(unit=unit, period=period), "own": unit_results(unit=unit, period=period, subtree=False)}
+
+
+def records_in_window(*, unit: Unit, window: tuple[datetime.date, datetime.date], lineage: bool = True) -> dict:
+    """How many records of the unit's subtree a report's window holds, per register (three counts): what its figures
+    are made of. With `lineage`, also the records of the legacy units that count in the subtree (before July 2025),
+    as the figures count them; without, only those an approval of the unit's report locks (the subtree's own)."""
+    from documents.models import DigitizationReport, Document
+    from meetings.models import Conference
+    from reporting.selectors import lineage as legacy_units
+
+    start, end = window
+    scope = Q(unit__path__startswith=unit.path)
+    if lineage:
+        scope |= Q(unit_id__in=list(legacy_units(unit=unit)))
+    quarters = [q for q in (1, 2, 3, 4) if datetime.date(start.year, 3 * q - 2, 1) <= end]
+    counts = {
+        "documents": Document.objects.filter(scope, issued_on__gte=start, issued_on__lte=end).count(),
+        "conferences": Conference.objects.filter(scope, held_on__gte=start, held_on__lte=end).count(),
+        "digitization": DigitizationReport.objects.filter(scope, year=start.year, quarter__in=quarters).count(),
+    }
+    return {**counts, "total": sum(counts.values())}
 
 
 def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
@@ -146,16 +169,8 @@ def export_data(*, unit: Unit, period: ReportingPeriod) -> ExportData:
 
 # --- lists and queues -----------------------------------------------------------------------------------------
 
-def reports_visible_to(user: User) -> QuerySet[PeriodReport]:
-    return PeriodReport.objects.visible_to(user).select_related("unit", "submitted_by", "decided_by")
-
-
 def review_queue() -> QuerySet[PeriodReport]:
     return PeriodReport.objects.awaiting_review().select_related("unit", "submitted_by").order_by("submitted_at")
-
-
-def exports_visible_to(user: User) -> QuerySet[ReportExport]:
-    return ReportExport.objects.visible_to(user).select_related("unit", "requested_by")
 
 
 def submittable_periods(*, today: datetime.date) -> list[ReportingPeriod]:

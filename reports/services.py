@@ -18,7 +18,7 @@ from reform.services import history_reason
 from reform.sweep import QueuedWork
 from reporting.services import compliance_compute
 
-from .choices import ExportFormat, ExportStatus, ReportAction, ReportState
+from .choices import ExportFormat, ExportStatus, NotificationKind, ReportAction, ReportState
 from .models import Notification, PeriodReport, PeriodReportEvent, ReportExport
 from .periods import ReportingPeriod
 
@@ -56,9 +56,9 @@ def results_snapshot(*, unit: Unit, period: ReportingPeriod) -> dict:
     })
 
 
-@transaction.atomic
-def report_submit(*, user: User, unit: Unit, year: int, period: str, difficulties: str = "", proposals: str = "") -> PeriodReport:
-    """A locality's own entry officer submits (or resubmits after a return) its report for a closed period."""
+def report_submit_check(*, user: User, unit: Unit, year: int, period: str) -> PeriodReport | None:
+    """Raise what `report_submit` would refuse, writing nothing (the page asks for confirmation first); returns the
+    unit's report of the period, if there is one."""
     if not (user.is_authenticated and user.is_entry_officer and user.unit_id == unit.pk):
         raise PermissionDenied(_("Only the entry officers of %(unit)s can submit its reports.") % {"unit": unit.name})
     if not unit.is_locality:
@@ -66,6 +66,25 @@ def report_submit(*, user: User, unit: Unit, year: int, period: str, difficultie
     reporting_period = ReportingPeriod(year=int(year), code=period)
     if not reporting_period.is_closed(timezone.localdate()):
         raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period}})
+    report = PeriodReport.objects.filter(unit=unit, year=reporting_period.year, period=reporting_period.code).first()
+    if report is not None:
+        _refuse_resubmission(report, unit)
+    return report
+
+
+def _refuse_resubmission(report: PeriodReport, unit: Unit) -> None:
+    if report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
+        raise ValidationError(
+            _("The %(period)s report of %(unit)s is already %(state)s.")
+            % {"period": report.period_label, "unit": unit.name, "state": report.get_state_display().lower()}
+        )
+
+
+@transaction.atomic
+def report_submit(*, user: User, unit: Unit, year: int, period: str, difficulties: str = "", proposals: str = "") -> PeriodReport:
+    """A locality's own entry officer submits (or resubmits after a return) its report for a closed period."""
+    report_submit_check(user=user, unit=unit, year=year, period=period)
+    reporting_period = ReportingPeriod(year=int(year), code=period)
     # Fresh figures for the snapshot: the engine recomputes the locality's subtree (a fixed number of queries).
     compliance_compute(year=reporting_period.year, unit=unit)
     # The figures are year to date, so approval locks the whole to-date window, not the period alone.
@@ -74,11 +93,7 @@ def report_submit(*, user: User, unit: Unit, year: int, period: str, difficultie
         unit=unit, year=reporting_period.year, period=reporting_period.code,
         defaults={"window_start": start, "window_end": end, "deadline": reporting_period.deadline},
     )
-    if report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
-        raise ValidationError(
-            _("The %(period)s report of %(unit)s is already %(state)s.")
-            % {"period": report.period_label, "unit": unit.name, "state": report.get_state_display().lower()}
-        )
+    _refuse_resubmission(report, unit)  # again, under the row's lock: a second submission may have come first
     from_state = report.state
     now = timezone.now()
     report.window_start, report.window_end, report.deadline = start, end, reporting_period.deadline
@@ -106,11 +121,23 @@ def _require_state(report: PeriodReport, state: str) -> None:
         )
 
 
+# What a decision tells the submitter (each has its colour on the pages).
+DECISION_KINDS = {ReportAction.APPROVE: NotificationKind.APPROVED, ReportAction.RETURN: NotificationKind.RETURNED,
+                  ReportAction.REOPEN: NotificationKind.REOPENED}
+
+
 def _notify_submitter(report: PeriodReport, event: PeriodReportEvent, message: str) -> None:
     if report.submitted_by_id:
         notification_create(
-            user=report.submitted_by, key=f"report-event:{event.pk}", message=message, url=f"/reports/{report.pk}/"
+            user=report.submitted_by, key=f"report-event:{event.pk}", message=message, url=f"/reports/{report.pk}/",
+            kind=DECISION_KINDS.get(event.action, NotificationKind.OTHER),
         )
+
+
+def report_approve_check(*, user: User, report: PeriodReport) -> None:
+    """Raise what `report_approve` would refuse, writing nothing (the page asks for confirmation first)."""
+    _require_reviewer(user)
+    _require_state(report, ReportState.SUBMITTED)
 
 
 @transaction.atomic
@@ -277,11 +304,12 @@ def export_generate(*, export: ReportExport, progress=None) -> ReportExport:
 
 # --- notifications ------------------------------------------------------------------------------------------
 
-def notification_create(*, user: User, key: str, message: str, url: str = "") -> Notification | None:
+def notification_create(*, user: User, key: str, message: str, url: str = "",
+                        kind: str = NotificationKind.OTHER) -> Notification | None:
     """One notification per user and key: a second call with the same key creates nothing (returns None)."""
     try:
         with transaction.atomic():
-            return Notification.objects.create(user=user, key=key, message=message, url=url)
+            return Notification.objects.create(user=user, key=key, kind=kind, message=message, url=url)
     except IntegrityError:
         return None
 
@@ -306,7 +334,8 @@ def reminders_send(*, today=None) -> int:
         url = f"/reports/submit/?period={period}"
         for officer in officers:
             notification = notification_create(
-                user=officer, key=f"reminder:{unit.pk}:{period}", message=message, url=url
+                user=officer, key=f"reminder:{unit.pk}:{period}", message=message, url=url,
+                kind=NotificationKind.REMINDER,
             )
             if notification is None:
                 continue

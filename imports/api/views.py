@@ -13,8 +13,10 @@ from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from reform.api.views import ScopedQuerysetMixin
+
 from .. import services
-from ..selectors import import_list
+from ..models import ImportBatch
 from .serializers import (
     ImportBatchDetailSerializer,
     ImportBatchSerializer,
@@ -23,16 +25,13 @@ from .serializers import (
 )
 
 
-class ImportListCreateView(generics.ListAPIView):
+class ImportListCreateView(ScopedQuerysetMixin, generics.ListAPIView):
     """Your uploads (administrators: all), newest first; POST a file to upload it."""
 
+    model = ImportBatch
+    select_related = ("user",)
     serializer_class = ImportBatchSerializer
     parser_classes = [MultiPartParser, FormParser]
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return services.ImportBatch.objects.none()
-        return import_list(user=self.request.user)
 
     @extend_schema(request=ImportCreateSerializer, responses={
         202: ImportCreatedSerializer, 403: OpenApiResponse(),
@@ -49,15 +48,12 @@ class ImportListCreateView(generics.ListAPIView):
         return Response({"id": batch.pk, "task_id": batch.task_id}, status=status.HTTP_202_ACCEPTED)
 
 
-class ImportDetailView(generics.RetrieveAPIView):
+class ImportDetailView(ScopedQuerysetMixin, generics.RetrieveAPIView):
     """Status (pending, running, succeeded, failed), progress, counts, errors and changed records of one of your uploads."""
 
+    model = ImportBatch
+    select_related = ("user",)
     serializer_class = ImportBatchDetailSerializer
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return services.ImportBatch.objects.none()
-        return import_list(user=self.request.user)
 
 
 class CSVRenderer(BaseRenderer):
@@ -69,14 +65,15 @@ class CSVRenderer(BaseRenderer):
         return data if isinstance(data, bytes) else str(data or "").encode()
 
 
-class ImportErrorsCsvView(APIView):
+class ImportErrorsCsvView(ScopedQuerysetMixin, APIView):
     """Every error of an upload as CSV (line, column, message)."""
 
+    model = ImportBatch
     renderer_classes = [CSVRenderer, JSONRenderer]
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
-        batch = get_object_or_404(import_list(user=request.user), pk=pk)
+        batch = get_object_or_404(self.get_queryset(), pk=pk)
         if not batch.errors_file:
             raise Http404
         return FileResponse(batch.errors_file.open("rb"), as_attachment=True, filename=f"import-{batch.pk}-errors.csv",

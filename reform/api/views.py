@@ -19,6 +19,7 @@ from rest_framework.settings import api_settings
 from reform import services
 from reform.filtersets import UnitFilterSet
 from reform.models import Unit
+from reform.querysets import scoped_queryset
 from reform.security import SignInRateThrottle, lockout_message, lockout_seconds, throttled_message
 
 from .exceptions import TooManySignIns
@@ -27,15 +28,16 @@ from .serializers import TokenRequestSerializer, TokenResponseSerializer, UnitSe
 
 
 class ScopedQuerysetMixin:
-    """get_queryset() = `model.objects.visible_to(request.user)` with the joins the serializer needs."""
+    """get_queryset() = `model.objects.visible_to(request.user)` (`reform.querysets.scoped_queryset`) with the joins
+    the serializer needs: every API view of a unit-owned object (or an upload) reads through it."""
 
     model: type[Model]
     select_related: tuple[str, ...] = ()
 
     def get_queryset(self) -> QuerySet:
         if getattr(self, "swagger_fake_view", False):  # schema generation has no real user
-            return self.model.objects.none()
-        queryset = self.model.objects.visible_to(self.request.user)
+            return self.model._default_manager.none()
+        queryset = scoped_queryset(self.model, self.request.user)
         if self.select_related:
             queryset = queryset.select_related(*self.select_related)
         return queryset

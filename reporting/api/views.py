@@ -1,8 +1,9 @@
 """Compliance API (SPEC section 7): targets, results, subtree summaries, and computing a year through Celery.
 
-Scoping: results are read through `Unit.objects.visible_to(user)` (an entry officer sees their own subtree only;
-another unit's summary is a 404). Triggering a compute is for reviewers and administrators only: entry officers
-never need to, because their own edits queue a recompute of their unit automatically (reporting/recompute.py).
+Scoping: results, units and signals are read through the shared `ScopedQuerysetMixin` (`visible_to(user)`: an entry
+officer sees their own subtree only; another unit's summary or signal is a 404). Triggering a compute is for
+reviewers and administrators only: entry officers never need to, because their own edits queue a recompute of their
+unit automatically (reporting/recompute.py).
 """
 from __future__ import annotations
 
@@ -96,21 +97,17 @@ class TargetListView(generics.ListAPIView):
 
 
 @extend_schema(tags=["compliance"])
-class ComplianceResultListView(generics.ListAPIView):
+class ComplianceResultListView(ScopedQuerysetMixin, generics.ListAPIView):
     """Stored results, one row per unit, year, period and target; filter by year, period, unit, target, status."""
 
+    model = ComplianceResult
+    select_related = ("unit",)
     serializer_class = ComplianceResultSerializer
     permission_classes = [IsAuthenticated]
     filterset_class = ComplianceResultFilterSet
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return ComplianceResult.objects.none()
-        queryset = ComplianceResult.objects.select_related("unit").order_by("unit__path", "year", "period", "target")
-        user = self.request.user
-        if not user.sees_everything:
-            queryset = queryset.filter(unit__in=Unit.objects.visible_to(user).values("pk"))
-        return queryset
+        return super().get_queryset().order_by("unit__path", "year", "period", "target")
 
 
 def _summary_rows(rows: list[dict]) -> list[dict]:
@@ -159,9 +156,10 @@ def _summary_rows(rows: list[dict]) -> list[dict]:
     responses={200: ComplianceSummarySerializer, 400: OpenApiResponse(description="Bad filters."),
                404: OpenApiResponse(description="No such unit, or not yours.")},
 )
-class ComplianceSummaryView(APIView):
+class ComplianceSummaryView(ScopedQuerysetMixin, APIView):
     """Per target over a unit's subtree: how many units are in each status, and the aggregate figure."""
 
+    model = Unit  # the subtree's root is one of the units the caller may see
     permission_classes = [IsAuthenticated]
 
     def get(self, request):
@@ -171,7 +169,7 @@ class ComplianceSummaryView(APIView):
         query.is_valid(raise_exception=True)
         year = query.validated_data.get("year") or timezone.localdate().year
         period = query.validated_data["period"]
-        visible = Unit.objects.visible_to(request.user)
+        visible = self.get_queryset()
         code = (query.validated_data.get("unit") or "").strip()
         unit_id = query.validated_data.get("unit_id")
         if code or unit_id is not None:

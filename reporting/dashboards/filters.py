@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reform.choices import Block, Level
 from reform.models import Unit
+from reform.querysets import subtree_q
 
 from ..choices import Period
 from ..models import ComplianceResult
@@ -72,7 +73,7 @@ def scope_q(filters: DashboardFilters | None = None, *, root: Unit | None = None
     """The Q selecting the units a page looks at: a subtree, a level and a block."""
     q = Q()
     if root is not None:
-        q &= Q(**{f"{prefix}path__startswith": root.path})
+        q &= subtree_q(root, via=prefix.removesuffix("__"))
     if filters is not None:
         if filters.level:
             q &= Q(**{f"{prefix}level": filters.level})

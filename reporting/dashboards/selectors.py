@@ -238,7 +238,7 @@ def reduction_values(*, year: int, period: str, q: Q = Q()) -> tuple[list[float]
 
 def subtree_units(root: Unit, filters: DashboardFilters | None = None) -> list[Unit]:
     """The units below a locality (not itself), optionally narrowed by level and block."""
-    qs = Unit.objects.filter(path__startswith=root.path).exclude(pk=root.pk)
+    qs = Unit.objects.in_subtree(root).exclude(pk=root.pk)
     if filters is not None:
         if filters.level:
             qs = qs.filter(level=filters.level)

@@ -11,8 +11,10 @@ from rest_framework import generics, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors, services
-from ..models import PeriodReportEvent
+from reform.api.views import ScopedQuerysetMixin
+
+from .. import services
+from ..models import PeriodReport, PeriodReportEvent, ReportExport
 from .serializers import (
     ExportAcceptedSerializer,
     ExportRequestSerializer,
@@ -27,14 +29,29 @@ REFUSED = {400: OpenApiResponse(description="Field errors, or the report is not 
            404: OpenApiResponse(description="No such report, or not in your subtree.")}
 
 
+class ExportScope(ScopedQuerysetMixin):
+    """The exports of the caller's subtree (every export for reviewers and administrators)."""
+
+    model = ReportExport
+    select_related = ("unit", "requested_by")
+
+
+class PeriodReportScope(ScopedQuerysetMixin):
+    """The period reports of the caller's subtree (every one for reviewers and administrators), with their history."""
+
+    model = PeriodReport
+    select_related = ("unit", "submitted_by", "decided_by")
+
+    def get_queryset(self):
+        return super().get_queryset().prefetch_related(
+            Prefetch("events", queryset=PeriodReportEvent.objects.select_related("actor")))
+
+
 @extend_schema(tags=["reports"])
-class ReportExportListCreateView(generics.ListCreateAPIView):
+class ReportExportListCreateView(ExportScope, generics.ListCreateAPIView):
     """The report archive (your subtree's exports) and `POST` to generate a new XLSX, PDF or CSV export."""
 
     serializer_class = ReportExportSerializer
-
-    def get_queryset(self):
-        return selectors.exports_visible_to(self.request.user)
 
     @extend_schema(request=ExportRequestSerializer,
                    responses={202: ExportAcceptedSerializer, 400: OpenApiResponse(description="Field errors."),
@@ -52,44 +69,32 @@ class ReportExportListCreateView(generics.ListCreateAPIView):
 
 
 @extend_schema(tags=["reports"])
-class ReportExportDetailView(generics.RetrieveAPIView):
+class ReportExportDetailView(ExportScope, generics.RetrieveAPIView):
     """One export: `status` (pending, running, ready, failed), `progress` and, when ready, `download_url`."""
 
     serializer_class = ReportExportSerializer
 
-    def get_queryset(self):
-        return selectors.exports_visible_to(self.request.user)
-
 
 @extend_schema(tags=["reports"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
                                              404: OpenApiResponse(description="No such export, not yours, or not ready.")})
-class ReportExportDownloadView(APIView):
+class ReportExportDownloadView(ExportScope, APIView):
     """The export file itself (XLSX, PDF or CSV), with the token like every endpoint: `download_url` points here."""
 
     def get(self, request, pk: int):
-        export = get_object_or_404(selectors.exports_visible_to(request.user), pk=pk)
+        export = get_object_or_404(self.get_queryset(), pk=pk)
         if not export.file:
             raise Http404(_("This report is not ready."))
         filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
         return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
 
 
-def _reports(user):
-    return selectors.reports_visible_to(user).prefetch_related(
-        Prefetch("events", queryset=PeriodReportEvent.objects.select_related("actor"))
-    )
-
-
 @extend_schema(tags=["reports"])
-class PeriodReportListView(generics.ListCreateAPIView):
+class PeriodReportListView(PeriodReportScope, generics.ListCreateAPIView):
     """Period reports of your subtree (everything for reviewers), with their state and history; `POST` submits
     (or resubmits after a return) your locality's report for a closed period, as the report page does."""
 
     serializer_class = PeriodReportSerializer
     filterset_fields = ["year", "period", "state", "unit"]
-
-    def get_queryset(self):
-        return _reports(self.request.user)
 
     @extend_schema(request=PeriodReportSubmitSerializer, responses={201: PeriodReportSerializer, **REFUSED})
     def post(self, request, *args, **kwargs):
@@ -99,22 +104,22 @@ class PeriodReportListView(generics.ListCreateAPIView):
         report = services.report_submit(
             user=request.user, unit=values["unit"], year=values["period"].year, period=values["period"].code,
             difficulties=values["difficulties"], proposals=values["proposals"])
-        return Response(PeriodReportSerializer(_reports(request.user).get(pk=report.pk)).data,
+        return Response(PeriodReportSerializer(self.get_queryset().get(pk=report.pk)).data,
                         status=status.HTTP_201_CREATED)
 
 
-class _PeriodReportStep(APIView):
+class _PeriodReportStep(PeriodReportScope, APIView):
     """One workflow step on a report of the caller's subtree, through the same service (rules, audit) as the page."""
 
     def step(self, request, report, comment: str):  # pragma: no cover - each step defines it
         raise NotImplementedError
 
     def post(self, request, pk: int):
-        report = get_object_or_404(_reports(request.user), pk=pk)
+        report = get_object_or_404(self.get_queryset(), pk=pk)
         data = PeriodReportDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         self.step(request, report, data.validated_data["comment"])
-        return Response(PeriodReportSerializer(_reports(request.user).get(pk=pk)).data)
+        return Response(PeriodReportSerializer(self.get_queryset().get(pk=pk)).data)
 
 
 @extend_schema(tags=["reports"], request=PeriodReportDecisionSerializer,
@@ -145,8 +150,5 @@ class PeriodReportReopenView(_PeriodReportStep):
 
 
 @extend_schema(tags=["reports"])
-class PeriodReportDetailView(generics.RetrieveAPIView):
+class PeriodReportDetailView(PeriodReportScope, generics.RetrieveAPIView):
     serializer_class = PeriodReportSerializer
-
-    def get_queryset(self):
-        return _reports(self.request.user)

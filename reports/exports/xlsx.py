@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,22 @@ HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 PROVISIONAL_FILL = PatternFill("solid", fgColor="FFF5DB")
 PROVISIONAL_FONT = Font(bold=True, color="7A5200")
 BOLD = Font(bold=True)
+
+
+SHEET_NAME_MAX = 31  # Excel's limit
+_SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_name(text: str) -> str:
+    """A sheet's name as Excel takes it: none of []:*?/\\, at most 31 characters, and a longer one cut at a word
+    with an ellipsis ("2.3 Công nghệ thông tin và…"), never inside one; the sheet's first cell keeps the whole title."""
+    text = " ".join(_SHEET_NAME_FORBIDDEN.sub(" ", str(text)).split()).strip("'")
+    if len(text) <= SHEET_NAME_MAX:
+        return text
+    cut = text[: SHEET_NAME_MAX - 1]
+    if text[SHEET_NAME_MAX - 1] != " " and " " in cut:  # the cut falls inside a word: drop that word
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;.-–—'") + "…"
 
 
 def _value_format(comparison: str) -> str:
@@ -97,7 +114,7 @@ def _meta(sheet, data) -> int:
 
 def _summary_sheet(workbook: Workbook, data) -> None:
     sheet = workbook.active
-    sheet.title = _("Summary")[:31]
+    sheet.title = sheet_name(_("Summary"))
     header_row = _meta(sheet, data) + 1
     row = _summary_table(sheet, header_row, data.summary)
     if data.report is not None and (data.report.difficulties or data.report.proposals):
@@ -111,7 +128,7 @@ def _summary_sheet(workbook: Workbook, data) -> None:
 
 
 def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None:
-    sheet = workbook.create_sheet(f"{group} {data.group_titles.get(group, '')}"[:31])
+    sheet = workbook.create_sheet(sheet_name(f"{group} {data.group_titles.get(group, '')}"))
     sheet["A1"] = f"{_('Clause')} {group}: {data.group_titles.get(group, '')}"
     sheet["A1"].font = Font(bold=True, size=13)
     row_number = _summary_table(sheet, 3, rows) + 2
@@ -146,7 +163,7 @@ def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None
 
 def _rate_sheet(workbook: Workbook, data) -> None:
     rate = data.rate
-    sheet = workbook.create_sheet(_("Reporting rate")[:31])
+    sheet = workbook.create_sheet(sheet_name(_("Reporting rate")))
     sheet["A1"] = _("Reporting rate and timeliness: %(period)s") % {"period": data.period.label}
     sheet["A1"].font = Font(bold=True, size=13)
     figures = [
@@ -189,7 +206,7 @@ def _strings_stay_strings(workbook: Workbook) -> None:
 
 def _signals_sheet(workbook: Workbook, data) -> None:
     """The integrity signals of the subtree with their reviews (state and comment): open ones first."""
-    sheet = workbook.create_sheet(_("Integrity signals")[:31])
+    sheet = workbook.create_sheet(sheet_name(_("Integrity signals")))
     labels = [_("Unit code"), _("Unit"), _("Signal"), _("Severity"), _("Message"), _("Review"), _("Review comment")]
     _header(sheet, 1, labels)
     for row_number, row in enumerate(data.signals, start=2):

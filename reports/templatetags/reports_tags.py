@@ -1,5 +1,9 @@
-"""Template tags of the reports app: the signed-in user's unread notifications."""
+"""Template tags of the reports app: the signed-in user's unread notifications, and a report's figures as people
+read them (the words of the exports)."""
 from django import template
+
+from reports import exports, locking
+from reports.choices import ReportState
 
 register = template.Library()
 
@@ -11,3 +15,21 @@ def unread_notifications(context, limit: int = 10):
     if user is None or not user.is_authenticated:
         return []
     return list(user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:limit])
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    """A stored status in words ("Met", "Not computed")."""
+    return exports.status_label(status)
+
+
+@register.filter
+def figure(row: dict) -> str:
+    """A summary row's aggregate value: a percentage, or a count for the caps; “—” when empty."""
+    return exports.format_value(row.get("value"), row.get("comparison") or "")
+
+
+@register.filter
+def lock_reason(report) -> str:
+    """Why the records of an approved report's window are locked ("Approved in report ... on ..."), else ""."""
+    return locking.lock_reason(report) if report is not None and report.state == ReportState.APPROVED else ""

@@ -3,45 +3,67 @@
   "use strict";
 
   // Number and symbol field: say which type the symbol implies, and pick it when no type is chosen yet.
-  // Mirrors documents/symbols.py (the server decides; this only helps while typing).
-  function parseSymbol(text, codes) {
-    var t = (text || "").normalize("NFC").trim().replace(/\s+/g, " ").replace(/\s*([\/-])\s*/g, "$1");
-    var lower = {};
-    codes.forEach(function (c) { lower[c.toLocaleLowerCase("vi")] = c; });
-    var party = /^(\d+[A-Za-z]?)-([^\W\d_]+)\/(\S+)$/u.exec(t);
-    if (party) {
-      var pc = lower[party[2].toLocaleLowerCase("vi")];
-      return pc ? { type: pc } : null;
+  // The rules are the server's (documents/symbols.py `client_rules`, in a JSON script tag): the same forms, sets
+  // of characters, normalisation and type codes; the server still decides, this only helps while typing.
+  function symbolParser(rules) {
+    var state = new RegExp(rules.state, "u"), party = new RegExp(rules.party, "u");
+    var stroked = new RegExp(rules.strokedD, "gu");
+    var edges = new RegExp("^" + rules.space + "+|" + rules.space + "+$", "gu");
+    var spaces = new RegExp(rules.space + "+", "gu");
+    var separators = new RegExp(rules.space + "*([/-])" + rules.space + "*", "gu");
+    // Python's str.casefold: each character's lower case, or its folding where that differs (ß is ss, ſ is s).
+    function fold(text) {
+      return Array.from(text, function (c) {
+        return Object.prototype.hasOwnProperty.call(rules.folds, c) ? rules.folds[c] : c.toLowerCase();
+      }).join("");
     }
-    var state = /^(\d+[A-Za-z]?)\/(?:(\d{4})\/)?([^\W\d_]+)-(\S+)$/u.exec(t);
-    if (state) {
-      var sc = lower[state[3].toLocaleLowerCase("vi")];
-      if (sc) return { type: sc };
-      if (!state[2]) return { type: "CV" };
+    function normalize(text) {
+      return (text || "").normalize("NFC").replace(stroked, function (m, d) { return d === "D" ? "Đ" : "đ"; })
+        .replace(edges, "").replace(spaces, " ").replace(separators, "$1");
     }
-    return null;
+    function code(head) {
+      var folded = fold(head);
+      return Object.prototype.hasOwnProperty.call(rules.codes, folded) ? rules.codes[folded] : null;
+    }
+    function parse(text) {
+      var t = normalize(text), m = party.exec(t), found;
+      if (m) {
+        found = code(m.groups.head);
+        return found ? { type: found } : null;
+      }
+      m = state.exec(t);
+      if (m) {
+        found = code(m.groups.head);
+        if (found) return { type: found };
+        if (m.groups.year === undefined) return { type: rules.letterType };
+      }
+      return null;
+    }
+    return { normalize: normalize, parse: parse };
   }
 
   function setupSymbolHint(input) {
     var hint = document.getElementById(input.dataset.hintId);
     var select = document.getElementById(input.dataset.typeSelect);
-    var codes = (input.dataset.typeCodes || "").split("|").filter(Boolean);
-    if (!hint || !select) return;
+    var source = document.getElementById(input.dataset.rulesId);
+    if (!hint || !select || !source) return;
+    var symbols = symbolParser(JSON.parse(source.textContent));
+    // The verdict is in data-verdict (ok, mismatch, unparsed) and data-type, for the tests and the styles.
+    function show(verdict, text, type) {
+      hint.textContent = text;
+      hint.className = "symbol-hint" + (verdict === "ok" ? " is-ok" : verdict ? " is-warn" : "");
+      hint.dataset.verdict = verdict;
+      hint.dataset.type = type || "";
+    }
     function update() {
-      if (!input.value.trim()) { hint.textContent = ""; hint.className = "symbol-hint"; return; }
-      var parsed = parseSymbol(input.value, codes);
-      if (!parsed) {
-        hint.textContent = input.dataset.msgUnparsed;
-        hint.className = "symbol-hint is-warn";
-        return;
-      }
+      if (!symbols.normalize(input.value)) { show("", ""); return; }
+      var parsed = symbols.parse(input.value);
+      if (!parsed) { show("unparsed", input.dataset.msgUnparsed); return; }
       if (!select.value) select.value = parsed.type;
       if (select.value === parsed.type) {
-        hint.textContent = input.dataset.msgOk.replace("%s", parsed.type);
-        hint.className = "symbol-hint is-ok";
+        show("ok", input.dataset.msgOk.replace("%s", parsed.type), parsed.type);
       } else {
-        hint.textContent = input.dataset.msgMismatch.replace("%s", parsed.type);
-        hint.className = "symbol-hint is-warn";
+        show("mismatch", input.dataset.msgMismatch.replace("%s", parsed.type), parsed.type);
       }
     }
     input.addEventListener("input", update);

@@ -111,3 +111,27 @@ def test_number_key_leaves_letters_and_digits_alone():
 def test_normalized_number_key_is_number_key_of_a_normalized_text():
     for text in ("456/QĐ-UBND.", unicodedata.normalize("NFD", " 7 / QĐ - UBND "), "D\u0335U-ǰ"):
         assert normalized_number_key(normalize(text)) == number_key(text)
+
+
+def test_the_page_is_given_the_server_s_own_forms_and_codes():
+    from documents.symbols import _PARTY, _STATE, _pattern, client_rules
+
+    rules = client_rules(CODES)
+    assert (_STATE.pattern, _PARTY.pattern) == (_pattern("state", 0), _pattern("party", 0))
+    # the same pattern, in JavaScript's syntax: named groups without P, the sets by Unicode property
+    assert rules["state"] == "^" + _STATE.pattern[2:-2].replace("(?P<", "(?<").replace(
+        r"[^\W\d_]", r"[\p{L}\p{Nl}\p{No}]").replace(r"\d", r"\p{Nd}").replace(r"\S", rules["space"].replace("[", "[^", 1)) + "$"
+    assert rules["codes"]["qđ"] == "QĐ" and rules["codes"]["qyđ"] == "QyĐ" and rules["letterType"] == "CV"
+    assert rules["folds"]["ß"] == "ss" and rules["folds"]["ſ"] == "s" and "Q" not in rules["folds"]
+
+
+def test_no_character_beyond_the_basic_plane_folds_otherwise_than_to_its_lower_case():
+    # client_rules lists those characters from the basic plane only: this says it misses none.
+    assert not [cp for cp in range(0x10000, 0x110000) if chr(cp).casefold() != chr(cp).lower()]
+
+
+def test_a_final_newline_is_not_part_of_a_form():
+    from documents.symbols import _STATE
+
+    assert _STATE.match("1/QĐ-UBND\n") is None  # normalize strips it; the pattern alone does not let it pass either
+    assert parse_symbol("1/QĐ-UBND\n", CODES).type_code == "QĐ"

@@ -28,8 +28,8 @@ def test_load_units_twice_changes_nothing():
 
 
 def test_subtree_is_the_unit_and_everything_below(tree):
-    assert set(Unit.objects.subtree(tree["01"]).values_list("code", flat=True)) == {"01", "00070", "00004", "01-VP"}
-    assert set(Unit.objects.subtree(tree["00070"]).values_list("code", flat=True)) == {"00070"}
+    assert set(Unit.objects.in_subtree(tree["01"]).values_list("code", flat=True)) == {"01", "00070", "00004", "01-VP"}
+    assert set(Unit.objects.in_subtree(tree["00070"]).values_list("code", flat=True)) == {"00070"}
 
 
 def test_moving_a_unit_moves_its_subtree(tree):
@@ -40,7 +40,7 @@ def test_moving_a_unit_moves_its_subtree(tree):
     child.refresh_from_db()
     assert child.path == "/TW/79/01-VP/01-VP-1/"
     assert child.depth == 3
-    assert Unit.objects.subtree(tree["01"]).filter(pk=child.pk).count() == 0
+    assert Unit.objects.in_subtree(tree["01"]).filter(pk=child.pk).count() == 0
 
 
 # ---------------------------------------------------------------------------------------------------------

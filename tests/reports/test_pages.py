@@ -22,8 +22,10 @@ def test_officer_sees_the_periods_to_report_and_submits_with_a_narrative(officer
     client = login(officer_hn)
     page = client.get("/reports/").content.decode()
     assert f"{YEAR}-Q1" in page and "/reports/submit/" in page
-    response = client.post("/reports/submit/", {"period": f"{YEAR}-Q1", "difficulties": "Thiếu máy scan",
-                                               "proposals": "Cấp thêm thiết bị"})
+    data = {"period": f"{YEAR}-Q1", "difficulties": "Thiếu máy scan", "proposals": "Cấp thêm thiết bị"}
+    assert client.post("/reports/submit/", data).status_code == 200  # the preview (test_confirmation_pages.py)
+    # nothing recorded in the period: the empty report is confirmed twice
+    response = client.post("/reports/submit/", {**data, "confirm": "1", "confirm_empty": "1"})
     report = PeriodReport.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert (report.unit, report.state, report.difficulties) == (tree["01"], "submitted", "Thiếu máy scan")
@@ -57,10 +59,10 @@ def test_reviewer_queue_approve_and_return_with_comment(reviewer, submitted_q1, 
 
 
 def test_reviewer_approves_from_the_page_and_officers_cannot(reviewer, officer_hn, submitted_q1):
-    login(officer_hn).post(f"/reports/{submitted_q1.pk}/approve/")
+    login(officer_hn).post(f"/reports/{submitted_q1.pk}/approve/", {"confirm": "1"})
     submitted_q1.refresh_from_db()
     assert submitted_q1.state == "submitted"
-    response = login(reviewer).post(f"/reports/{submitted_q1.pk}/approve/", {"comment": "Đạt"})
+    response = login(reviewer).post(f"/reports/{submitted_q1.pk}/approve/", {"comment": "Đạt", "confirm": "1"})
     submitted_q1.refresh_from_db()
     assert response.status_code == 302 and submitted_q1.state == "approved"
 
