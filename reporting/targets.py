@@ -71,6 +71,7 @@ class SpeechLimit:
     parameter: str
     label: Promise  # "opening speech", in why a conference broke the rule
     rule: Promise  # "opening speech at most %(n)s minutes", in the outlook
+    subject: Promise  # "The opening speech", beginning the warning at entry (reporting/limits.py)
 
     def limit(self, parameters: Parameters) -> int | None:
         value = parameters.get(self.parameter)
@@ -87,11 +88,12 @@ class SpeechLimit:
 
 SPEECH = (
     SpeechLimit("opening_speech_min", "opening_max_min", gettext_lazy("opening speech"),
-                gettext_lazy("opening speech at most %(n)s minutes")),
+                gettext_lazy("opening speech at most %(n)s minutes"), gettext_lazy("The opening speech")),
     SpeechLimit("closing_speeches_min", "closing_total_max_min", gettext_lazy("closing speeches"),
-                gettext_lazy("closing speeches at most %(n)s minutes in total")),
+                gettext_lazy("closing speeches at most %(n)s minutes in total"),
+                gettext_lazy("The closing speeches together")),
     SpeechLimit("longest_presentation_min", "presentation_max_min", gettext_lazy("longest presentation"),
-                gettext_lazy("each presentation at most %(n)s minutes")),
+                gettext_lazy("each presentation at most %(n)s minutes"), gettext_lazy("The longest presentation")),
 )
 
 # CONFERENCE_DURATION's rule for each conference category, given its limit in days (parameter `max_days`).
