@@ -2,6 +2,10 @@
 
 Figures are built server-side with the plotly Python package from the reads of `reporting/dashboards/`
 (precomputed results only); the page hands `figure_json` to plotly.js served by the app.
+
+Over 400 lines on purpose: one builder per figure of the pages, each beside its accessible table and CSV, all
+sharing the same number formats, status colours and provisional marks; split by page, those would be imported
+back and forth.
 """
 from __future__ import annotations
 

@@ -12,6 +12,10 @@ the same signals come from a portable path (`portable=True`, or the setting SIGN
 tests use to run both paths on the same data): the year's documents and the two windows' conferences are streamed once
 and aggregated in Python, with the series key of documents/series.py's `series_key` (the SQL's twin, checked row by
 row), and the rest is the ORM or SQL both databases run.
+
+Over 400 lines for now: the signals share their reads (one pass over a register feeds several signals) and both
+paths must give the same rows, so they were kept together; the messages, the storing and the review could leave
+for modules of their own (as the dashboards did) once the work on the messages' language has landed.
 """
 from __future__ import annotations
 

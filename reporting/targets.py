@@ -11,6 +11,9 @@ admin. What the code adds, per target, is here and nowhere else:
 - its texts: the heat maps' short name, why a listed conference broke the rule, and the words of the explanations
   and of the officer's outlook (reporting/dashboards/explanations.py and forecasts.py compose the sentences).
 No threshold or limit is written here: they are read from the threshold in force and formatted for the language.
+
+Over 400 lines on purpose: it is the whole catalogue, twelve entries with their words, each rule's SQL beside its
+Python twin; split, a target's knowledge would again live in several modules.
 """
 from __future__ import annotations
 
