@@ -180,7 +180,10 @@ class DigitizationReport(UnitRecord):
         ]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} Q{self.quarter}"
+        label = f"{self.get_quarter_display()}/{self.year}"
+        # With the unit's name when it is at hand (a form, a list that selected it): never a query of its own, so
+        # that a page naming many reports (the audit trail) stays a fixed number of queries.
+        return f"{label} – {self.unit.name}" if DigitizationReport.unit.is_cached(self) else label
 
     def clean(self) -> None:
         errors = digitization_report_rules(

@@ -13,8 +13,10 @@ from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from documents.models import DigitizationReport, Document
@@ -80,6 +82,11 @@ class Column:
 
     def __post_init__(self) -> None:
         self._typed = getattr(self, f"_to_{self.kind}")
+
+    @property
+    def label(self) -> str:
+        """The column as the reader's language names it (its API name is for machines)."""
+        return self.vi if (translation.get_language() or "vi").startswith("vi") else self.en
 
     def convert(self, raw: Any) -> Any:
         """The typed value, `self.default` for an empty optional cell; raises CellError."""
@@ -168,10 +175,10 @@ class Column:
         if value is None:
             value = self.choices.get(fold(key))
         if value is None:
-            raise CellError(
-                _("“%(value)s” is not one of: %(choices)s.")
-                % {"value": raw, "choices": ", ".join(sorted(set(self.choices.values())))}
-            )
+            # The choices as the officer writes them (the labels are accepted, as the codes are).
+            labels = [str(text) for _value, text in self.field.flatchoices] if self.field is not None else sorted(
+                {str(v) for v in self.choices.values()})
+            raise CellError(_("“%(value)s” is not one of: %(choices)s.") % {"value": raw, "choices": "; ".join(labels)})
         return value
 
     def _run_validators(self, value: Any) -> None:
@@ -253,7 +260,9 @@ def _column(model: type[models.Model], label: ColumnLabel) -> Column:
         for value, text in model_field.flatchoices:
             choices[str(value)] = value
             choices[fold(value)] = value
-            choices[fold(str(text))] = value
+            for language, _name in settings.LANGUAGES:  # the schema is shared: every language's labels
+                with translation.override(language):
+                    choices[fold(str(text))] = value
         for alias, value in CHOICE_ALIASES.get(label.name, {}).items():
             choices[alias] = value
         if isinstance(model_field, models.IntegerField):

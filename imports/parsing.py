@@ -89,10 +89,11 @@ def open_rows(stream: IO[bytes], file_name: str, schema: Schema, *, max_rows: in
     if not any(columns):
         raise FileRefused(
             _("The first row is not a header this upload knows. Expected the columns: %(columns)s.")
-            % {"columns": ", ".join(column.name for column in schema.columns)}, line=1,
+            % {"columns": ", ".join(column.label for column in schema.columns)}, line=1,
         )
     if missing:
-        raise FileRefused(_("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}, line=1)
+        raise FileRefused(_("Required columns are missing: %(columns)s.") % {
+            "columns": ", ".join(schema.by_name[name].label for name in missing)}, line=1)
     return RowSource(columns=columns, rows=_limited(_skip_label_row(rows, columns, schema), max_rows),
                      estimated_rows=estimate, unknown_headers=unknown)
 

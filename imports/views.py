@@ -57,8 +57,12 @@ def import_home(request):
 def import_detail(request, batch: ImportBatch):
     """An upload's status and result, and every record it changed (paged), each linked to its page."""
     updated_page = Paginator(import_updated_records(batch=batch), 50).get_page(request.GET.get("page"))
+    columns = schema_for(batch.kind).by_name
+    # Each error's column by its label (the stored name is the API's, for machines).
+    errors = [{**error, "column_label": columns[error["column"]].label if error.get("column") in columns
+               else error.get("column")} for error in batch.errors or []]
     return render(request, "imports/import_detail.html", {
-        "batch": batch, "progress": import_progress(batch=batch), "updated_page": updated_page,
+        "batch": batch, "errors": errors, "progress": import_progress(batch=batch), "updated_page": updated_page,
         "updated_records": updated_record_entries(batch=batch, rows=updated_page.object_list),
     })
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -20,6 +21,7 @@ from . import services
 from .mixins import attach_errors
 from .choices import Role
 from .models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession, User
+from .thresholds import threshold_text
 
 admin.site.site_header = _("Reform compliance dashboard: administration")
 admin.site.site_title = _("Reform compliance dashboard")
@@ -212,14 +214,39 @@ class TargetAdmin(SimpleHistoryAdmin):
     actions = target_actions
 
 
+class TargetListFilter(admin.RelatedFieldListFilter):
+    """The list's filter by target, titled in the admin's language (the foreign key has no verbose name)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("target")
+
+
 @admin.register(TargetThreshold)
 class TargetThresholdAdmin(SimpleHistoryAdmin):
-    list_display = ("target", "applies_from", "threshold", "note")
-    list_filter = ("target", "applies_from")
+    list_display = ("target_name", "applies_from", "threshold_text", "note")
+    list_filter = (("target", TargetListFilter), "applies_from")
     list_select_related = ("target",)
     actions = threshold_actions
+
+    @admin.display(description=_("target"), ordering="target__order")
+    def target_name(self, obj):
+        return str(obj.target)
+
+    @admin.display(description=_("threshold"), ordering="threshold")
+    def threshold_text(self, obj):
+        return threshold_text(obj.target.comparison, obj.threshold)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "target":
+            kwargs["label"] = capfirst(_("target"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(PolicySetting)
 class PolicySettingAdmin(SimpleHistoryAdmin):
-    list_display = ("key", "value", "description")
+    list_display = ("label", "value", "description")
+
+    @admin.display(description=_("setting"), ordering="key")
+    def label(self, obj):
+        return obj.label

@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import Applicability, Block, Comparison, Kind, Level, Role
 from .querysets import UnitQuerySet, UnitScopedQuerySet
-from .thresholds import is_count, parameters_errors, threshold_errors
+from .thresholds import is_count, parameters_errors, threshold_errors, threshold_text
 
 PATH_SEPARATOR = "/"
 
@@ -120,7 +120,7 @@ class UnitSuccession(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.predecessor_id} -> {self.successor_id} ({self.order})"
+        return f"{self.predecessor} → {self.successor}"
 
     def clean(self) -> None:
         if self.predecessor_id and self.predecessor_id == self.successor_id:
@@ -189,7 +189,7 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
 
     def __str__(self) -> str:
-        return f"{self.code} ({self.clause})"
+        return f"{self.clause} {self.name}"
 
     @property
     def name(self) -> str:
@@ -245,7 +245,9 @@ class TargetThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.target_id} from {self.applies_from}: {self.threshold}"
+        return _("%(target)s, from %(year)s: %(threshold)s") % {
+            "target": self.target, "year": self.applies_from,
+            "threshold": threshold_text(self.target.comparison, self.threshold)}
 
     def clean(self) -> None:
         """The threshold by its target's kind, the parameters by the target's schema (reform/thresholds.py)."""
@@ -272,13 +274,19 @@ class PolicySetting(models.Model):
     history = HistoricalRecords()
 
     HYBRID_COUNTS_AS_ONLINE = "hybrid_counts_as_online"
+    LABELS = {HYBRID_COUNTS_AS_ONLINE: _("Hybrid conferences count as online")}
 
     class Meta:
         verbose_name = _("policy setting")
         verbose_name_plural = _("policy settings")
 
     def __str__(self) -> str:
-        return f"{self.key} = {self.value}"
+        return f"{self.label}: {_('Yes') if self.value else _('No')}"
+
+    @property
+    def label(self) -> str:
+        """The switch as administrators read it (its key is the code the engine reads)."""
+        return str(self.LABELS.get(self.key, self.key))
 
     @classmethod
     def flag(cls, key: str, default: bool) -> bool:

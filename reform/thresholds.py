@@ -6,6 +6,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Comparison
@@ -39,6 +40,18 @@ def is_count(comparison: str) -> bool:
     """Whether a target judged by `comparison` is judged on a number of conferences (a cap, whose threshold is a
     whole number), not on a fraction: the one rule for validation, the engine's pages and the report files."""
     return comparison == Comparison.COUNT_AT_MOST
+
+
+def threshold_text(comparison: str, threshold: Any) -> str:
+    """A threshold as people read it, in the active language: "15 %", "95,5 %", or a cap's "2"."""
+    value = number(threshold)
+    if value is None:
+        return "–"
+    if is_count(comparison):
+        return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
+    percent = (value * 100).normalize()
+    places = max(0, -percent.as_tuple().exponent)
+    return formats.number_format(percent, decimal_pos=places, use_l10n=True) + " %"
 
 
 def threshold_errors(comparison: str, threshold: Any) -> list:

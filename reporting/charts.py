@@ -158,6 +158,7 @@ class Column:
     label: str
     kind: str = "text"  # text | int | percent | status | value (target-dependent) | link
     csv_key: str = ""  # the raw value the CSV writes instead (e.g. a date for a column shown as text)
+    csv_only: bool = False  # a code for machines (a target's): in the CSV, not in the page's table
 
 
 @dataclass
@@ -213,8 +214,12 @@ class Chart:
         return {"text": text, "url": row.get(f"{column.key}__url", ""), "status": value if column.kind == "status"
                 else row.get(f"{column.key}__status", ""), "numeric": column.kind in ("int", "percent", "value")}
 
+    @property
+    def table_columns(self) -> list[Column]:
+        return [c for c in self.columns if not c.csv_only]
+
     def table(self) -> list[list[dict]]:
-        return [[self._cell(c, row) for c in self.columns] for row in self.rows]
+        return [[self._cell(c, row) for c in self.table_columns] for row in self.rows]
 
     def tbody_html(self) -> str:
         """The table's rows as HTML, built in Python: a template loop over thousands of cells is the slowest
@@ -326,7 +331,8 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
             yaxis={"autorange": "reversed", "automargin": True},
             legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container",
                     "traceorder": "normal"})
-    columns = [Column("target", _("Code")), Column("target_name", _("Target")), Column("units", _("Units"), "int")]
+    columns = [Column("target", _("Code"), csv_only=True), Column("target_name", _("Target")),
+               Column("units", _("Units"), "int")]
     for status in d.SHARE_STATUSES:
         columns.append(Column(f"n_{status}", status_label(status), "int"))
         columns.append(Column(f"share_{status}", _("%(status)s (share)") % {"status": status_label(status)},
@@ -561,7 +567,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
         description=_("Bars: the unit's value for each target measured as a share, coloured by status; the black "
                       "mark is the threshold. Caps on conferences are listed in the table."),
         figure=fig,
-        columns=[Column("target", _("Code")), Column("target_name", _("Target")),
+        columns=[Column("target", _("Code"), csv_only=True), Column("target_name", _("Target")),
                  Column("status", _("Status"), "status"), Column("value", _("Value"), "value"),
                  Column("threshold", _("Threshold"), "value")],
         rows=rows,

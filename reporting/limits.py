@@ -31,8 +31,8 @@ class Breach:
 
     @property
     def message(self) -> str:
-        return _("Over a limit of %(code)s (clause %(clause)s, %(name)s): %(detail)s") % {
-            "code": self.target.code, "clause": self.target.clause, "name": self.target.name, "detail": self.detail}
+        return _("Over a limit (clause %(clause)s, %(name)s): %(detail)s") % {
+            "clause": self.target.clause, "name": self.target.name, "detail": self.detail}
 
 
 def _number(value) -> str:

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -161,8 +162,9 @@ class ComputeRun(models.Model):
         indexes = [models.Index(fields=["year", "-started_at"], name="compute_run_year_started")]
 
     def __str__(self) -> str:
-        scope = self.unit_id or "TW"
-        return f"{self.year} {scope} {self.trigger}: {self.state} @ {self.started_at:%Y-%m-%d %H:%M:%S}"
+        scope = self.unit.code if self.unit_id else "TW"
+        started = formats.date_format(timezone.localtime(self.started_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.year} · {scope} · {self.get_trigger_display()}: {self.get_state_display()} · {started}"
 
     @property
     def reason(self) -> str:
@@ -191,7 +193,7 @@ class SignalThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} from {self.applies_from}"
+        return _("%(kind)s, from %(year)s") % {"kind": self.get_kind_display(), "year": self.applies_from}
 
     def clean(self) -> None:
         if found := signal_parameters_errors(self.kind, self.parameters):
@@ -237,7 +239,7 @@ class Signal(models.Model):
                    models.Index(fields=["unit", "year"], name="signal_unit_year")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} {self.kind} {self.key}: {self.severity}"
+        return f"{self.get_kind_display()} · {self.year} · {self.unit}"
 
     @property
     def is_open(self) -> bool:

@@ -22,19 +22,22 @@ from __future__ import annotations
 import datetime
 import json
 import logging
+import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from documents.choices import Quarter
 from documents.models import DigitizationReport, Document
 from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, series_key, written_series
 from meetings.models import Conference
@@ -139,16 +142,87 @@ CLEARS = {
     SignalKind.LATE_ENTRY: _("Enter records when they are issued or held; record why these came late."),
 }
 REGISTERS = {"documents": _("documents"), "conferences": _("countable conferences")}
+# The evidence as reviewers read it: each stored key's label (keys without one are not shown; the API gives them all).
+EVIDENCE_LABELS = {
+    "series": _("series"), "one_sequence": _("one sequence for several types"), "from": _("judged from number"),
+    "highest": _("highest number"), "registered": _("numbers registered"), "missing": _("numbers missing"),
+    "missing_numbers": _("missing numbers"), "unparsed": _("symbols that could not be read"),
+    "start_reason": _("why from that number"), "register": _("register"), "before": _("the year before"),
+    "now": _("this year"), "fall": _("fall"), "beyond_bound": _("beyond the bound"),
+    "outlier": _("far from its peers"), "total_before": _("total the year before"), "total_now": _("total this year"),
+    "moved": _("types that moved"), "regular_before": _("regular sessions the year before"),
+    "regular_now": _("regular sessions this year"), "hybrid_before": _("hybrid the year before"),
+    "hybrid_now": _("hybrid this year"), "countable_before": _("countable the year before"),
+    "countable_now": _("countable this year"), "rise_points": _("rise (percentage points)"), "quarter": _("quarter"),
+    "quarters": _("quarters"), "late": _("entered late"), "after_approval": _("entered after approval"),
+    "records": _("records"),
+}
+START_REASONS = {"late_start": _("the series began after January")}
+# Stored as fractions (0.1381): shown as percentages.
+FRACTION_KEYS = ("fall",)
+_DECIMAL_TEXT = re.compile(r"^-?\d+(?:\.(\d+))?$")
 
 
-def _localized(params: dict) -> dict:
-    return {key: (REGISTERS[value] if key == "register" and value in REGISTERS else value)
-            for key, value in params.items()}
+def _number(value) -> str:
+    """A number stored in a signal (an int, a float, or text like "7.1") as the active language writes it."""
+    if isinstance(value, int):
+        return formats.number_format(value, use_l10n=True, force_grouping=True)
+    text = str(value)
+    match = _DECIMAL_TEXT.match(text)
+    if match is None:
+        return text
+    return formats.number_format(Decimal(text), decimal_pos=len(match[1] or ""), use_l10n=True, force_grouping=True)
+
+
+def _quarter(year: int, quarter: int) -> str:
+    """A quarter as people read it: "Quý I/2026" (the stored messages' Q1/2026 is a code)."""
+    return f"{Quarter(quarter).label}/{year}"
+
+
+def _localized(params: dict, signal: Signal | None = None) -> dict:
+    out = {}
+    for key, value in params.items():
+        if key == "register" and value in REGISTERS:
+            value = REGISTERS[value]
+        elif isinstance(value, str) and _DECIMAL_TEXT.match(value) or type(value) in (int, float):
+            value = _number(value)
+        out[key] = value
+    evidence = (signal.evidence or {}) if signal is not None else {}
+    if signal is not None and "quarters" in params and isinstance(evidence.get("quarters"), list):
+        out["quarters"] = ", ".join(_quarter(signal.year, q) for q in evidence["quarters"])
+    if signal is not None and "quarter" in params and isinstance(evidence.get("quarter"), int):
+        out["quarter"] = _quarter(signal.year, evidence["quarter"])
+    return out
+
+
+def _evidence_value(signal: Signal, key: str, value) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if key in FRACTION_KEYS and isinstance(value, (int, float)):
+        return formats.number_format(Decimal(str(value)) * 100, decimal_pos=1, use_l10n=True) + " %"
+    if key == "register":
+        return str(REGISTERS.get(value, value))
+    if key == "start_reason":
+        return str(START_REASONS.get(value, value))
+    if key == "quarter" and isinstance(value, int):
+        return _quarter(signal.year, value)
+    if key == "quarters" and isinstance(value, list):
+        return ", ".join(_quarter(signal.year, q) for q in value)
+    if isinstance(value, list):
+        return ", ".join(_number(item) for item in value)
+    return _number(value)
+
+
+def signal_evidence(signal: Signal) -> str:
+    """The evidence of a signal for people, in the active language: "hybrid this year: 6, rise (points): 20,5"."""
+    return ", ".join(f"{EVIDENCE_LABELS[key]}: {_evidence_value(signal, key, value)}"
+                     for key, value in (signal.evidence or {}).items()
+                     if key in EVIDENCE_LABELS and value not in (None, "", [], {}) and not isinstance(value, dict))
 
 
 def signal_message(signal: Signal) -> str:
     """The signal's message in the active language."""
-    params = _localized(signal.params or {})
+    params = _localized(signal.params or {}, signal)
     if signal.kind == SignalKind.LATE_ENTRY and params.get("after_approval"):
         return str(LATE_AFTER_APPROVAL) % params
     try:
@@ -159,11 +233,11 @@ def signal_message(signal: Signal) -> str:
 
 def signal_clears(signal: Signal) -> str:
     """What would clear the signal, for the officers of its unit."""
-    params = _localized(signal.params or {})
+    params = _localized(signal.params or {}, signal)
     if signal.kind == SignalKind.NUMBER_GAPS:
         listed = (signal.evidence or {}).get("missing_numbers") or []
         more = (signal.evidence or {}).get("missing", 0) > len(listed)
-        params["numbers"] = ", ".join(str(n) for n in listed) + (" ..." if more else "")
+        params["numbers"] = ", ".join(_number(n) for n in listed) + (" ..." if more else "")
     try:
         return str(CLEARS[signal.kind]) % params
     except (KeyError, ValueError, TypeError):

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import csv
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,7 +27,7 @@ from .choices import Period, ReviewState, Severity, SignalKind, Status
 from .filtersets import SignalFilterSet
 from .models import Signal
 from .provisional import Standing, standing_of
-from .signals import signal_clears, signal_message, signal_review
+from .signals import signal_clears, signal_evidence, signal_message, signal_review
 
 
 def _csv_response(chart: charts.Chart, name: str) -> HttpResponse:
@@ -198,7 +197,7 @@ def province(request, root: Unit):
     sort_query = filters.query(province="")
     sort_headers = []
     for key, label in [("code", _("Code")), ("name", _("Unit")), ("missed", _("Targets missed"))] + [
-            (t.code, t.code) for t in targets]:
+            (t.code, charts.short_name(t)) for t in targets]:
         first = "-" if key in ("missed",) or key in codes else ""
         current = "asc" if sort == key else "desc" if sort == f"-{key}" or (key == "missed" and not sort) else ""
         if current == "asc":
@@ -344,7 +343,6 @@ def signal_rows(signals) -> list[dict]:
     """Signals with their message, what clears them and links to the records behind them, for the pages."""
     rows = []
     for s in signals:
-        evidence = s.evidence or {}
         records = "conferences" if s.kind in (SignalKind.REGULAR_SESSION_SHIFT, SignalKind.HYBRID_SHIFT) or (
             s.key == "conferences") else "digitization" if s.kind == SignalKind.MISSING_REPORT else "documents"
         names = {"documents": ("documents:document_list", "/documents/"),
@@ -352,8 +350,7 @@ def signal_rows(signals) -> list[dict]:
                  "digitization": ("documents:digitization_list", "/documents/digitization/")}
         rows.append({
             "signal": s, "message": signal_message(s), "clears": signal_clears(s),
-            "evidence": ", ".join(f"{k}: {v}" for k, v in evidence.items() if v not in (None, "", [], {})
-                                  and not isinstance(v, dict)),
+            "evidence": signal_evidence(s),
             "records_url": _record_url(*names[records], unit_code=s.unit.code, year=s.year),
             "unit_url": reverse("reporting:unit", args=[s.unit.code]) + f"?year={s.year}",
         })
@@ -384,8 +381,7 @@ def signals(request):
                          _("Review"), _("Review comment"), _("Evidence")])
         for s in qs.iterator(chunk_size=2000):
             writer.writerow([s.unit.code, s.unit.name, s.year, s.get_kind_display(), s.get_severity_display(),
-                             signal_message(s), s.get_review_state_display(), s.review_comment,
-                             json.dumps(s.evidence, ensure_ascii=False)])
+                             signal_message(s), s.get_review_state_display(), s.review_comment, signal_evidence(s)])
         return response
     page = Paginator(qs, SIGNALS_PER_PAGE).get_page(request.GET.get("page"))
     query = data.copy()

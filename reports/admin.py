@@ -23,7 +23,7 @@ class PeriodReportEventInline(admin.TabularInline):
 
 @admin.register(PeriodReport)
 class PeriodReportAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
-    list_display = ["period_label", "unit", "state", "submitted_at", "decided_at", "deadline"]
+    list_display = ["period_name", "unit", "state", "submitted_at", "decided_at", "deadline"]
     list_filter = ["state", "year", "period"]
     search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit"]
@@ -33,6 +33,10 @@ class PeriodReportAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    @admin.display(description=gettext_lazy("period"), ordering="window_end")
+    def period_name(self, obj):
+        return obj.period_name
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # An approved report locks its window: deleting it would unlock the records with no reason and lose its
@@ -49,13 +53,17 @@ class PeriodReportAdmin(GuardedDeleteMixin, SimpleHistoryAdmin):
 
 @admin.register(ReportExport)
 class ReportExportAdmin(admin.ModelAdmin):
-    list_display = ["id", "unit", "period_label", "format", "status", "scheduled", "created_at", "finished_at",
+    list_display = ["id", "unit", "period_name", "format", "status", "scheduled", "created_at", "finished_at",
                     "requeued", "short_error"]
     list_filter = ["status", "format", "scheduled", "year", "period"]
     search_fields = ["unit__code", "unit__name"]
     list_select_related = ["unit"]
     readonly_fields = ["task_id", "done", "total", "error", "created_at", "started_at", "finished_at", "queued_at",
                        "requeued"]
+
+    @admin.display(description=gettext_lazy("period"), ordering="year")
+    def period_name(self, obj):
+        return obj.period_name
 
     @admin.display(description=gettext_lazy("error"))
     def short_error(self, obj) -> str:

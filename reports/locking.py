@@ -155,7 +155,7 @@ def locking_report_for(*, unit: Unit, on_date: datetime.date | Span) -> PeriodRe
 def lock_message(report: PeriodReport) -> str:
     decided = timezone.localtime(report.decided_at).date() if report.decided_at else None
     return _("The %(period)s report of %(unit)s was approved on %(date)s; ask an administrator to reopen it.") % {
-        "period": report.period_label, "unit": report.unit.name,
+        "period": report.period_name, "unit": report.unit.name,
         "date": formats.date_format(decided, "SHORT_DATE_FORMAT") if decided else "—",
     }
 

@@ -61,11 +61,17 @@ class PeriodReport(models.Model):
         indexes = [models.Index(fields=["state", "window_start", "window_end"])]
 
     def __str__(self) -> str:
-        return f"{self.period_label} – {self.unit.name}"
+        return f"{self.period_name} – {self.unit.name}"
 
     @property
     def period_label(self) -> str:
+        """The period's code, as the API and file names write it: `2026-Q3`, `2026`."""
         return str(self.year) if self.period == PeriodCode.YEAR else f"{self.year}-{self.period}"
+
+    @property
+    def period_name(self) -> str:
+        """The period as people read it, in the active language: "Quý III 2026", "Năm 2025"."""
+        return self.reporting_period.label
 
     @property
     def reporting_period(self):
@@ -97,7 +103,7 @@ class PeriodReportEvent(models.Model):
         verbose_name_plural = _("period report events")
 
     def __str__(self) -> str:
-        return f"{self.report_id}: {self.from_state} → {self.to_state}"
+        return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
 
 
 def export_upload_to(instance: "ReportExport", filename: str) -> str:
@@ -146,11 +152,19 @@ class ReportExport(models.Model):
         indexes = [models.Index(fields=["year", "period", "scheduled"])]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.period_label} {self.format}"
+        return f"{self.unit.code} – {self.period_name} ({self.get_format_display()})"
 
     @property
     def period_label(self) -> str:
+        """The period's code, as the API and file names write it: `2026-Q3`, `2026`."""
         return str(self.year) if self.period == PeriodCode.YEAR else f"{self.year}-{self.period}"
+
+    @property
+    def period_name(self) -> str:
+        """The period as people read it, in the active language: "Quý III 2026", "Năm 2025"."""
+        from .periods import ReportingPeriod
+
+        return ReportingPeriod(year=self.year, code=self.period).label
 
     @property
     def progress(self) -> float:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from reporting import periods as engine_periods
@@ -91,7 +92,9 @@ class ReportingPeriod:
             return _("Figures: the whole year %(year)s.") % {"year": self.year}
         start, end = self.to_date_window
         return _("Figures: year to date, from %(start)s to %(end)s (results of %(period)s to date).") % {
-            "start": start.strftime("%d/%m/%Y"), "end": end.strftime("%d/%m/%Y"), "period": self.engine_period,
+            "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+            "period": PeriodCode(self.engine_period).label,
         }
 
     def is_closed(self, today: datetime.date) -> bool:

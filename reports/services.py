@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from reform.models import Unit, User
@@ -65,7 +65,7 @@ def report_submit_check(*, user: User, unit: Unit, year: int, period: str) -> Pe
         raise ValidationError({"unit": _("Only localities submit period reports.")})
     reporting_period = ReportingPeriod(year=int(year), code=period)
     if not reporting_period.is_closed(timezone.localdate()):
-        raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period}})
+        raise ValidationError({"period": _("The period %(period)s has not ended yet.") % {"period": reporting_period.label}})
     report = PeriodReport.objects.filter(unit=unit, year=reporting_period.year, period=reporting_period.code).first()
     if report is not None:
         _refuse_resubmission(report, unit)
@@ -76,7 +76,7 @@ def _refuse_resubmission(report: PeriodReport, unit: Unit) -> None:
     if report.state in (ReportState.SUBMITTED, ReportState.APPROVED):
         raise ValidationError(
             _("The %(period)s report of %(unit)s is already %(state)s.")
-            % {"period": report.period_label, "unit": unit.name, "state": report.get_state_display().lower()}
+            % {"period": report.period_name, "unit": unit.name, "state": report.get_state_display().lower()}
         )
 
 
@@ -152,7 +152,7 @@ def report_approve(*, user: User, report: PeriodReport, comment: str = "") -> Pe
     event = _record_event(report=report, user=user, action=ReportAction.APPROVE, from_state=ReportState.SUBMITTED,
                           comment=report.comment)
     _notify_submitter(report, event, _("The %(period)s report of %(unit)s was approved.") % {
-        "period": report.period_label, "unit": report.unit.name})
+        "period": report.period_name, "unit": report.unit.name})
     return report
 
 
@@ -171,7 +171,7 @@ def report_return(*, user: User, report: PeriodReport, comment: str) -> PeriodRe
     event = _record_event(report=report, user=user, action=ReportAction.RETURN, from_state=ReportState.SUBMITTED,
                           comment=comment)
     _notify_submitter(report, event, _("The %(period)s report of %(unit)s was returned: %(comment)s") % {
-        "period": report.period_label, "unit": report.unit.name, "comment": comment})
+        "period": report.period_name, "unit": report.unit.name, "comment": comment})
     return report
 
 
@@ -191,7 +191,7 @@ def report_reopen(*, user: User, report: PeriodReport, reason: str) -> PeriodRep
     event = _record_event(report=report, user=user, action=ReportAction.REOPEN, from_state=ReportState.APPROVED,
                           comment=reason)
     _notify_submitter(report, event, _("The %(period)s report of %(unit)s was reopened: %(reason)s") % {
-        "period": report.period_label, "unit": report.unit.name, "reason": reason})
+        "period": report.period_name, "unit": report.unit.name, "reason": reason})
     return report
 
 
@@ -330,7 +330,8 @@ def reminders_send(*, today=None) -> int:
     sent = 0
     for period, unit, officers in selectors.reminders_due(today=today):
         message = _("The %(period)s report of %(unit)s is due by %(deadline)s and has not been submitted yet.") % {
-            "period": period, "unit": unit.name, "deadline": period.deadline.strftime("%d/%m/%Y")}
+            "period": period.label, "unit": unit.name,
+            "deadline": formats.date_format(period.deadline, "SHORT_DATE_FORMAT")}
         url = f"/reports/submit/?period={period}"
         for officer in officers:
             notification = notification_create(
@@ -342,7 +343,7 @@ def reminders_send(*, today=None) -> int:
             sent += 1
             if officer.email:
                 send_mail(
-                    subject=_("Reminder: %(period)s report of %(unit)s") % {"period": period, "unit": unit.name},
+                    subject=_("Reminder: %(period)s report of %(unit)s") % {"period": period.label, "unit": unit.name},
                     message=message, from_email=getattr(settings, "DEFAULT_FROM_EMAIL", None),
                     recipient_list=[officer.email], fail_silently=False,
                 )

@@ -18,11 +18,13 @@ from reform.mixins import attach_errors, scoped_object
 from reform.queueing import QueueUnavailable
 from reform.models import Unit
 from reform.querysets import scoped_queryset
+from reform.models import Target
 from reporting.provisional import standing_of
 from reporting.signals import signals_for_report
 
 from . import selectors, services
 from .choices import ReportState
+from .exports import MEDIA_TYPES, format_count, format_value, status_label
 from .forms import DecisionForm, ExportForm, RateForm, ReopenForm, SubmitForm
 from .locking import lock_reason
 from .models import PeriodReport, PeriodReportEvent, ReportExport
@@ -63,7 +65,8 @@ def index(request):
 def _figures(summary: list[dict]) -> dict:
     """The figures a report carries, as the pages show them: per target, and whether any is provisional."""
     computed = [parse_datetime(at) if isinstance(at, str) else at for row in summary if (at := row.get("computed_at"))]
-    return {"summary": summary, "standing": standing_of(summary), "computed_at": max(computed) if computed else None}
+    return {"summary": _summary_for_people(summary), "standing": standing_of(summary),
+            "computed_at": max(computed) if computed else None}
 
 
 @login_required
@@ -101,16 +104,28 @@ def submit(request):
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            messages.success(request, _("The %(period)s report was submitted.") % {"period": report.period_label})
+            messages.success(request, _("The %(period)s report was submitted.") % {"period": report.period_name})
             return HttpResponseRedirect(reverse("reports:detail", args=[report.pk]))
     return render(request, "reports/submit.html", {"form": form, "unit": user.unit})
+
+
+def _summary_for_people(summary: list[dict]) -> list[dict]:
+    """The frozen per-target figures of a report as the reader reads them: the target's name, the status and the
+    value in the reader's language (the snapshot keeps codes and fractions, as the API gives them)."""
+    names = {target.code: target.name for target in Target.objects.all()}
+    return [{**row, "name": names.get(row["target"], row.get("name", "")),
+             "status_text": status_label(row["status"]) if row.get("status") else "—",
+             "value_text": format_value(row.get("value"), row.get("comparison", "")),
+             **{f"{key}_text": format_count(row.get(key)) for key in ("met", "missed", "units")}}
+            for row in summary]
 
 
 @report_page
 def detail(request, report: PeriodReport):
     summary = report.results.get("summary", [])
     return render(request, "reports/detail.html", {
-        "report": report, "events": report.events.all(), "summary": summary,
+        "report": report, "events": report.events.all(), "summary": _summary_for_people(summary),
+        "figures_note": report.reporting_period.engine_period_note,
         # Figures frozen while their period had not ended (computed before its end) stay marked provisional.
         "standing": standing_of(summary),
         "decision_form": DecisionForm(), "reopen_form": ReopenForm(),
@@ -198,7 +213,7 @@ def archive(request):
             status = 503
         else:
             messages.success(request, _("The %(format)s report for %(period)s is being generated.") % {
-                "format": export.get_format_display(), "period": export.period_label})
+                "format": export.get_format_display(), "period": export.period_name})
             return HttpResponseRedirect(reverse("reports:archive"))
     exports = scoped_queryset(ReportExport, user).select_related("unit", "requested_by")
     scheduled = request.GET.get("scheduled")
@@ -212,7 +227,8 @@ def export_download(request, export: ReportExport):
     if not export.file:
         raise Http404(_("This report is not ready."))
     filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
+                        content_type=MEDIA_TYPES[export.format])
 
 
 @login_required

@@ -3,12 +3,20 @@ import datetime
 from decimal import Decimal
 
 import factory
+from django.conf import settings
 
 from documents.models import DigitizationReport, Document
 from meetings.models import Conference
 from reform.models import Unit, User
 
 PASSWORD = "correct-horse-battery"
+
+
+def choose_language(client, code: str):
+    """What a person's EN/VI choice does (Django's set_language): the language cookie. Vietnamese is the default
+    and the browser's Accept-Language is not taken (reform/middleware.py)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = code
+    return client
 
 
 class UnitFactory(factory.django.DjangoModelFactory):

@@ -287,7 +287,8 @@ WEB = {
     "reports:index": row(LOGIN, 200, 200, 200, 200),
     "reports:submit": row(LOGIN, 200, 200, 403, 403, post=(LOGIN, None, None, 403, 403)),
     "reports:detail": row(*READ_01, args=REPORT),
-    "reports:approve": row(LOGIN, 405, 405, 405, 405, args=REPORT, post=(LOGIN, 403, 404, None, 403)),
+    # GET: the preview that asks the reviewer to confirm (refused to anyone who may not approve)
+    "reports:approve": row(LOGIN, 403, 404, 200, 403, args=REPORT, post=(LOGIN, 403, 404, None, 403)),
     "reports:return": row(LOGIN, 405, 405, 405, 405, args=REPORT, post=(LOGIN, 403, 404, None, 403)),
     "reports:reopen": row(LOGIN, 405, 405, 405, 405, args=REPORT, post=(LOGIN, 403, 404, 403, None)),
     "reports:archive": row(LOGIN, 200, 200, 200, 200),

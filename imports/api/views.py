@@ -71,6 +71,12 @@ class ImportErrorsCsvView(ScopedQuerysetMixin, APIView):
     model = ImportBatch
     renderer_classes = [CSVRenderer, JSONRenderer]
 
+    def handle_exception(self, exc):
+        # An error is JSON ({"detail": ...}) whatever was negotiated: the CSV renderer would write the error's repr.
+        response = super().handle_exception(exc)
+        self.request.accepted_renderer, self.request.accepted_media_type = JSONRenderer(), "application/json"
+        return response
+
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):
         batch = get_object_or_404(self.get_queryset(), pk=pk)

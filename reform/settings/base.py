@@ -48,7 +48,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "reform.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -98,8 +98,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Vietnamese is the users' language; English is the second one.
+# Vietnamese is the users' language, whatever the browser asks for; English only for those who choose it
+# (reform/middleware.py). The choice is a cookie kept for a year, so it holds across sign-ins and restarts.
 LANGUAGE_CODE = "vi"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["reform.formats"]  # Vietnamese digit grouping 12.345 and dates 31/12/2025
@@ -127,7 +130,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "reform.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "reform.api.schema.AutoSchema",  # adds the error answers every operation shares
     "EXCEPTION_HANDLER": "reform.api.exceptions.exception_handler",
     # Sign-in attempts (success or not) per client address, /login/ and the token endpoint together.
     "DEFAULT_THROTTLE_RATES": {"sign-in": env("SIGN_IN_RATE_PER_ADDRESS", default="30/minute")},

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from reform.api.views import ScopedQuerysetMixin
 
 from .. import services
+from ..exports import MEDIA_TYPES
 from ..models import PeriodReport, PeriodReportEvent, ReportExport
 from .serializers import (
     ExportAcceptedSerializer,
@@ -75,8 +76,9 @@ class ReportExportDetailView(ExportScope, generics.RetrieveAPIView):
     serializer_class = ReportExportSerializer
 
 
-@extend_schema(tags=["reports"], responses={(200, "application/octet-stream"): OpenApiTypes.BINARY,
-                                             404: OpenApiResponse(description="No such export, not yours, or not ready.")})
+@extend_schema(tags=["reports"],
+               responses={**{(200, media_type): OpenApiTypes.BINARY for media_type in MEDIA_TYPES.values()},
+                          404: OpenApiResponse(description="No such export, not yours, or not ready.")})
 class ReportExportDownloadView(ExportScope, APIView):
     """The export file itself (XLSX, PDF or CSV), with the token like every endpoint: `download_url` points here."""
 
@@ -85,7 +87,8 @@ class ReportExportDownloadView(ExportScope, APIView):
         if not export.file:
             raise Http404(_("This report is not ready."))
         filename = f"bao-cao_{export.unit.code}_{export.period_label}.{export.format}"
-        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename)
+        return FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
+                            content_type=MEDIA_TYPES[export.format])
 
 
 @extend_schema(tags=["reports"])

@@ -5,9 +5,10 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from reform.models import Target
 from reform.thresholds import is_count  # caps are counts, every other target a fraction
 from reporting.choices import Status
 from reporting.provisional import as_date, badge_text
@@ -25,6 +26,14 @@ def safe_text(value: str) -> str:
     if value and value.startswith(_FORMULA_START) and not _SIGNED_FIGURE.fullmatch(value) and value != "-":
         return "'" + value
     return value
+
+
+# The media type a file of each format is served with (the system's guess has no XLSX without /etc/mime.types).
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+}
 
 
 def render(format: str, data, *, progress: Progress = None) -> bytes:
@@ -49,6 +58,23 @@ def format_count(value) -> str:
     return formats.number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
 
 
+def short_date(day) -> str:
+    """A date as the reader's language writes it (31/12/2026 in Vietnamese)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT")
+
+
+def short_datetime(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def target_names() -> dict[str, str]:
+    """{target code: its short name in the reader's language}, for the columns and the chart axis of the files
+    (the codes are the machines' names; the full names are in the summary's Name column)."""
+    from reporting.targets import short_name
+
+    return {target.code: short_name(target) for target in Target.objects.all()}
+
+
 def status_label(status: str | None) -> str:
     return str(Status(status).label) if status else _("Not computed")
 
@@ -69,7 +95,7 @@ def figures_note(data) -> str:
     standing = data.standing
     if standing.provisional and standing.window_end is not None:
         return _("Figures: 1 January to %(date)s; the period had not ended when they were computed.") % {
-            "date": standing.window_end.strftime("%d/%m/%Y")}
+            "date": short_date(standing.window_end)}
     return data.period.engine_period_note
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
@@ -24,7 +23,8 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from reports.choices import Timeliness
 
-from . import figures_note, format_count, format_value, provisional_mark, provisional_note, status_label, title
+from . import (figures_note, format_count, format_value, provisional_mark, provisional_note, short_date, short_datetime,
+               status_label, target_names, title)
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
 FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
@@ -73,7 +73,7 @@ def _summary_table(data, styles) -> Table:
     rows = [[Paragraph(_escape(label), styles["cell"]) for label in header]]
     for row in data.summary:
         rows.append([
-            row["clause"], Paragraph(f"<b>{_escape(row['target'])}</b><br/>{_escape(row['name'])}", styles["cell"]),
+            row["clause"], Paragraph(_escape(row["name"]), styles["cell"]),
             format_value(row["threshold"], row["comparison"]), format_count(row["met"]), format_count(row["missed"]),
             format_count(row["no_baseline"]), format_count(row["no_data"]), format_count(row["not_applicable"]),
             Paragraph(_escape(status_label(row["status"])) + _provisional_cell(row), styles["cell"]),
@@ -104,7 +104,8 @@ def _chart(data) -> Drawing:
         [round((row["met_share"] or 0) * 100, 2) for row in rows],
         [round((row["missed_share"] or 0) * 100, 2) for row in rows],
     ]
-    chart.categoryAxis.categoryNames = [row["target"] for row in rows]
+    names = target_names()
+    chart.categoryAxis.categoryNames = [names.get(row["target"], row["target"]) for row in rows]
     chart.categoryAxis.style = "stacked"
     chart.categoryAxis.labels.fontName = FONT
     chart.categoryAxis.labels.fontSize = 7
@@ -133,11 +134,12 @@ def _own_table(data, styles) -> Table | None:
     if not own:
         return None
     comparisons = {row["target"]: row for row in data.summary}
+    names = target_names()
     rows = [[_("Target"), _("Clause"), _("Status"), _("Value"), _("Threshold"), _("Numerator"), _("Denominator"),
              _("Baseline"), _("Provisional")]]
     for result in own:
         target = comparisons.get(result["target"], {"comparison": "", "clause": ""})
-        rows.append([result["target"], target["clause"], status_label(result["status"]),
+        rows.append([names.get(result["target"], result["target"]), target["clause"], status_label(result["status"]),
                      format_value(result["value"], target["comparison"]),
                      format_value(result["threshold"], target["comparison"]), format_count(result["numerator"]),
                      format_count(result["denominator"]), format_count(result["baseline"]),
@@ -157,9 +159,10 @@ def _rate_block(data, styles) -> list:
         Paragraph(_escape(_(
             "Deadline %(deadline)s. Expected %(expected)s, submitted %(submitted)s (%(rate)s): on time %(on_time)s, "
             "late %(late)s; not submitted %(missing)s."
-        ) % {"deadline": rate["deadline"].strftime("%d/%m/%Y"), "expected": rate["expected"],
-             "submitted": rate["submitted"], "rate": pct(rate["rate"]), "on_time": rate["on_time"],
-             "late": rate["late"], "missing": rate["missing"]}), styles["body"]),
+        ) % {"deadline": short_date(rate["deadline"]), "expected": format_count(rate["expected"]),
+             "submitted": format_count(rate["submitted"]), "rate": pct(rate["rate"]),
+             "on_time": format_count(rate["on_time"]), "late": format_count(rate["late"]),
+             "missing": format_count(rate["missing"])}), styles["body"]),
         Spacer(1, 4),
     ]
     rows = [[_("Unit code"), _("Unit"), _("Report state"), _("Submitted on"), _("Timeliness")]]
@@ -167,7 +170,7 @@ def _rate_block(data, styles) -> list:
         report = item["report"]
         rows.append([item["unit"].code, Paragraph(_escape(item["unit"].name), styles["cell"]),
                      report.get_state_display() if report else "—",
-                     item["submitted_on"].strftime("%d/%m/%Y") if item["submitted_on"] else "—",
+                     short_date(item["submitted_on"]) if item["submitted_on"] else "—",
                      str(Timeliness(item["timeliness"]).label)])
     table = Table(rows, colWidths=[22 * mm, 90 * mm, 30 * mm, 30 * mm, 30 * mm], repeatRows=1)
     table.setStyle(TABLE_STYLE)
@@ -194,9 +197,10 @@ def render(data, *, progress) -> bytes:
     story = [
         Paragraph(_escape(title(data)), styles["title"]),
         Paragraph(_escape(f"{_('Unit')}: {data.unit.code} – {data.unit.name}"), styles["body"]),
-        Paragraph(_escape(f"{_('Period')}: {data.period.label} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"), styles["body"]),
+        Paragraph(_escape(f"{_('Period')}: {data.period.label} ({short_date(start)} – {short_date(end)})"),
+                  styles["body"]),
         Paragraph(_escape(figures_note(data)), styles["muted"]),
-        Paragraph(_escape(f"{_('Generated at')}: {timezone.localtime(data.generated_at):%d/%m/%Y %H:%M}"), styles["muted"]),
+        Paragraph(_escape(f"{_('Generated at')}: {short_datetime(data.generated_at)}"), styles["muted"]),
     ]
     if data.report is not None:
         story.append(Paragraph(_escape(f"{_('Report state')}: {data.report.get_state_display()}"), styles["muted"]))

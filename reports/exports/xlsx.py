@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 import re
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -13,7 +12,8 @@ from openpyxl.utils import get_column_letter
 from reform.choices import Level
 from reports.choices import Timeliness
 
-from . import figures_note, is_count, provisional_mark, provisional_note, safe_text, status_label, title
+from . import (figures_note, is_count, provisional_mark, provisional_note, safe_text, short_date, short_datetime,
+               status_label, target_names, title)
 
 PERCENT = "0.00%"
 THOUSANDS = "#,##0"
@@ -69,9 +69,11 @@ def _summary_table(sheet, start_row: int, rows: list[dict]) -> int:
         _("Denominator"), _("Baseline"), _("Provisional"),
     ])
     row_number = start_row
+    names = target_names()
     for row in rows:
         row_number += 1
-        values = [row["clause"], row["target"], row["name"], _num(row["threshold"]), row["met"], row["missed"],
+        values = [row["clause"], names.get(row["target"], row["target"]), row["name"], _num(row["threshold"]),
+                  row["met"], row["missed"],
                   row["no_baseline"], row["no_data"], row["not_applicable"], row["units"], status_label(row["status"]),
                   _num(row["value"]), row["numerator"], row["denominator"], row["baseline"], provisional_mark(row)]
         for column, value in enumerate(values, start=1):
@@ -95,9 +97,9 @@ def _meta(sheet, data) -> int:
     sheet["A1"].font = Font(bold=True, size=14)
     lines = [
         (_("Unit"), f"{data.unit.code} – {data.unit.name}"),
-        (_("Period"), f"{data.period.label} ({start:%d/%m/%Y} – {end:%d/%m/%Y})"),
+        (_("Period"), f"{data.period.label} ({short_date(start)} – {short_date(end)})"),
         (_("Figures"), figures_note(data)),
-        (_("Generated at"), timezone.localtime(data.generated_at).strftime("%d/%m/%Y %H:%M")),
+        (_("Generated at"), short_datetime(data.generated_at)),
     ]
     if data.report is not None:
         lines.append((_("Report state"), data.report.get_state_display()))
@@ -140,13 +142,15 @@ def _group_sheet(workbook: Workbook, data, group: str, rows: list[dict]) -> None
         _("Numerator"), _("Denominator"), _("Baseline"), _("Provisional"),
     ])
     levels = dict(Level.choices)
+    names = target_names()
     for result in data.rows:
         target = codes.get(result["target"])
         if target is None:
             continue
         row_number += 1
         values = [result["unit_code"], result["unit_name"], str(levels.get(result["unit_level"], result["unit_level"])),
-                  result["target"], target["clause"], status_label(result["status"]), _num(result["value"]),
+                  names.get(result["target"], result["target"]), target["clause"], status_label(result["status"]),
+                  _num(result["value"]),
                   _num(result["threshold"]), result["numerator"], result["denominator"], result["baseline"],
                   provisional_mark(result)]
         for column, value in enumerate(values, start=1):
@@ -167,7 +171,7 @@ def _rate_sheet(workbook: Workbook, data) -> None:
     sheet["A1"] = _("Reporting rate and timeliness: %(period)s") % {"period": data.period.label}
     sheet["A1"].font = Font(bold=True, size=13)
     figures = [
-        (_("Deadline"), rate["deadline"].strftime("%d/%m/%Y")), (_("Expected"), rate["expected"]),
+        (_("Deadline"), short_date(rate["deadline"])), (_("Expected"), rate["expected"]),
         (_("Submitted"), rate["submitted"]), (_("On time"), rate["on_time"]), (_("Late"), rate["late"]),
         (_("Not submitted"), rate["missing"]), (_("Reporting rate"), _num(rate["rate"])),
         (_("On-time rate"), _num(rate["on_time_rate"])),

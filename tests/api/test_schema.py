@@ -69,3 +69,38 @@ def test_swagger_docs_load_nothing_from_another_host(client, officer_hn):
     assert assets, "the docs page should load its scripts from the app's static files"
     for asset in assets:
         assert finders.find(asset.removeprefix("/static/")), asset
+
+
+def test_every_operation_documents_the_errors_it_can_answer(client_for, officer_hn):
+    """reform/api/schema.py: 401 wherever a token is needed, 403 on writes, 404 on objects and pages, 400 where a
+    body or a filter is read, 409 where other rows protect the object; each with its body (SPEC 7)."""
+    schema = client_for(officer_hn).get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+
+    def codes(path, method):
+        return set(paths[path][method]["responses"])
+
+    assert codes("/api/v1/documents/", "get") == {"200", "400", "401", "404"}  # filters; a page past the last
+    assert codes("/api/v1/documents/", "post") == {"201", "400", "401", "403"}
+    assert codes("/api/v1/documents/{id}/", "get") == {"200", "401", "404"}
+    assert codes("/api/v1/documents/{id}/", "patch") == {"200", "400", "401", "403", "404"}
+    assert codes("/api/v1/documents/{id}/", "delete") == {"204", "401", "403", "404"}
+    assert codes("/api/v1/document-types/{code}/", "delete") == {"204", "401", "403", "404", "409"}  # PROTECT
+    assert codes("/api/v1/reports/", "get") == {"200", "401", "404"}  # no filter: no 400
+    assert codes("/api/v1/auth/token/", "post") == {"200", "400", "429"}  # no token needed: no 401
+    assert codes("/api/v1/auth/logout/", "post") == {"204", "401"}  # token only (no CSRF), no body
+    assert codes("/api/v1/compliance/compute/", "post") == {"202", "400", "401", "403", "503"}
+    components = schema["components"]["schemas"]
+    assert components["Error"]["required"] == ["detail"]
+    assert components["FieldErrors"]["additionalProperties"] == {"type": "array", "items": {"type": "string"}}
+    for path, operations in paths.items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if code >= "400":
+                    assert response.get("content") and response.get("description"), (method, path, code)
+    # A CSV view's errors are documented in both media types (errors.csv itself answers its errors in JSON).
+    errors_csv = paths["/api/v1/imports/{id}/errors.csv"]["get"]["responses"]["404"]["content"]
+    assert set(errors_csv) == {"text/csv", "application/json"}
+    download = paths["/api/v1/reports/{id}/download/"]["get"]["responses"]["200"]["content"]
+    assert set(download) == {"text/csv", "application/pdf",
+                             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}

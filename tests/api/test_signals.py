@@ -5,7 +5,7 @@ import pytest
 
 from reporting.choices import ReviewState, SignalKind
 from reporting.models import Signal
-from tests.factories import UserFactory
+from tests.factories import UserFactory, choose_language
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def plant(unit, kind=SignalKind.NUMBER_GAPS, severity="warning", key="qđ-ubnd",
 def test_rows_carry_the_contract_fields_with_the_message_in_the_users_language(client_for, tree):
     plant(tree["00070"])
     reviewer = UserFactory(username="rev", role="reviewer")
-    response = client_for(reviewer).get("/api/v1/signals/", HTTP_ACCEPT_LANGUAGE="en")
+    response = choose_language(client_for(reviewer), "en").get("/api/v1/signals/")
     assert response.status_code == 200
     [row] = response.json()["results"]
     assert {"unit", "unit_code", "year", "kind", "severity", "message", "evidence"} <= set(row)

@@ -17,7 +17,8 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 @pytest.fixture
 def browser():
-    """A headless Chromium that talks to nothing but the app (no background networking), English first."""
+    """A headless Chromium that talks to nothing but the app (no background networking), asking for English first
+    (Accept-Language en-US): the app answers in Vietnamese all the same until its user chooses English."""
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 

@@ -41,6 +41,14 @@ def log_in(driver, base_url: str, username: str) -> None:
     WebDriverWait(driver, 20).until(lambda d: "/login/" not in d.current_url)
 
 
+def choose_language(driver, code: str) -> None:
+    """Press the page's language button (VI or EN) and wait for the page in that language."""
+    driver.find_element(By.CSS_SELECTOR, f"form.lang-switch button[value='{code}']").click()
+    # Read the language by script: an <html> element found on the page being left goes stale under us.
+    WebDriverWait(driver, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: d.execute_script("return document.documentElement.lang") == code)
+
+
 def wait_for_plots(driver, container: str) -> None:
     WebDriverWait(driver, 30).until(
         EC.presence_of_element_located((By.CSS_SELECTOR, f"{container} .main-svg")))
@@ -77,7 +85,7 @@ def click_heatmap_cell(driver, chart_id: str, row: int, col: int) -> str:
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_reviewer_drills_from_the_heat_map_to_a_province_and_switches_to_vietnamese(
+def test_reviewer_chooses_english_drills_from_the_heat_map_to_a_province_and_switches_back_to_vietnamese(
         live_server, browser, screenshot, dashboard_data):
     from tests.factories import UserFactory
 
@@ -85,6 +93,10 @@ def test_reviewer_drills_from_the_heat_map_to_a_province_and_switches_to_vietnam
     base = live_server.url
     log_in(browser, base, "browser-reviewer")
     browser.get(f"{base}/dashboard/?year=2026&period=Y")
+    # The browser asks for English (Accept-Language en-US) but the pages are Vietnamese until its user chooses.
+    assert browser.execute_script("return document.documentElement.lang") == "vi"
+    choose_language(browser, "en")
+    assert "/dashboard/" in browser.current_url and "year=2026" in browser.current_url
     wait_for_plots(browser, "#chart-provinces")
     wait_for_plots(browser, "#chart-status-shares")
     assert len(browser.find_elements(By.CSS_SELECTOR, ".chart.is-drawn")) == 4
@@ -109,15 +121,12 @@ def test_reviewer_drills_from_the_heat_map_to_a_province_and_switches_to_vietnam
     assert "year=2026" in browser.current_url
     wait_for_plots(browser, "#chart-units-heatmap")
     assert "Thành phố Hồ Chí Minh" in browser.find_element(By.TAG_NAME, "h1").text
-    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert browser.execute_script("return document.documentElement.lang") == "en"  # the choice is remembered
     screenshot("province-en")
     assert_only_local_requests(browser, base)
 
     # Switch to Vietnamese from the page's language switch: the same province page, Vietnamese labels.
-    browser.find_element(By.CSS_SELECTOR, "form.lang-switch button[value='vi']").click()
-    # Read the language by script: an <html> element found on the page being left goes stale under us.
-    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: d.execute_script("return document.documentElement.lang") == "vi")
+    choose_language(browser, "vi")
     assert "/dashboard/province/79/" in browser.current_url
     wait_for_plots(browser, "#chart-units-heatmap")
     assert "Giảm số văn bản hành chính so với năm trước" in browser.page_source

@@ -8,7 +8,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from reporting.services import compliance_compute
-from tests.browser.test_dashboard_browser import assert_only_local_requests, log_in, wait_for_plots
+from tests.browser.test_dashboard_browser import assert_only_local_requests, choose_language, log_in, wait_for_plots
 from tests.reporting.helpers import confs, docs
 
 pytestmark = [pytest.mark.browser]
@@ -34,6 +34,7 @@ def test_overview_of_a_running_year_shows_the_badge_and_draws_every_chart(live_s
 
     base = live_server.url
     log_in(browser, base, "browser-provisional")
+    choose_language(browser, "en")
     browser.get_log("browser")  # drop what the log-in page logged
     browser.get(f"{base}/dashboard/?year=2026&period=Y")
     assert browser.get_window_size()["width"] == 1400

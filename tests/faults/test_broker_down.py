@@ -14,7 +14,7 @@ from imports.models import ImportBatch
 from reform.queueing import QueueUnavailable
 from reform.sweep import QueuedWork
 from reports.models import ReportExport
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, choose_language
 from tests.imports.conftest import csv_bytes, doc_rows
 
 pytestmark = [pytest.mark.worker]
@@ -24,13 +24,13 @@ YEAR = timezone.localdate().year
 
 
 def api(user) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose_language(APIClient(), "en")
     client.force_authenticate(user)
     return client
 
 
 def web(user) -> Client:
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose_language(Client(), "en")
     client.login(username=user.username, password=PASSWORD)
     return client
 
@@ -93,7 +93,7 @@ def test_an_upload_on_the_page_answers_503_with_a_message(redis_down, tree, offi
 
 
 def test_the_admin_recompute_button_says_the_queue_is_down_instead_of_a_500(redis_down, administrator):
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose_language(Client(), "en")
     client.force_login(administrator)
     response = client.post("/admin/reporting/computerun/recompute/", {"year": YEAR}, follow=True)
     assert response.status_code == 200

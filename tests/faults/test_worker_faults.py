@@ -15,6 +15,7 @@ from imports.models import ImportBatch
 from imports.tasks import import_run
 from reform.sweep import pending_after, running_after
 from reform.tasks import stuck_sweep_run
+from tests.factories import choose_language
 from tests.imports.conftest import csv_bytes, doc_rows
 
 from .conftest import wait_for
@@ -48,7 +49,7 @@ def finished(batch: ImportBatch, *, worker) -> ImportBatch:
 
 @pytest.fixture
 def officer_api(officer_hn) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client = choose_language(APIClient(), "en")
     client.force_authenticate(officer_hn)
     return client
 

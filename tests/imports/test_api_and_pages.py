@@ -65,6 +65,10 @@ def test_another_officer_cannot_see_your_upload(officer_hn, officer_hcm, client)
     other = api(officer_hcm)
     assert other.get(f"/api/v1/imports/{batch.pk}/").status_code == 404
     assert other.get(f"/api/v1/imports/{batch.pk}/errors.csv").status_code == 404
+    # the error is readable JSON, even when the client asked for CSV (not the repr of DRF's error object)
+    refused = other.get(f"/api/v1/imports/{batch.pk}/errors.csv", HTTP_ACCEPT="text/csv")
+    assert refused.status_code == 404 and refused["Content-Type"].startswith("application/json")
+    assert set(refused.json()) == {"detail"} and "ErrorDetail" not in refused.content.decode()
     assert other.get("/api/v1/imports/").json()["count"] == 0
     client.force_login(officer_hcm)
     assert client.get(f"/imports/{batch.pk}/").status_code == 404

@@ -45,7 +45,7 @@ def test_a_binary_file_is_not_a_csv(officer_hn):
 
 def test_a_text_file_without_a_known_header_is_refused(officer_hn):
     batch = upload(officer_hn, "Hello,this\nis,not a register\n".encode(), name="notes.csv")
-    assert batch.status == "failed" and "header" in batch.message and "unit_code" in batch.message
+    assert batch.status == "failed" and "header" in batch.message and "Unit code" in batch.message
 
 
 def test_a_broken_xlsx_is_refused(officer_hn):

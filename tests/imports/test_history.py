@@ -13,7 +13,7 @@ from documents.models import DigitizationReport, Document
 from imports.loaders import postgres as pg_loader
 from meetings.models import Conference
 from reform import services as records
-from tests.factories import ConferenceFactory, DigitizationReportFactory
+from tests.factories import ConferenceFactory, DigitizationReportFactory, choose_language
 
 from .conftest import csv_bytes, doc_rows, upload
 
@@ -70,7 +70,7 @@ def test_the_audit_page_shows_the_upload_rows_before_and_after_like_a_form_edit(
 ):
     batch = upload(officer_hn, csv_bytes(_five_rows_two_of_them_changed()), name="so-van-ban.csv")
     client.force_login(administrator)
-    response = client.get(reverse("audit_trail"), {"model": "document"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = choose_language(client, "en").get(reverse("audit_trail"), {"model": "document"})
     changes = [entry for entry in response.context["entries"] if entry["action"] == "~"]
     assert len(changes) == 2
     for entry in changes:

@@ -60,3 +60,27 @@ def test_digitisation_reports_load_idempotently_and_check_digital_not_above_tota
     assert [(e["line"], e["column"]) for e in bad.errors] == [(2, "procedures_digital"), (3, "quarter")]
     orm = upload(officer_hn, csv_bytes(rows, header=DIG_HEADER), kind="digitization-reports", force_orm=True)
     assert (orm.created, orm.updated, orm.unchanged) == (0, 0, 2)
+
+
+def test_a_value_outside_the_choices_is_refused_naming_the_choices_in_the_uploaders_language(officer_hn, tree):
+    """The refusal lists the choices as the officer writes them (their labels, which are accepted), never the
+    codes all_leaders, specialized, internal; a label of either language is accepted whatever the uploader's."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports import services
+
+    rows = conf_rows(2)
+    rows[0][6] = "toàn ngành"  # no such scope
+    rows[1][6] = "Internal"  # the English label, in a Vietnamese upload
+    batch = services.import_create(user=officer_hn, kind="conferences", language="vi",
+                                   upload=SimpleUploadedFile("hoi-nghi.csv", csv_bytes(rows, header=CONF_HEADER)))
+    services.import_run(batch_id=batch.pk)
+    batch.refresh_from_db()
+    [error] = batch.errors
+    assert (error["line"], error["column"]) == (2, "scope")
+    assert error["message"] == ("“toàn ngành” không thuộc các giá trị: Toàn thể cán bộ chủ chốt (toàn tỉnh/toàn xã); "
+                                "Chuyên đề; Nội bộ.")
+    rows[0][6] = "Chuyên đề"
+    english = upload(officer_hn, csv_bytes(rows, header=CONF_HEADER), kind="conferences")  # an English upload
+    assert english.status == "succeeded", english.errors
+    assert sorted(Conference.objects.values_list("scope", flat=True)) == ["internal", "specialized"]

@@ -18,12 +18,14 @@ from reporting.signals import (
     missing_numbers,
     modified_z_scores,
     signal_clears,
+    signal_evidence,
     signal_message,
     signal_review,
     signals_find,
 )
 from reports.models import PeriodReport, PeriodReportEvent
 from tests.factories import ConferenceFactory, DigitizationReportFactory, UnitFactory, UserFactory
+from tests.text import raw_codes
 
 from .helpers import seeded  # noqa: F401 - fixture
 
@@ -287,7 +289,44 @@ def test_records_entered_after_the_report_was_approved_are_critical(tree):
     [signal] = signals(unit, SignalKind.LATE_ENTRY)
     assert signal.severity == Severity.CRITICAL and signal.evidence["after_approval"] == 1
     with translation.override("en"):
-        assert signal_message(signal) == "1 records of Q1/2025 entered after its report was approved"
+        assert signal_message(signal) == "1 records of Quarter 1/2025 entered after its report was approved"
+
+
+def test_messages_and_evidence_are_written_as_the_readers_language_writes_numbers_and_quarters(tree):
+    """Stored figures are language-neutral ("7.1", Q1/2025, late_start); people read "7,1 %", "Quý I/2025" and
+    labels instead of the evidence's keys."""
+    hybrid = Signal(unit=tree["00070"], year=2026, kind=SignalKind.HYBRID_SHIFT, params={"before": "7.1", "now": "37"},
+                    evidence={"hybrid_before": 1, "countable_before": 14, "hybrid_now": 10, "countable_now": 27,
+                              "rise_points": 29.9})
+    missing = Signal(unit=tree["00070"], year=2025, kind=SignalKind.MISSING_REPORT,
+                     params={"quarters": "Q1/2025, Q2/2025"}, evidence={"quarters": [1, 2]})
+    gaps = Signal(unit=tree["00070"], year=2025, kind=SignalKind.NUMBER_GAPS,
+                  params={"missing": 1204, "expected": 2410, "series": "UBND"},
+                  evidence={"series": "UBND", "one_sequence": True, "from": 3, "missing_numbers": [4, 1200],
+                            "start_reason": "late_start"})
+    drop = Signal(unit=tree["00070"], year=2025, kind=SignalKind.SHARP_DROP,
+                  params={"register": "conferences", "fall": "13.8", "before": 2680, "now": 2310},
+                  evidence={"register": "conferences", "before": 2680, "now": 2310, "fall": 0.1381,
+                            "beyond_bound": False})
+    with translation.override("vi"):
+        assert signal_message(hybrid) == "Hội nghị kết hợp tăng từ 7,1 % lên 37 % số hội nghị được tính"
+        assert signal_evidence(hybrid).endswith("tăng (điểm phần trăm): 29,9")
+        assert signal_message(missing) == "Chưa có báo cáo số hóa cho Quý I/2025, Quý II/2025"
+        assert signal_clears(missing) == "Hãy nhập báo cáo số hóa của Quý I/2025, Quý II/2025."
+        assert signal_message(gaps) == "1.204/2.410 số bị thiếu trong dãy số UBND"
+        assert "số bị thiếu: 4, 1.200" in signal_evidence(gaps) and "Có" in signal_evidence(gaps)
+        assert "dãy số bắt đầu sau tháng Một" in signal_evidence(gaps)
+        assert signal_message(drop).startswith("hội nghị được tính giảm 13,8 % so với cùng kỳ năm trước (từ 2.680")
+        assert "mức giảm: 13,8 %" in signal_evidence(drop)
+        texts = [f(s) for s in (hybrid, missing, gaps, drop) for f in (signal_message, signal_evidence, signal_clears)]
+        assert raw_codes("\n".join(texts)) == []
+    with translation.override("en"):
+        assert signal_message(hybrid) == "Hybrid conferences rose from 7.1% to 37% of the countable ones"
+        assert signal_evidence(hybrid) == (
+            "hybrid the year before: 1, countable the year before: 14, hybrid this year: 10, countable this year: 27, "
+            "rise (percentage points): 29.9")
+        assert signal_message(missing) == "No digitisation report for Quarter 1/2025, Quarter 2/2025"
+        assert "missing numbers: 4, 1,200" in signal_evidence(gaps)
 
 
 def test_records_entered_on_time_raise_no_late_entry(tree):

@@ -4,16 +4,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import mimetypes
 import subprocess
 from decimal import Decimal
 
 import openpyxl
 import pytest
 from django.test import Client
+from django.utils import translation
 from PIL import Image, ImageStat
 from knox.models import AuthToken
 from rest_framework.test import APIClient
 
+from reform.models import Target
+from reporting.charts import short_name
 from reporting.models import ComplianceResult
 from reporting.services import compliance_compute
 from reports import services
@@ -73,6 +77,17 @@ def _num(text):
     return None if text is None else float(Decimal(text))
 
 
+def short_names(language: str = "vi") -> dict[str, str]:
+    """{target code: the short name a reader sees in the files}."""
+    with translation.override(language):
+        return {target.code: short_name(target) for target in Target.objects.all()}
+
+
+def no_target_code_in(texts) -> bool:
+    codes = set(Target.objects.values_list("code", flat=True))
+    return not [text for text in texts for code in codes if code in str(text)]
+
+
 def test_xlsx_summary_and_group_sheets_carry_the_engine_figures_with_clauses(
         figures, tree, reviewer, django_capture_on_commit_callbacks):
     export = generate(django_capture_on_commit_callbacks, reviewer, tree["01"], f"{YEAR}-M9", "xlsx")
@@ -81,12 +96,14 @@ def test_xlsx_summary_and_group_sheets_carry_the_engine_figures_with_clauses(
     assert len(book.sheetnames) == 6 and book.sheetnames[1].startswith("2.1") and book.sheetnames[3].startswith("2.3")
     summary = book.worksheets[0]
     assert "Thành phố Hà Nội" in summary["A1"].value
-    assert any("Q3" in str(c.value) for c in summary["B"] if c.value)  # says which engine figures it uses
+    assert any("Quý III" in str(c.value) for c in summary["B"] if c.value)  # says which engine figures it uses
     expected = summary_from_api(reviewer, "01", "Q3")  # nine months = Q3 to date
-    rows = {row[1].value: row for row in summary.iter_rows(min_row=1) if row[1].value in expected}
-    assert set(rows) == set(expected)
+    names = short_names()
+    rows = {row[1].value: row for row in summary.iter_rows(min_row=1) if row[1].value in names.values()}
+    assert set(rows) == {names[code] for code in expected}
     for code, api_row in expected.items():
-        row = rows[code]
+        row = rows[names[code]]
+        assert row[2].value == Target.objects.get(code=code).name_vi
         assert row[0].value == api_row["clause"]
         assert row[4].value == api_row["counts"]["met"] and row[5].value == api_row["counts"]["missed"]
         assert row[9].value == api_row["n_units"]
@@ -95,17 +112,19 @@ def test_xlsx_summary_and_group_sheets_carry_the_engine_figures_with_clauses(
             assert row[11].number_format == "0.00%"
     # the digital-transformation sheet (2.3) lists every unit's stored DOC_DIGITIZATION result
     documents = book.worksheets[3]
-    found = {(r[0].value, r[3].value): r for r in documents.iter_rows() if r[3].value == "DOC_DIGITIZATION"}
+    digitised = names["DOC_DIGITIZATION"]  # "Văn bản được số hóa"'s short name, not the code
+    found = {(r[0].value, r[3].value): r for r in documents.iter_rows() if r[3].value == digitised}
     stored = ComplianceResult.objects.filter(year=YEAR, period="Q3", target="DOC_DIGITIZATION",
                                             unit__path__startswith=tree["01"].path).select_related("unit")
     assert len(found) == stored.count() >= 3
     for result in stored:
-        row = found[(result.unit.code, "DOC_DIGITIZATION")]
+        row = found[(result.unit.code, digitised)]
         assert row[8].value == result.numerator
         assert row[6].value == (None if result.value is None else pytest.approx(float(result.value)))
         assert row[6].number_format == "0.00%" and row[8].number_format == "#,##0"
     rate = book.worksheets[-1]
     assert rate.title.startswith("Reporting rate") or "Tỷ lệ" in rate.title or rate.max_row >= 10
+    assert no_target_code_in(c.value for sheet in book.worksheets for r in sheet.iter_rows() for c in r if c.value)
 
 
 def test_pdf_text_has_title_unit_with_diacritics_clauses_and_figures(
@@ -116,8 +135,10 @@ def test_pdf_text_has_title_unit_with_diacritics_clauses_and_figures(
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True).stdout
     assert "Thành phố Hà Nội" in text and "226-KL/TW" in text and f"{YEAR}" in text
     expected = summary_from_api(reviewer, "01", "Q3")
+    names = short_names()
+    assert no_target_code_in([text])  # not in the tables, not on the chart's axis
     for code, row in expected.items():
-        assert code in text and row["clause"] in text
+        assert names[code] in text and row["clause"] in text
         if row["value"] is not None:
             assert format_value(Decimal(row["value"]), row["comparison"]) in text, (code, row["value"])
     own = ComplianceResult.objects.get(unit=tree["01"], year=YEAR, period="Q3", target="DOC_DIGITIZATION")
@@ -140,11 +161,15 @@ def test_pdf_first_page_renders_to_a_non_blank_image(figures, tree, reviewer, dj
 def test_csv_has_one_row_per_unit_and_target_with_the_api_values(
         figures, tree, reviewer, django_capture_on_commit_callbacks):
     export = generate(django_capture_on_commit_callbacks, reviewer, tree["01"], f"{YEAR}", "csv")
-    rows = list(csv.DictReader(io.StringIO(export.file.read().decode("utf-8"))))
+    text = export.file.read().decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
     stored = ComplianceResult.objects.filter(year=YEAR, period="Y", unit__path__startswith=tree["01"].path)
     assert len(rows) == stored.count() > 12
-    assert {"unit", "year", "period", "target", "status", "value", "threshold", "numerator", "denominator",
+    assert {"unit_code", "year", "period", "target", "status", "value", "threshold", "numerator", "denominator",
             "baseline", "computed_at"} <= set(rows[0])
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:2] == ["unit_code", "unit_name"] and "unit" not in header  # the unit by its code, no database id
+    assert {row["unit_code"] for row in rows} == set(stored.values_list("unit__code", flat=True))
     api_rows = api(reviewer).get("/api/v1/compliance/", {"year": YEAR, "period": "Y", "unit": tree["00070"].pk,
                                                        "page_size": 100}).json()["results"]
     by_target = {row["target"]: row for row in rows if row["unit_code"] == "00070"}
@@ -182,6 +207,31 @@ def test_api_posts_an_export_then_reports_status_and_download(
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert book.sheetnames[0]
+
+
+@pytest.fixture
+def without_system_mime_types(monkeypatch):
+    """No /etc/mime.types, as in python:3.11-slim (the Dockerfile's image): Python's own table has no XLSX."""
+    monkeypatch.setattr(mimetypes, "knownfiles", [])
+    mimetypes.init()
+    assert mimetypes.guess_type("a.xlsx") == (None, None)
+    yield
+    monkeypatch.undo()
+    mimetypes.init()
+
+
+@pytest.mark.parametrize("fmt, media_type", [
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pdf", "application/pdf"),
+    ("csv", "text/csv"),
+])
+def test_a_download_carries_its_formats_media_type_whatever_the_system_knows(
+        figures, tree, officer_hn, django_capture_on_commit_callbacks, without_system_mime_types, fmt, media_type):
+    export = generate(django_capture_on_commit_callbacks, officer_hn, tree["01"], f"{YEAR}-Q3", fmt)
+    assert api(officer_hn).get(f"/api/v1/reports/{export.pk}/download/")["Content-Type"] == media_type
+    web = Client()
+    web.login(username=officer_hn.username, password=PASSWORD)
+    assert web.get(f"/reports/archive/{export.pk}/download/")["Content-Type"] == media_type
 
 
 @pytest.mark.parametrize("payload, field", [

@@ -7,9 +7,10 @@ from django.test import Client, RequestFactory
 
 from reports import services
 from reports.models import Notification, PeriodReport, ReportExport
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, DocumentFactory, choose_language
+from tests.text import raw_codes, visible_text
 
-from .conftest import YEAR
+from .conftest import YEAR, day
 
 
 def login(user) -> Client:
@@ -36,6 +37,29 @@ def test_officer_sees_the_periods_to_report_and_submits_with_a_narrative(officer
 def test_submit_page_shows_a_refusal_on_the_form(officer_hn, submitted_q1):
     response = login(officer_hn).post("/reports/submit/", {"period": f"{YEAR}-Q1"})
     assert response.status_code == 200 and "form-errors" in response.content.decode()
+
+
+def test_report_pages_name_the_period_the_targets_statuses_and_figures_as_people_read_them(
+        officer_hn, reviewer, tree):
+    """The queue, the list and the report say "Quý I 2025", the targets' names, "Không đạt" and "33,33 %":
+    never 2025-Q1, DOC_REDUCTION, missed or 0.3333."""
+    for n in range(3):
+        DocumentFactory(unit=tree["00070"], number=f"{n + 1}/QĐ-UBND", issued_on=day(2, 1 + n, YEAR - 1))
+    for n in range(2):
+        DocumentFactory(unit=tree["00070"], number=f"{n + 10}/QĐ-UBND", issued_on=day(2, 1 + n))
+    report = services.report_submit(user=officer_hn, unit=tree["01"], year=YEAR, period="Q1")
+    client = login(reviewer)
+    index = visible_text(client.get("/reports/").content.decode())
+    assert index.count(f"Quý I {YEAR}") == 2  # the review queue and the list of all reports
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    text = visible_text(page)
+    assert f"Báo cáo kỳ Quý I {YEAR} của Thành phố Hà Nội" in text and "đến hết Quý I" in text
+    row = page[page.index('data-target="DOC_REDUCTION"'):].split("</tr>")[0]
+    assert "Giảm số văn bản hành chính so với năm trước" in row and "33,33 %" in row and "Đạt" in row
+    assert raw_codes(index) == [] and raw_codes(text) == []
+    english = visible_text(choose_language(client, "en").get(f"/reports/{report.pk}/").content.decode())
+    assert f"Report Quarter 1 {YEAR} of Thành phố Hà Nội" in english and "33.33 %" in english
+    assert raw_codes(english, language="en") == []
 
 
 def test_reviewers_cannot_submit_and_officers_cannot_see_other_provinces_reports(reviewer, officer_hcm, submitted_q1):

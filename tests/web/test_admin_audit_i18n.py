@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from documents.models import Document
 from reform import services
-from tests.factories import ConferenceFactory, DigitizationReportFactory, DocumentFactory
+from tests.factories import ConferenceFactory, DigitizationReportFactory, DocumentFactory, choose_language
 
 
 def test_audit_trail_is_for_administrators_only(client, hn_client, reviewer_client, admin_client_):
@@ -25,7 +25,7 @@ def test_audit_trail_shows_who_when_and_before_after(admin_client_, tree, office
     services.record_update(instance=document, user=officer_hn, data={"title": "Bản sửa"})
     conference = ConferenceFactory(unit=tree["00070"], title="Hội nghị sẽ bị xoá")
     services.record_delete(instance=conference, user=officer_hn)
-    response = admin_client_.get(reverse("audit_trail"), HTTP_ACCEPT_LANGUAGE="en")
+    response = choose_language(admin_client_, "en").get(reverse("audit_trail"))
     assert response.status_code == 200
     entries = response.context["entries"]
     assert [(e["kind"], e["action"]) for e in entries] == [

@@ -3,7 +3,7 @@ import pytest
 from django.utils import translation
 
 from reports.services import notification_create
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, choose_language
 
 
 @pytest.fixture
@@ -14,7 +14,7 @@ def officer_client(client, officer_hn):
 
 def test_officer_home_shows_what_it_takes_to_meet_the_targets(officer_client, officer_hn):
     with translation.override("en"):
-        response = officer_client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+        response = choose_language(officer_client, "en").get("/")
     assert response.status_code == 200
     assert 'id="outlook-title"' in response.content.decode()
 
@@ -42,7 +42,7 @@ def test_officer_home_lists_the_latest_entries_of_all_three_registers_of_their_s
     DocumentFactory(unit=tree["79"], number="99/QĐ-UBND", title="Của tỉnh khác")
     ConferenceFactory(unit=tree["26734"], title="Hội nghị của tỉnh khác")
     with translation.override("en"):
-        body = officer_client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        body = choose_language(officer_client, "en").get("/").content.decode()
     table = body[body.index('id="recent-entries"'):]
     urls = [f"/documents/{d.pk}/" for d in reversed(newer)] + [f"/documents/digitization/{report.pk}/",
                                                                 f"/conferences/{conference.pk}/"]
@@ -51,5 +51,5 @@ def test_officer_home_lists_the_latest_entries_of_all_three_registers_of_their_s
     assert not any(f"/documents/{d.pk}/" in table for d in older)  # nothing older than the eighth
     assert "Của tỉnh khác" not in body and "Hội nghị của tỉnh khác" not in body
     assert "Quarter 2 · 2025" in table and "Hội nghị sơ kết quý" in table
-    vietnamese = officer_client.get("/").content.decode()  # Vietnamese is the default
+    vietnamese = choose_language(officer_client, "vi").get("/").content.decode()
     assert "Hồ sơ nhập gần đây" in vietnamese and "Thời điểm nhập" in vietnamese and "Quý II · 2025" in vietnamese
