@@ -12,11 +12,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 import plotly.graph_objects as go
-import plotly.io as pio
+from _plotly_utils.utils import PlotlyJSONEncoder
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -37,6 +38,29 @@ STATUS_COLOURS = {
     Status.NO_DATA: "#9aa4b1",
     Status.NOT_APPLICABLE: "#e6e9ee",
 }
+# Status is never told by colour alone: a symbol (heat-map cells, legends, tables) and a bar pattern go with it.
+STATUS_SYMBOLS = {
+    Status.MET: "✓",
+    Status.MISSED: "✗",
+    Status.NO_BASELINE: "?",
+    Status.NO_DATA: "∅",
+    Status.NOT_APPLICABLE: "–",
+}
+# The symbols' colour on each status colour (the heat map picks its own the same way).
+STATUS_INK = {
+    Status.MET: "#ffffff",
+    Status.MISSED: "#ffffff",
+    Status.NO_BASELINE: "#1d232b",
+    Status.NO_DATA: "#1d232b",
+    Status.NOT_APPLICABLE: "#1d232b",
+}
+STATUS_PATTERNS = {
+    Status.MET: "",
+    Status.MISSED: "x",
+    Status.NO_BASELINE: "/",
+    Status.NO_DATA: ".",
+    Status.NOT_APPLICABLE: "",
+}
 STATUS_INDEX = {s: i for i, s in enumerate(d.STATUS_ORDER)}
 DOC_COLOUR, CONF_COLOUR = "#0b5cad", "#a61b1b"
 FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif'
@@ -51,6 +75,12 @@ PLOTLY_CONFIG = {
     "typesetMath": False,
     "modeBarButtonsToRemove": ["sendDataToCloud", "lasso2d", "select2d"],
 }
+
+
+# Below this width (CSS pixels of the chart) a figure draws its narrow variant, if it has one (a phone).
+NARROW_BELOW = 640
+# Bars labelled by the targets' full names (~290 px wrapped at 44 characters) keep 60 % of the width above this.
+NAMES_NARROW_BELOW = 760
 
 
 class Spec:
@@ -70,11 +100,25 @@ class Spec:
     def update_layout(self, **layout) -> None:
         self.layout.update(layout)
 
+    def narrow(self, *, layout: dict | None = None, data: list[dict] | None = None,
+               below: int = NARROW_BELOW) -> None:
+        """The figure to draw in a chart narrower than `below` pixels: `layout` and each of `data` merged over
+        the figure's (objects key by key, anything else replaced) by static/js/dashboard.js. It travels in
+        `layout.meta`, which plotly.js keeps for the page and does not draw."""
+        variant: dict = {"below": below}
+        if layout:
+            variant["layout"] = layout
+        if data:
+            variant["data"] = data
+        self.layout.setdefault("meta", {})["narrow"] = variant
+
     def to_dict(self) -> dict:
         return {"data": self.data, "layout": self.layout}
 
     def to_json(self) -> str:
-        return pio.to_json(self.to_dict(), validate=False)
+        # UTF-8 as it is, not \u escapes: a Vietnamese name is half the size (a province page's figures are
+        # mostly names). figure_json escapes what could close the <script> element.
+        return json.dumps(self.to_dict(), cls=PlotlyJSONEncoder, separators=(",", ":"), ensure_ascii=False)
 
     def to_figure(self) -> go.Figure:
         return go.Figure(self.to_dict())
@@ -89,18 +133,29 @@ def separators() -> str:
     return ",." if (get_language() or "vi").startswith("vi") else ".,"
 
 
-def wrap_label(text: str, width: int = 52) -> str:
-    """Break a long target name over lines (plotly's <br>), so the bars keep most of the width."""
-    words, lines, line = str(text).split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
+def wrap_label(text: str, width: int = 52, *, at_hyphens: bool = False) -> str:
+    """Break a long target name over lines (plotly's <br>), so the bars keep most of the width; `at_hyphens`:
+    a line may also end after a hyphen ("Province-wide" is wider than a heat-map column)."""
+    pieces = []  # (piece, what joins it to the piece before it on a line)
+    for word in str(text).split():
+        parts = [p for p in re.split(r"(?<=-)", word) if p] if at_hyphens else [word]
+        pieces += [(part, " " if i == 0 else "") for i, part in enumerate(parts)]
+    lines, line = [], ""
+    for part, glue in pieces:
+        if line and len(line) + len(glue) + len(part) > width:
             lines.append(line)
-            line = word
+            line = part
         else:
-            line = f"{line} {word}".strip()
+            line = f"{line}{glue}{part}" if line else part
     if line:
         lines.append(line)
     return "<br>".join(lines)
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, an ellipsis saying so (the figure gives the full text on hover)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 _SEPARATORS: dict[str, tuple[str, str]] = {}
@@ -172,7 +227,9 @@ class Chart:
     columns: list[Column]
     rows: list[dict]
     click_urls: list[str] = field(default_factory=list)
-    legend: list[tuple[str, str]] = field(default_factory=list)
+    # The statuses' key under the figure (see status_legend); `legend_patterns`: swatches hatched like the bars.
+    legend: list[dict] = field(default_factory=list)
+    legend_patterns: bool = False
     # "provisional, to 1 Dec 2026" when the figures' period has not ended (see mark()); its explanation.
     subtitle: str = ""
     subtitle_title: str = ""
@@ -305,6 +362,32 @@ def count_axis(values, **axis) -> dict:
     return axis
 
 
+# The pattern's ink on each status colour (white on the dark red, dark on the yellow and the grey).
+PATTERN_INK = {Status.MISSED: "#ffffff", Status.NO_BASELINE: "#4d3800", Status.NO_DATA: "#2b323b"}
+
+
+def status_legend(statuses) -> list[dict]:
+    """The key of a figure coloured by status, drawn by the page under it (a legend inside the figure would take
+    the plot's width on a phone): each status's colour, symbol and name."""
+    return [{"status": str(st), "colour": STATUS_COLOURS[st], "ink": STATUS_INK[st], "symbol": STATUS_SYMBOLS[st],
+             "label": status_label(st)} for st in statuses]
+
+
+def bar_pattern(statuses) -> dict:
+    """marker.pattern of bars coloured by status (one status, or one per bar): a met bar is plain, the others
+    hatched, so that the statuses differ without their colours."""
+    def one(status):
+        shape = STATUS_PATTERNS.get(status, "")
+        return shape, PATTERN_INK.get(status, "#ffffff")
+
+    if isinstance(statuses, str) or statuses is None:
+        shape, ink = one(statuses)
+        return {"shape": shape, "fgcolor": ink, "fgopacity": 0.6, "fillmode": "overlay", "size": 7, "solidity": 0.25}
+    pairs = [one(st) for st in statuses]
+    return {"shape": [p[0] for p in pairs], "fgcolor": [p[1] for p in pairs], "fgopacity": 0.6,
+            "fillmode": "overlay", "size": 7, "solidity": 0.25}
+
+
 def _layout(fig: Spec, *, height: int, **extra) -> Spec:
     extra.setdefault("margin", {"l": 10, "r": 10, "t": 30, "b": 40})
     fig.update_layout(
@@ -317,20 +400,29 @@ def _layout(fig: Spec, *, height: int, **extra) -> Spec:
 # --------------------------------------------------------------------------------------------------
 def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> Chart:
     """Per target, the shares of units met / missed / no baseline / no data (stacked horizontal bars)."""
-    names = [wrap_label(r["target_name"]) for r in rows]
+    names = [wrap_label(r["target_name"], 44) for r in rows]
     fig = Spec()
     for status in d.SHARE_STATUSES:
         label = status_label(status)
-        fig.add_trace(trace("bar", 
+        fig.add_trace(trace("bar",
             name=label, orientation="h", y=names, x=[r[f"share_{status}"] or 0 for r in rows],
-            customdata=[r[f"n_{status}"] for r in rows], marker={"color": STATUS_COLOURS[status]},
-            hovertemplate=f"{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
+            customdata=[r[f"n_{status}"] for r in rows],
+            marker={"color": STATUS_COLOURS[status], "pattern": bar_pattern(status)},
+            hovertemplate=f"%{{y}}<br>{label}: %{{x:.1%}} (%{{customdata:,}})<extra></extra>",
         ))
-    _layout(fig, height=90 + 52 * max(len(rows), 1), barmode="stack", bargap=0.25,
-            xaxis={"tickformat": ".0%", "range": [0, 1], "gridcolor": "#e3e6ea", "automargin": True},
+    # The shares' axis runs to 100 %, its last label kept inside by the right margin.
+    _layout(fig, height=60 + 52 * max(len(rows), 1), barmode="stack", bargap=0.25,
+            xaxis={"tickformat": ".0%", "range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1], "gridcolor": "#e3e6ea",
+                   "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container",
-                    "traceorder": "normal"})
+            showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
+    # On a phone or a tablet the bars keep the width: each target by its short name (the full name on hover).
+    fig.narrow(below=NAMES_NARROW_BELOW, layout={
+        "height": 60 + 36 * max(len(rows), 1),
+        "xaxis": {"tickvals": [0, 0.5, 1]},
+        "yaxis": {"tickmode": "array", "tickvals": list(range(len(rows))),
+                  "ticktext": [wrap_label(short_name(r["target"]), 14) for r in rows], "tickfont": {"size": 11}},
+    })
     columns = [Column("target", _("Code"), csv_only=True), Column("target_name", _("Target")),
                Column("units", _("Units"), "int")]
     for status in d.SHARE_STATUSES:
@@ -342,53 +434,95 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
         id=chart_id, title=_("Units by status, per target"),
         description=_("Stacked bars: for each target, the share of units that met it, missed it, had no baseline "
                       "or no data."),
-        figure=fig, columns=columns, rows=rows,
+        figure=fig, columns=columns, rows=rows, legend=status_legend(d.SHARE_STATUSES), legend_patterns=True,
     )
 
 
+# A heat map's column labels stand upright below this chart width (a desktop's page is 1,126 px wide): twelve
+# labels of up to 10 characters a line need ~75 px each beside the rows' names.
+HEATMAP_UPRIGHT_BELOW = 1100
+
+
 def heatmap_chart(*, units, targets: list[Target], grid: dict, row_urls: list[str], chart_id: str,
-                  title: str, description: str, unit_label: str) -> Chart:
-    """Units against targets, each cell coloured by status; a click on a row opens that unit's page."""
+                  title: str, description: str, unit_label: str, own_grid: dict | None = None) -> Chart:
+    """Units against targets, each cell coloured by status and marked by its symbol; a click on a row opens that
+    unit's page.
+
+    Rows and columns are the units' and targets' full names (what the hover says); the axes show them shortened,
+    so that an 80-character agency name does not squeeze the grid. With `own_grid`, the cells are localities as a
+    whole (`grid` from `locality_figures`) and each also gives the locality's own records: in the hover, and in
+    the table and CSV beside the whole's column."""
     n = len(d.STATUS_ORDER)
-    z, text = [], []
+    z, symbols, hover = [], [], []
     rows = []
     for unit, url in zip(units, row_urls):
-        zrow, trow = [], []
+        zrow, srow, hrow = [], [], []
         row = {"code": unit.code, "name": unit.name, "name__url": url}
         for target in targets:
             cell = grid.get((unit.code, target.code))
+            own = own_grid.get((unit.code, target.code)) if own_grid is not None else None
+            if own_grid is not None:
+                row[f"{target.code}_own"] = own["status"] if own else None
             if cell is None:
                 zrow.append(None)
-                trow.append("–")
+                srow.append("")
+                hrow.append("–")
                 row[target.code] = None
                 continue
             zrow.append(STATUS_INDEX[cell["status"]])
-            value = format_target_value(target, cell["value"])
-            trow.append(f"{status_label(cell['status'])} · {value}")
+            srow.append(STATUS_SYMBOLS[cell["status"]])
+            text = f"{status_label(cell['status'])} · {format_target_value(target, cell['value'])}"
+            if own_grid is not None:
+                text = _("As a whole: %(figure)s (%(met)s of %(units)s units met)") % {
+                    "figure": text, "met": format_number(cell["n_met"]),
+                    "units": format_number(cell["n_units"] - cell["n_not_applicable"])}
+                own_text = (f"{status_label(own['status'])} · {format_target_value(target, own['value'])}" if own
+                            else "–")
+                text += "<br>" + _("Its own records: %(figure)s") % {"figure": own_text}
+            hrow.append(text)
             row[target.code] = cell["status"]
             row[f"{target.code}__status"] = cell["status"]
         z.append(zrow)
-        text.append(trow)
+        symbols.append(srow)
+        hover.append(hrow)
         rows.append(row)
     # A stepped colour scale: each status index gets one flat colour band.
     scale = []
     for i, status in enumerate(d.STATUS_ORDER):
         scale += [[i / n, STATUS_COLOURS[status]], [(i + 1) / n, STATUS_COLOURS[status]]]
-    fig = Spec(trace("heatmap", 
-        z=z, x=[short_name(t) for t in targets], y=[f"{u.name} ({u.code})" for u in units], text=text,
+    row_names = [f"{u.name} ({u.code})" for u in units]
+    column_names = [t.name for t in targets]
+    fig = Spec(trace("heatmap",
+        z=z, x=column_names, y=row_names, text=symbols, texttemplate="%{text}", hovertext=hover,
         zmin=-0.5, zmax=n - 0.5, colorscale=scale, showscale=False, xgap=2, ygap=2,
-        hovertemplate="%{y}<br>%{x}<br>%{text}<extra></extra>",
+        hovertemplate="%{y}<br>%{x}<br>%{hovertext}<extra></extra>",
     ))
     _layout(fig, height=max(260, 110 + 22 * len(units)),
-            xaxis={"side": "top", "tickangle": -40, "automargin": True, "fixedrange": True},
-            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+            # Ticks by the categories' positions (a category axis's own numbering), so the names are sent once.
+            xaxis={"side": "top", "tickangle": 0, "automargin": True, "fixedrange": True, "tickmode": "array",
+                   "tickvals": list(range(len(targets))),
+                   "ticktext": [wrap_label(short_name(t), 10, at_hyphens=True) for t in targets],
+                   "tickfont": {"size": 11}},
+            yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True, "tickmode": "array",
+                   "tickvals": list(range(len(units))),
+                   "ticktext": [f"{shorten(u.name, 26)} ({u.code})" for u in units],
+                   "tickfont": {"size": 12}},
             margin={"l": 10, "r": 10, "t": 10, "b": 10})
+    # Narrower: upright column labels on one line, shorter row names without their codes, a taller grid.
+    fig.narrow(below=HEATMAP_UPRIGHT_BELOW, layout={
+        "height": max(260, 110 + 22 * len(units)) + 90,
+        "xaxis": {"tickangle": -90, "ticktext": [short_name(t) for t in targets], "tickfont": {"size": 10}},
+        "yaxis": {"ticktext": [shorten(u.name, 22) for u in units], "tickfont": {"size": 10}},
+    })
     columns = [Column("code", _("Code")), Column("name", unit_label, "link")]
-    columns += [Column(t.code, t.name, "status") for t in targets]
+    for t in targets:
+        columns.append(Column(t.code, t.name, "status"))
+        if own_grid is not None:
+            columns.append(Column(f"{t.code}_own", _("%(target)s (own records)") % {"target": t.name}, "status"))
     return Chart(
         id=chart_id, title=title, description=description, figure=fig, columns=columns, rows=rows,
         click_urls=list(row_urls),
-        legend=[(STATUS_COLOURS[s], status_label(s)) for s in d.STATUS_ORDER],
+        legend=status_legend(d.STATUS_ORDER),
     )
 
 
@@ -459,6 +593,8 @@ def trend_chart(rows: list[dict], *, chart_id: str = "trend", period_label: str 
             legend={"orientation": "h", "y": -0.3, "yanchor": "top", "x": 0, "xanchor": "left"},
             margin={"l": 10, "r": 10, "t": 40, "b": 40},
             **({"shapes": shapes, "annotations": annotations} if shapes else {}))
+    # On a phone each legend entry takes a line of its own: the figure grows by as much, the plot keeps its size.
+    fig.narrow(layout={"height": 380 + 26 * len(fig.data), "legend": {"font": {"size": 11}, "y": -0.25}})
     description = _("Lines: the number of administrative documents issued and of countable conferences held, "
                     "per year, over the same window of each year.")
     if any(r.get("same_window") for r in rows):
@@ -483,41 +619,53 @@ def targets_apply_note(applies_from: int) -> str:
         "year": applies_from}
 
 
+def _percent_ticks(step: int) -> dict:
+    """The histogram's ticks: every `step` points of reduction, written as the table writes them."""
+    values = list(range(d.HIST_LOW + 10, d.HIST_HIGH + 1, step))
+    return {"tickmode": "array", "tickvals": values, "ticktext": [f"{format_number(v)} %" for v in values]}
+
+
 def reduction_histogram_chart(values: list[float], threshold: float | None, *,
                               chart_id: str = "doc-reduction", empty_message: str = "") -> Chart:
     """How many units cut their documents by how much, against the target line (the threshold the units were
     held to; no line when none was: a year before the target applies has no verdict)."""
     bins = d.histogram_bins(values)
     line = threshold * 100 if threshold is not None else None
-    centers, colours = [], []
+    centers, statuses = [], []
     for b in bins:
         low = b["low"] if b["low"] is not None else b["high"] - d.HIST_STEP
         high = b["high"] if b["high"] is not None else b["low"] + d.HIST_STEP
         centers.append((low + high) / 2)
-        if line is None:
-            colours.append(DOC_COLOUR)
-        else:
-            colours.append(STATUS_COLOURS[Status.MET] if low >= line else STATUS_COLOURS[Status.MISSED])
+        statuses.append(None if line is None else Status.MET if low >= line else Status.MISSED)
+    colours = [STATUS_COLOURS[st] if st else DOC_COLOUR for st in statuses]
     labels = [b["label"] for b in bins]
     units_label = _("Units")
     counts = [b["n"] for b in bins]
-    fig = Spec(trace("bar", 
-        x=centers, y=counts, width=d.HIST_STEP * 0.92, marker={"color": colours}, text=labels,
-        hovertemplate="%{text}: %{y:,}<extra>" + units_label + "</extra>", textposition="none",
+    fig = Spec(trace("bar",
+        x=centers, y=counts, width=d.HIST_STEP * 0.92, text=labels, textposition="none",
+        marker={"color": colours, **({"pattern": bar_pattern(statuses)} if line is not None else {})},
+        hovertemplate="%{text}: %{y:,}<extra>" + units_label + "</extra>",
     ))
     shapes, annotations = [], []
     if line is not None:
         line_label = _("Target: %(pct)s %% fewer") % {"pct": format_number(line, 0)}
         shapes.append({"type": "line", "x0": line, "x1": line, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
                        "line": {"color": "#1d232b", "width": 2, "dash": "dash"}})
+        # Above the plot, never on a bar; it runs away from the nearer edge of the chart.
+        middle = (d.HIST_LOW + d.HIST_HIGH) / 2
         annotations.append({"x": line, "y": 1, "xref": "x", "yref": "paper", "text": line_label,
-                            "showarrow": False, "xanchor": "left", "yanchor": "top",
-                            "bgcolor": "rgba(255,255,255,.85)"})
+                            "showarrow": False, "xanchor": "right" if line > middle else "left",
+                            "yanchor": "bottom", "font": {"size": 12}})
+    low_edge, high_edge = d.HIST_LOW - d.HIST_STEP, d.HIST_HIGH + d.HIST_STEP
+    axis_title = _("Reduction of administrative documents against the year before")
     _layout(fig, height=340,
-            xaxis={"title": {"text": _("Reduction of administrative documents against the year before")},
-                   "tickvals": centers[::2], "ticktext": labels[::2], "tickangle": -30, "automargin": True},
+            # The bands' edges in percent on a numeric axis; each bar's band is in its hover and the table.
+            xaxis={"title": {"text": wrap_label(axis_title, 40)},
+                   "range": [low_edge, high_edge], **_percent_ticks(20), "zeroline": False, "automargin": True},
             yaxis=count_axis(counts, title={"text": units_label}, gridcolor="#e3e6ea", automargin=True),
+            margin={"l": 10, "r": 16, "t": 40, "b": 40},
             showlegend=False, **({"shapes": shapes, "annotations": annotations} if shapes else {}))
+    fig.narrow(below=480, layout={"xaxis": {"title": {"text": wrap_label(axis_title, 28)}, **_percent_ticks(40)}})
     rows = [{"bin": b["label"], "low": b["low"], "high": b["high"], "units": b["n"]} for b in bins]
     if not values and not empty_message:
         empty_message = _("No unit has a reduction rate: nothing was recorded in the same window of the year "
@@ -546,22 +694,29 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
             "threshold": r.threshold if r else None, "threshold__target": target,
         })
     by_code = {row["target"]: row for row in rows}
-    names = [wrap_label(t.name) for t in shown]
+    names = [wrap_label(t.name, 44) for t in shown]
     values = [as_float(by_code[t.code]["value"]) for t in shown]
     thresholds = [as_float(by_code[t.code]["threshold"]) for t in shown]
     colours = [STATUS_COLOURS.get(by_code[t.code]["status"], "#9aa4b1") for t in shown]
     value_label, threshold_label = _("Value"), _("Threshold")
     fig = Spec([
-        trace("bar", name=value_label, orientation="h", y=names, x=values, marker={"color": colours},
-               hovertemplate="%{y}: %{x:.1%}<extra>" + value_label + "</extra>"),
+        trace("bar", name=value_label, orientation="h", y=names, x=values,
+              marker={"color": colours, "pattern": bar_pattern([by_code[t.code]["status"] for t in shown])},
+              hovertemplate="%{y}: %{x:.1%}<extra>" + value_label + "</extra>"),
         trace("scatter", name=threshold_label, mode="markers", y=names, x=thresholds,
                    marker={"symbol": "line-ns-open", "size": 22, "color": "#1d232b", "line": {"width": 3}},
                    hovertemplate="%{y}: %{x:.1%}<extra>" + threshold_label + "</extra>"),
     ])
-    _layout(fig, height=90 + 52 * max(len(shown), 1),
-            xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573"},
+    _layout(fig, height=60 + 52 * max(len(shown), 1),
+            xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573",
+                   "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0, "xref": "container"})
+            showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
+    fig.narrow(below=NAMES_NARROW_BELOW, layout={
+        "height": 60 + 36 * max(len(shown), 1),
+        "yaxis": {"tickmode": "array", "tickvals": list(range(len(shown))),
+                  "ticktext": [wrap_label(short_name(t), 14) for t in shown], "tickfont": {"size": 11}},
+    })
     return Chart(
         id=chart_id, title=_("Value against threshold"),
         description=_("Bars: the unit's value for each target measured as a share, coloured by status; the black "
@@ -570,7 +725,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
         columns=[Column("target", _("Code"), csv_only=True), Column("target_name", _("Target")),
                  Column("status", _("Status"), "status"), Column("value", _("Value"), "value"),
                  Column("threshold", _("Threshold"), "value")],
-        rows=rows,
+        rows=rows, legend=status_legend(d.SHARE_STATUSES), legend_patterns=True,
     )
 
 

@@ -349,24 +349,28 @@ def conference_offenders(
 def rollup_sums_for(*, year: int, ancestor: dict, period: str | None = None) -> list[dict]:
     """Status counts and summed counts of the stored results of a locality's whole subtree, per period and
     target (one query); used for the localities above a recomputed subtree, and for leaf localities."""
-    # Figures of units where the target applies; and, in a year before it applies at all (no threshold), the
-    # counts every unit still carries (the trend charts read them).
-    applies = ~Q(status=Status.NOT_APPLICABLE) | Q(threshold__isnull=True)
     qs = ComplianceResult.objects.filter(year=year).in_subtree(ancestor)
     if period:
         qs = qs.filter(period=period)
-    return list(
-        qs.order_by().values("period", "target_id").annotate(
-            last_computed_at=Max("computed_at"),
-            window_end=Max("window_end"),
-            n_provisional=Count("id", filter=Q(provisional=True)),
-            n_met=Count("id", filter=Q(status=Status.MET)),
-            n_missed=Count("id", filter=Q(status=Status.MISSED)),
-            n_no_baseline=Count("id", filter=Q(status=Status.NO_BASELINE)),
-            n_no_data=Count("id", filter=Q(status=Status.NO_DATA)),
-            n_not_applicable=Count("id", filter=Q(status=Status.NOT_APPLICABLE)),
-            sum_numerator=Sum("numerator", filter=applies),
-            sum_denominator=Sum("denominator", filter=applies),
-            sum_baseline=Sum("baseline", filter=applies),
-        )
+    return list(qs.order_by().values("period", "target_id").annotate(**rollup_sum_fields()))
+
+
+def rollup_sum_fields() -> dict[str, Any]:
+    """The aggregates of stored results that a roll-up vector is made of (`rollups.vector_of_sums`), for a GROUP BY
+    of ComplianceResult rows."""
+    # Figures of units where the target applies; and, in a year before it applies at all (no threshold), the
+    # counts every unit still carries (the trend charts read them).
+    applies = ~Q(status=Status.NOT_APPLICABLE) | Q(threshold__isnull=True)
+    return dict(
+        last_computed_at=Max("computed_at"),
+        window_end=Max("window_end"),
+        n_provisional=Count("id", filter=Q(provisional=True)),
+        n_met=Count("id", filter=Q(status=Status.MET)),
+        n_missed=Count("id", filter=Q(status=Status.MISSED)),
+        n_no_baseline=Count("id", filter=Q(status=Status.NO_BASELINE)),
+        n_no_data=Count("id", filter=Q(status=Status.NO_DATA)),
+        n_not_applicable=Count("id", filter=Q(status=Status.NOT_APPLICABLE)),
+        sum_numerator=Sum("numerator", filter=applies),
+        sum_denominator=Sum("denominator", filter=applies),
+        sum_baseline=Sum("baseline", filter=applies),
     )

@@ -373,10 +373,12 @@ CATALOGUE: dict[str, TargetEntry] = {entry.code: entry for entry in (
 )}
 
 
-def short_name(target: Target) -> str:
-    """A target's heat-map label in the active language (its code for a target added without one)."""
-    found = CATALOGUE.get(target.code)
-    return str(found.short_name) if found is not None else target.code
+def short_name(target: Target | str) -> str:
+    """A target's short label (heat-map columns, bars on a phone, the report files' columns) in the active language;
+    its code for a target added without one."""
+    code = target if isinstance(target, str) else target.code
+    found = CATALOGUE.get(code)
+    return str(found.short_name) if found is not None else code
 
 
 def conference_conditions(parameters: dict[str, Parameters]) -> dict[str, Q]:

@@ -114,18 +114,22 @@ def overview(request):
     counts, computed_at, standing = d.scope_status_counts(year=filters.year, period=filters.period, filters=filters,
                                                           root=root)
     heat_units = [root] if root else all_provinces
-    grid = d.unit_status_grid(year=filters.year, period=filters.period,
-                              q=d.scope_q(root=root) & Q(unit__level=Level.PROVINCIAL, unit__kind=Kind.LOCALITY))
-    link_query = filters.query(province="", level="", block="")
+    # A province's cell is the province as a whole (of the level and block chosen); its own records beside it.
+    whole = d.locality_figures(year=filters.year, period=filters.period, localities=heat_units, targets=targets,
+                               filters=filters)
+    own = d.unit_status_grid(year=filters.year, period=filters.period,
+                             q=d.scope_q(root=root) & Q(unit__level=Level.PROVINCIAL, unit__kind=Kind.LOCALITY))
+    link_query = filters.query(province="")
     row_urls = [f"{reverse('reporting:province', args=[p.code])}?{link_query}" for p in heat_units]
     trend = d.scope_trend(period=filters.period, filters=filters, root=root, year=filters.year)
     values, threshold = d.reduction_values(year=filters.year, period=filters.period, q=q)
 
     heatmap = charts.heatmap_chart(
-        units=heat_units, targets=targets, grid=grid, row_urls=row_urls, chart_id="provinces",
+        units=heat_units, targets=targets, grid=whole, own_grid=own, row_urls=row_urls, chart_id="provinces",
         title=_("Provinces by target"), unit_label=_("Province"),
-        description=_("Heat map: the 34 provincial localities (their own records) against the twelve targets, "
-                      "each cell coloured by status. Select a province to open its page."),
+        description=_("Heat map: each province as a whole (every unit in it, or those of the level and block "
+                      "chosen) against the twelve targets, each cell coloured by status; its hover also gives the "
+                      "province's own records. Select a province to open its page."),
     )
     charts_, targets_note = _scope_charts(filters=filters, targets=targets, counts=counts, standing=standing,
                                           heatmap=heatmap, trend=trend, values=values, threshold=threshold)

@@ -13,7 +13,7 @@ from .filters import DashboardFilters, filters_from_query, scope_q, year_bounds 
 from .forecasts import officer_outlook  # noqa: F401
 from .histogram import HIST_HIGH, HIST_LOW, HIST_STEP, histogram_bins  # noqa: F401
 from .selectors import (  # noqa: F401
-    CURRENT_COUNT, PREVIOUS_COUNT, QUARTERS, SHARE_STATUSES, STATUS_ORDER, TREND_YEARS, has_records,
+    CURRENT_COUNT, PREVIOUS_COUNT, QUARTERS, SHARE_STATUSES, STATUS_ORDER, TREND_YEARS, has_records, locality_figures,
     national_trend, provinces, reduction_values, results, scope_status_counts, scope_trend, status_counts,
     status_shares, subtree_units, target_list, targets_apply_from, trend_is_empty, unit_results, unit_status_grid,
     unit_table,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Substr
 
 from reform.choices import Kind, Level
 from reform.models import Target, Unit
@@ -16,6 +17,8 @@ from ..choices import Period, Status
 from ..models import ComplianceResult, ComplianceRollup
 from ..periods import same_day_year_before
 from ..provisional import FINAL, Standing
+from ..rollups import FIGURES, RollupJudge, vector_of_sums
+from ..selectors import rollup_sum_fields, thresholds_for_year
 from ..targets import DOC_REDUCTION, MEETING_REDUCTION
 from .filters import DashboardFilters, scope_q
 
@@ -143,6 +146,43 @@ def status_shares(*, targets: list[Target], counts: dict[str, dict[str, int]]) -
             row[f"share_{s}"] = (c[s] / applicable) if applicable else None
         rows.append(row)
     return rows
+
+
+def locality_figures(*, year: int, period: str, localities: list[Unit], targets: list[Target],
+                     filters: DashboardFilters | None = None) -> dict[tuple[str, str], dict]:
+    """(locality code, target) -> the locality as a whole: status, value and threshold of its subtree judged by
+    the target's rule on summed counts, and its units per status (`n_met`, ...), what a roll-up holds.
+
+    Unfiltered, these are the engine's stored roll-ups (one query). Narrowed by a level or a block, the subtree's
+    units of that level and block are judged the same way from their stored results (`RollupJudge`; one GROUP BY
+    for all the provinces, and the year's thresholds); so is a locality the engine stores no roll-up for (a leaf,
+    as `selectors.compliance_summary` does)."""
+    figures: dict[tuple[str, str], dict] = {}
+    narrowed = filters is not None and bool(filters.level or filters.block)
+    if not narrowed:
+        stored = ComplianceRollup.objects.filter(year=year, period=period, unit__in=localities).order_by()
+        for row in stored.values("unit__code", "target_id", *FIGURES):
+            figures[(row["unit__code"], row["target_id"])] = row
+    judged_codes = {code for code, _target in figures}
+    missing = [u for u in localities if u.code not in judged_codes]
+    if not missing:
+        return figures
+    # A subtree is the results whose unit's path starts with the locality's: grouped by that prefix (one GROUP BY
+    # per length of path; the provinces' are all of one), several times faster than a CASE of prefix matches.
+    by_length: dict[int, dict[str, str]] = defaultdict(dict)
+    for u in missing:
+        by_length[len(u.path)][u.path] = u.code
+    judge = None
+    for length, code_of in by_length.items():
+        sums = (results(year=year, period=period).filter(scope_q(filters)).order_by()
+                .annotate(locality=Substr("unit__path", 1, length)).filter(locality__in=list(code_of))
+                .values("locality", "target_id").annotate(**rollup_sum_fields()))
+        for row in sums:
+            if judge is None:
+                judge = RollupJudge(targets={t.code: t for t in targets}, thresholds=thresholds_for_year(year=year))
+            figures[(code_of[row["locality"]], row["target_id"])] = dict(
+                zip(FIGURES, judge.figures(row["target_id"], vector_of_sums(row))))
+    return figures
 
 
 def unit_status_grid(*, year: int, period: str, q: Q) -> dict[tuple[str, str], dict]:

@@ -24,12 +24,6 @@ def status_label(status: str | None) -> str:
 
 
 @register.filter
-def figure(row: dict) -> str:
-    """A summary row's aggregate value: a percentage, or a count for the caps; “—” when empty."""
-    return exports.format_value(row.get("value"), row.get("comparison") or "")
-
-
-@register.filter
 def lock_reason(report) -> str:
     """Why the records of an approved report's window are locked ("Approved in report ... on ..."), else ""."""
     return locking.lock_reason(report) if report is not None and report.state == ReportState.APPROVED else ""

@@ -1,6 +1,7 @@
 """Browser tests: headless Chromium from Debian driven by Selenium 4, against pytest-django's live server."""
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import shutil
@@ -42,15 +43,50 @@ def browser():
 
 
 @pytest.fixture
+def viewport(browser):
+    """`viewport(390)`: the page is laid out `width` CSS pixels wide, as on a phone (a mobile viewport below 700 px,
+    which honours the page's `<meta name="viewport">`), whatever the window size the browser started with."""
+
+    def set_width(width: int, height: int = 900) -> None:
+        browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
+
+    return set_width
+
+
+@pytest.fixture
+def language(browser):
+    """`language(base_url, "vi")`: the app's language cookie, which the app honours before the browser's
+    Accept-Language (set after a first page of the app has loaded, so the cookie has its host)."""
+
+    def set_language(base_url: str, code: str) -> None:
+        from django.conf import settings
+
+        if not browser.current_url.startswith(base_url):
+            browser.get(f"{base_url}/login/")
+        browser.add_cookie({"name": settings.LANGUAGE_COOKIE_NAME, "value": code, "path": "/"})
+
+    return set_language
+
+
+@pytest.fixture
 def screenshot(request, browser):
     """`screenshot("step")` writes test-artifacts/screenshots/<test>-<n>-<step>.png."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     counter = {"n": 0}
 
-    def take(step: str) -> Path:
+    def take(step: str, *, full_page: bool = False) -> Path:
         counter["n"] += 1
         path = SCREENSHOTS / f"{request.node.name}-{counter['n']:02d}-{step}.png"
-        browser.save_screenshot(str(path))
+        if full_page:  # the whole document, below the fold too, at the page's own layout
+            size = browser.execute_script(
+                "return [document.documentElement.scrollWidth, document.documentElement.scrollHeight]")
+            shot = browser.execute_cdp_cmd("Page.captureScreenshot", {
+                "format": "png", "captureBeyondViewport": True,
+                "clip": {"x": 0, "y": 0, "width": size[0], "height": size[1], "scale": 1}})
+            path.write_bytes(base64.b64decode(shot["data"]))
+        else:
+            browser.save_screenshot(str(path))
         return path
 
     return take

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from reporting import charts, dashboards
-from reporting.models import ComplianceResult
+from reporting.models import ComplianceResult, ComplianceRollup
 from tests.factories import PASSWORD, UserFactory
 from tests.reporting.factories_dash import (
     TARGET_CODES, provinces_with_results, result_for, results_for_unit,
@@ -100,26 +100,84 @@ def test_status_bars_equal_the_stored_counts(client, reviewer, tree_results):
             assert rows[code][f"n_{status}"] == n
             assert rows[code][f"share_{status}"] == (n / applicable if applicable else None)
     # The figure draws exactly those shares, one trace per status, targets in catalogue order.
-    names = [charts.wrap_label(t.name) for t in dashboards.target_list()]
+    names = [charts.wrap_label(t.name, 44) for t in dashboards.target_list()]
     met = next(t for t in fig["data"] if t["y"] == names and t["marker"]["color"] == "#1e7b3c")
     assert met["x"] == [rows[c]["share_met"] or 0 for c in TARGET_CODES]
 
 
-def test_heatmap_cells_are_the_provinces_stored_statuses(client, reviewer, tree_results):
+def _expected_whole(province_code: str, *, level: str = "") -> dict[str, tuple[str, object]]:
+    """Per target, (status, value) of a province as a whole, judged here by the pure rule on the summed stored
+    results of its subtree (only the units of `level`, when given)."""
+    from reporting import rules
+    from reporting.selectors import thresholds_for_year
+
+    thresholds = thresholds_for_year(year=2026)
+    found = {}
+    for target in dashboards.target_list():
+        qs = ComplianceResult.objects.filter(year=2026, period="Y", target=target,
+                                             unit__path__startswith=f"/TW/{province_code}/")
+        if level:
+            qs = qs.filter(unit__level=level)
+        counts = {s: qs.filter(status=s).count() for s in ("met", "missed", "no_baseline", "no_data",
+                                                            "not_applicable")}
+        applying = qs.exclude(status="not_applicable")
+        result = rules.aggregate(
+            target.comparison, thresholds[target.code].threshold, status_counts=counts,
+            numerator=sum(applying.values_list("numerator", flat=True)),
+            denominator=sum(applying.values_list("denominator", flat=True)),
+            baseline=sum(b or 0 for b in applying.values_list("baseline", flat=True)))
+        found[target.code] = (result.status, result.value)
+    return found
+
+
+def test_heatmap_cell_of_a_province_is_the_province_as_a_whole_with_its_own_records_beside_it(
+        client, reviewer, tree_results):
     response = login(client, reviewer).get("/dashboard/?year=2026&period=Y")
     fig = figure(response, "provinces")
     heat = fig["data"][0]
-    assert heat["x"][:3] == ["Giảm văn bản", "Giảm hội nghị", "Tỷ lệ họp trực tiếp"]  # Vietnamese by default
+    # Columns are the targets' full names (the hover's), labelled by their short names, Vietnamese by default.
+    labels = [label.replace("<br>", " ") for label in fig["layout"]["xaxis"]["ticktext"]]
+    assert labels[:3] == ["Giảm văn bản", "Giảm hội nghị", "Tỷ lệ họp trực tiếp"]
     with translation.override("vi"):
-        assert heat["x"] == [charts.short_name(t) for t in dashboards.target_list()]
+        assert labels == [charts.short_name(t) for t in dashboards.target_list()]
+        assert heat["x"] == [t.name for t in dashboards.target_list()]
+    assert fig["layout"]["xaxis"]["tickvals"] == list(range(len(heat["x"])))  # by position: names sent once
     assert [t.code for t in dashboards.target_list()] == TARGET_CODES
     assert len(heat["y"]) == 2  # provinces 01 and 79
     order = dashboards.STATUS_ORDER
+    differs = 0
     for row_index, code in enumerate(["01", "79"]):
+        whole = _expected_whole(code)
         for col_index, target in enumerate(TARGET_CODES):
-            stored = ComplianceResult.objects.get(unit__code=code, year=2026, period="Y", target_id=target)
-            assert order[heat["z"][row_index][col_index]] == stored.status
+            own = ComplianceResult.objects.get(unit__code=code, year=2026, period="Y", target_id=target)
+            status = order[heat["z"][row_index][col_index]]
+            assert status == whole[target][0], (code, target)
+            assert heat["text"][row_index][col_index] == charts.STATUS_SYMBOLS[status]
+            # The hover says the whole and, beside it, the province's own records.
+            hover = heat["hovertext"][row_index][col_index]
+            assert hover.startswith(f"Tổng thể: {charts.status_label(status)}")
+            assert f"Số liệu của chính đơn vị: {charts.status_label(own.status)}" in hover
+            differs += status != own.status
+    assert differs  # the data makes the whole and the own records differ somewhere
     assert chart(response, "provinces").click_urls[0].startswith("/dashboard/province/01/?")
+
+
+def test_the_national_heat_map_honours_the_level_filter(client, reviewer, tree_results):
+    login(client, reviewer)
+    everything = figure(client.get("/dashboard/?year=2026&period=Y"), "provinces")["data"][0]["z"]
+    response = client.get("/dashboard/?year=2026&period=Y&level=commune")
+    heat = figure(response, "provinces")["data"][0]
+    order = dashboards.STATUS_ORDER
+    for row_index, code in enumerate(["01", "79"]):
+        communes = _expected_whole(code, level="commune")
+        for col_index, target in enumerate(TARGET_CODES):
+            assert order[heat["z"][row_index][col_index]] == communes[target][0], (code, target)
+    assert heat["z"] != everything
+    # A province opened from it keeps the filter.
+    assert "level=commune" in chart(response, "provinces").click_urls[0]
+    # A level no unit has: the provinces are there, with no cell.
+    empty = figure(client.get("/dashboard/?year=2026&period=Y&level=district"), "provinces")["data"][0]
+    assert len(empty["y"]) == 2 and all(cell is None for row in empty["z"] for cell in row)
 
 
 def test_trend_sums_the_stored_counts_per_year(client, reviewer, tree):
@@ -195,8 +253,10 @@ def test_every_chart_downloads_as_csv(client, reviewer, tree_results):
         assert rows, chart_id
     response = client.get("/dashboard/?year=2026&period=Y&format=csv&chart=provinces")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    stored = ComplianceResult.objects.get(unit__code="79", year=2026, period="Y", target_id="DOC_REDUCTION")
-    assert next(r for r in rows if r["code"] == "79")["DOC_REDUCTION"] == stored.status
+    own = ComplianceResult.objects.get(unit__code="79", year=2026, period="Y", target_id="DOC_REDUCTION")
+    row = next(r for r in rows if r["code"] == "79")
+    assert row["DOC_REDUCTION"] == _expected_whole("79")["DOC_REDUCTION"][0]
+    assert row["DOC_REDUCTION_own"] == own.status
     assert client.get("/dashboard/?format=csv&chart=nope").status_code == 404
 
 
@@ -231,8 +291,9 @@ def test_overview_runs_the_same_number_of_queries_for_3_and_30_provinces(client,
     large = _overview_queries(client)
     assert len(client.get("/dashboard/?year=2026").context["charts"][1].rows) == 30
     assert small == large
-    # 11 for the figures, 2 for the banners (a failed recompute, a policy change waiting), 1 for the open signals
-    assert large <= 14
+    # 11 for the figures, 2 for the banners (a failed recompute, a policy change waiting), 1 for the open signals;
+    # 3 for the provinces as a whole (their roll-ups; none is stored here: the thresholds and one GROUP BY)
+    assert large <= 17
 
 
 def test_province_page_runs_a_fixed_number_of_queries(client, lone_reviewer):
@@ -413,7 +474,7 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     assert '<html lang="vi">' in body
     assert "Giảm số văn bản hành chính" in body
     assert figure(response, "status-shares")["layout"]["separators"] == ",."
-    assert figure(response, "provinces")["data"][0]["x"][:2] == ["Giảm văn bản", "Giảm hội nghị"]
+    assert figure(response, "provinces")["layout"]["xaxis"]["ticktext"][:2] == ["Giảm văn<br>bản", "Giảm hội<br>nghị"]
     unit = client.get("/dashboard/unit/01/?year=2026")
     assert "25,5 %" in unit.content.decode()
     client.cookies["django_language"] = "en"
@@ -421,7 +482,8 @@ def test_vietnamese_page_uses_vietnamese_names_and_number_format(client, reviewe
     assert "25.5 %" in english.content.decode()
     assert "Reduce administrative documents" in english.content.decode()
     overview = client.get("/dashboard/?year=2026")
-    assert figure(overview, "provinces")["data"][0]["x"][:2] == ["Fewer documents", "Fewer conferences"]
+    assert figure(overview, "provinces")["layout"]["xaxis"]["ticktext"][:2] == ["Fewer<br>documents",
+                                                                               "Fewer<br>conferences"]
 
 
 # -- end to end with the engine --------------------------------------------------------------------
@@ -455,10 +517,15 @@ def test_charts_show_what_the_engine_stored_from_records(client, reviewer, tree)
         for status in ["met", "missed", "no_baseline", "no_data"]:
             assert rows[code][f"n_{status}"] == stored.filter(target_id=code, status=status).count(), (code, status)
     heat = figure(response, "provinces")["data"][0]
-    for row_index, code in enumerate(["01", "79"]):
+    for row_index, code in enumerate(["01", "79"]):  # each province as a whole: the engine's stored roll-up
         for col_index, target in enumerate(TARGET_CODES):
-            result = stored.get(unit__code=code, target_id=target)
-            assert dashboards.STATUS_ORDER[heat["z"][row_index][col_index]] == result.status
+            rollup = ComplianceRollup.objects.get(unit__code=code, year=2026, period="Y", target_id=target)
+            assert dashboards.STATUS_ORDER[heat["z"][row_index][col_index]] == rollup.status
+    # Every unit here is of the state block: narrowed to it, the provinces judged from their units' results are
+    # the engine's roll-ups, cell for cell.
+    assert {u.block for u in tree.values()} == {"state"}
+    state = figure(client.get("/dashboard/?year=2026&period=Y&block=state"), "provinces")["data"][0]
+    assert state["z"] == heat["z"] and state["hovertext"] == heat["hovertext"]
     trend = {r["year"]: r for r in chart(response, "trend").rows}
     docs_2026 = sum(stored.filter(target_id="DOC_REDUCTION").values_list("numerator", flat=True))
     assert trend[2026]["documents"] == docs_2026 == sum(now for _b, now in plan.values())
