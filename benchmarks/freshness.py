@@ -120,7 +120,7 @@ def main() -> None:
     from documents.models import Document
     from reform.models import Unit, User
     from reporting.choices import RunTrigger
-    from reporting import recompute
+    from reporting import tasks
     from reporting.models import ComplianceResult
     from reporting.runs import compute_recorded
 
@@ -230,7 +230,7 @@ def main() -> None:
 
         runs = list(ComputeRun.objects.filter(started_at__gte=bench_started).values_list("finished_at", "started_at"))
         run_s = sorted((end - start_at).total_seconds() for end, start_at in runs if end)
-        print(f"countdown={recompute._countdown()} s; compute runs={len(runs)} "
+        print(f"countdown={tasks._countdown()} s; compute runs={len(runs)} "
               f"(median {statistics.median(run_s) if run_s else 0:.2f} s, max {max(run_s) if run_s else 0:.2f} s); "
               f"overlaps={len(overlaps)} {overlaps[:5]}")
 

@@ -36,12 +36,18 @@ def number(value: Any) -> Decimal | None:
     return result if result.is_finite() else None
 
 
+def is_count(comparison: str) -> bool:
+    """Whether a target judged by `comparison` is judged on a number of conferences (a cap, whose threshold is a
+    whole number), not on a fraction: the one rule for validation, the engine's pages and the report files."""
+    return comparison == Comparison.COUNT_AT_MOST
+
+
 def threshold_text(comparison: str, threshold: Any) -> str:
     """A threshold as people read it, in the active language: "15 %", "95,5 %", or a cap's "2"."""
     value = number(threshold)
     if value is None:
         return "–"
-    if comparison == Comparison.COUNT_AT_MOST:
+    if is_count(comparison):
         return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
     percent = (value * 100).normalize()
     places = max(0, -percent.as_tuple().exponent)
@@ -53,7 +59,7 @@ def threshold_errors(comparison: str, threshold: Any) -> list:
     value = number(threshold)
     if value is None:
         return []  # the field's own validation reports a missing or non-numeric value
-    if comparison == Comparison.COUNT_AT_MOST:
+    if is_count(comparison):
         if value < 0 or value != value.to_integral_value():
             return [_("A cap is a whole number of conferences, 0 or more (e.g. 2).")]
     elif comparison in FRACTION_KINDS and not Decimal(0) < value <= Decimal(1):

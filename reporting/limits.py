@@ -1,7 +1,7 @@
 """Which limits of Conclusion 226-KL/TW one conference goes over: its duration, its speeches, its budget, the cap on
 all-leaders conferences. A warning at entry, never a refusal (a validation rule in DHIS2's sense): the conference is
-saved, and the engine judges the year's figures later with the same conditions (`selectors.duration_violation`,
-`speech_violation`, `budget_violation`, `cap_condition`) and the thresholds in force in the conference's year."""
+saved, and the engine judges the year's figures later with the same conditions (each target's `violation` in the
+catalogue, reporting/targets.py) and the thresholds in force in the conference's year."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,22 +10,16 @@ from decimal import Decimal
 from django.db.models import BooleanField, Case, Value, When
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from meetings.choices import Category
 from meetings.models import Conference
 from reform.models import Target, Unit
 
 from . import selectors
-from .services import applies
+from .targets import CATALOGUE, SPEECH, applies
 
-DURATION, SPEECH, BUDGET = "CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET"
+DURATION, SPEECHES, BUDGET = "CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET"
 CAP = "cap"  # the caps on all-leaders conferences: whichever applies to the unit (province-wide, commune-wide)
-SPEECH_LABELS = {
-    "opening_speech_min": gettext_lazy("The opening speech"),
-    "closing_speeches_min": gettext_lazy("The closing speeches together"),
-    "longest_presentation_min": gettext_lazy("The longest presentation"),
-}
 
 
 @dataclass(frozen=True)
@@ -57,7 +51,7 @@ def _judged_unit(unit: Unit) -> Unit | None:
     return Unit.objects.filter(pk=successor).first() if own else None
 
 
-def _cap_breach(conference: Conference, caps: list[Target], thresholds: dict) -> Breach | None:
+def _cap_breach(conference: Conference, caps: list[Target], thresholds: dict, violation) -> Breach | None:
     unit = _judged_unit(conference.unit)
     if unit is None:
         return None
@@ -67,7 +61,7 @@ def _cap_breach(conference: Conference, caps: list[Target], thresholds: dict) ->
             continue
         own = [legacy for legacy, (successor, counts_own) in selectors.lineage(unit=unit).items()
                if successor == unit.pk and counts_own]
-        count = (Conference.objects.countable().filter(selectors.cap_condition(), unit_id__in=[unit.pk, *own],
+        count = (Conference.objects.countable().filter(violation, unit_id__in=[unit.pk, *own],
                                                        held_on__year=year).count())
         cap = thresholds[target.code].threshold
         if count > cap:
@@ -86,14 +80,11 @@ def conference_breaches(conference: Conference) -> list[Breach]:
     targets = {t.code: t for t in Target.objects.filter(code__in=thresholds)}
     params = {code: thresholds[code].parameters or {} for code in targets}
     max_days = params.get(DURATION, {}).get("max_days") or {}
-    caps = [target for target in targets.values() if target.is_cap]
-    conditions = {
-        DURATION: selectors.duration_violation(max_days),
-        SPEECH: selectors.speech_violation(params.get(SPEECH, {})),
-        BUDGET: selectors.budget_violation(),
-        CAP: selectors.cap_condition(),
-    }
-    conditions = {key: condition for key, condition in conditions.items() if key in targets or (key == CAP and caps)}
+    caps = sorted((target for target in targets.values() if target.is_cap), key=lambda t: (t.order, t.code))
+    conditions = {code: CATALOGUE[code].violation(params[code]) for code in (DURATION, SPEECHES, BUDGET)
+                  if code in targets}
+    if caps:  # the caps share one condition (all-leaders conferences without an exception)
+        conditions[CAP] = CATALOGUE[caps[0].code].violation(params[caps[0].code])
     if not conditions:
         return []
     # The engine's own conditions, on this one row (CASE: a condition that cannot hold has no WHEN).
@@ -106,17 +97,16 @@ def conference_breaches(conference: Conference) -> list[Breach]:
             "a conference of the category “%(category)s” lasts at most %(limit)s day(s); this one lasted %(days)s.") % {
             "category": Category(conference.category).label, "limit": _number(max_days[conference.category]),
             "days": _number(conference.duration_days)}))
-    if flags.get(SPEECH):
-        limits = params[SPEECH]
-        over = [(field, int(limits[key])) for field, key in selectors.SPEECH_FIELDS
-                if limits.get(key) is not None and (getattr(conference, field) or 0) > int(limits[key])]
-        found.append(Breach(targets[SPEECH], "; ".join(
+    if flags.get(SPEECHES):
+        limits = params[SPEECHES]
+        row = {speech.field: getattr(conference, speech.field) for speech in SPEECH}
+        found.append(Breach(targets[SPEECHES], "; ".join(
             _("%(what)s lasted %(minutes)s minutes, at most %(limit)s allowed") % {
-                "what": SPEECH_LABELS[field], "minutes": getattr(conference, field), "limit": limit}
-            for field, limit in over) + "."))
+                "what": speech.subject, "minutes": row[speech.field], "limit": speech.limit(limits)}
+            for speech in SPEECH if speech.broken(row, limits)) + "."))
     if flags.get(BUDGET):
         found.append(Breach(targets[BUDGET], _("%(spent)s VND spent against %(allocated)s VND allocated.") % {
             "spent": _number(conference.budget_spent), "allocated": _number(conference.budget_allocated)}))
-    if flags.get(CAP) and (breach := _cap_breach(conference, sorted(caps, key=lambda t: (t.order, t.code)), thresholds)):
+    if flags.get(CAP) and (breach := _cap_breach(conference, caps, thresholds, conditions[CAP])):
         found.append(breach)
     return found

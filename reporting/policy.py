@@ -34,7 +34,8 @@ def policy_changed(*, years: Iterable[int] | None = ALL_YEARS, threshold_span: t
     """Mark the affected years (after the current transaction commits) and queue the coalesced recompute."""
 
     def apply() -> None:
-        from .recompute import recompute_mark_policy, recompute_queue
+        from .recompute import recompute_mark_policy
+        from .tasks import recompute_queue
         from .runs import stored_years
 
         try:

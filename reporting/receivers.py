@@ -14,7 +14,8 @@ logger = logging.getLogger(__name__)
 @receiver(records_changed, dispatch_uid="reporting.receivers.records_changed")
 def on_records_changed(sender, *, unit_ids=(), years=(), **kwargs) -> None:
     """Runs on commit of a records write. Never raises: the records are saved whatever happens here."""
-    from reporting.recompute import recompute_mark, recompute_queue
+    from reporting.recompute import recompute_mark
+    from reporting.tasks import recompute_queue
 
     try:
         marked = recompute_mark(unit_ids=unit_ids, years=years)
@@ -39,9 +40,9 @@ def install_schedules(sender, *, using="default", **kwargs) -> None:
 def connect(app_config) -> None:
     from django.core.signals import request_finished, request_started
 
-    from reporting import policy, recompute
+    from reporting import policy, tasks
 
     policy.connect()  # thresholds, targets, policy switches, the document-type catalogue: recompute on commit
     post_migrate.connect(install_schedules, sender=app_config, dispatch_uid="reporting.install_schedules")
-    request_started.connect(recompute.request_started, dispatch_uid="reporting.recompute.request_started")
-    request_finished.connect(recompute.request_finished, dispatch_uid="reporting.recompute.request_finished")
+    request_started.connect(tasks.request_started, dispatch_uid="reporting.tasks.request_started")
+    request_finished.connect(tasks.request_finished, dispatch_uid="reporting.tasks.request_finished")

@@ -1,10 +1,9 @@
-"""Coalesced recomputes after records change: durable marks in the database, at most one queued task per burst.
+"""Coalesced recomputes after records change: durable marks in the database, and the run that answers them.
 
 The flow:
 1. `reform.services` sends `records_changed` after a commit; `reporting.receivers` calls `recompute_mark()`, which
    upserts one `RecomputeRequest` per (unit, year) (10,000 edits of one unit-year make one row), then
-   `recompute_queue()`, which queues `recompute_pending` only if no run is already queued (a `SET NX EX` flag
-   through the Django cache, i.e. Redis), with a short countdown so the rest of the burst lands first.
+   `reporting.tasks.recompute_queue()`, which queues the `recompute_pending` task only if no run is already queued.
 2. `recompute_pending_run()` (the task's body) snapshots the marks, merges them into as few scopes as possible
    (a unit under another marked unit is covered by it; many units of a province become the province; many
    scopes become the whole year), recomputes each scope with `compliance_compute(year=..., unit=...)`, and then
@@ -16,33 +15,24 @@ from __future__ import annotations
 
 import datetime
 import logging
-import threading
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from reform.dates import earliest_record_date
 from reform.models import Unit
 
+from . import tasks
 from .periods import DECREE09, window_system
 
 logger = logging.getLogger(__name__)
-_local = threading.local()  # in-process mode: is a request running, and did it change records?
 
-QUEUED_FLAG = "reporting:recompute-pending:queued"
 # An arbitrary constant key for pg_try_advisory_lock: one recompute_pending at a time across all workers.
 ADVISORY_LOCK_KEY = 226_2025_12
-
-
-def _countdown() -> float:
-    # One second lets a burst's other saves land first; five seconds were most of a reviewer's wait for a save
-    # to reach the dashboard (benchmarks/freshness.py).
-    return float(getattr(settings, "COMPLIANCE_RECOMPUTE_COUNTDOWN", 1))
 
 
 def _decree09() -> bool:
@@ -107,77 +97,6 @@ def recompute_mark_policy(*, years) -> int:
             rows, update_conflicts=True, unique_fields=["unit", "year"], update_fields=["requested_at", "reason"]
         )
     return len(rows)
-
-
-def _eager() -> bool:
-    from reform.celery import app
-
-    return bool(app.conf.task_always_eager)
-
-
-def recompute_queue() -> str:
-    """Queue one `recompute_pending` unless one is already queued. Never raises: the marks are durable and the
-    periodic sweep catches up when Redis or the broker is down. Returns what happened (for logs and tests)."""
-    from reporting.tasks import recompute_pending
-
-    if _eager():
-        # In-process mode (embedded demo): within a request, run once when the request ends (a form or an API
-        # call that saves many records recomputes once); outside a request, run now.
-        if getattr(_local, "in_request", False):
-            _local.pending = True
-            return "deferred"
-        return _run_in_process()
-    countdown = _countdown()
-    try:
-        # SET NX EX: the first change of a burst wins; the flag outlives the countdown a little so that the
-        # burst's later changes, committed before the task starts, do not queue more tasks.
-        if not cache.add(QUEUED_FLAG, "1", timeout=countdown + 30):
-            return "already-queued"
-    except Exception:  # noqa: BLE001 - Redis down: fall through and try the broker anyway
-        logger.warning("Could not set the recompute-queued flag (Redis unreachable?); trying the broker.", exc_info=True)
-    try:
-        recompute_pending.apply_async(countdown=countdown, retry=False)
-    except Exception:  # noqa: BLE001 - broker down: the marks are in the database, the sweep will run them
-        logger.warning("Could not queue recompute_pending (broker unreachable?); the periodic sweep will catch up.",
-                       exc_info=True)
-        try:
-            cache.delete(QUEUED_FLAG)
-        except Exception:  # noqa: BLE001
-            pass
-        return "broker-down"
-    return "queued"
-
-
-def _run_in_process() -> str:
-    from reporting.tasks import recompute_pending
-
-    try:
-        recompute_pending.apply_async()
-    except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
-        logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
-        return "failed"
-    return "ran"
-
-
-def request_started(**kwargs) -> None:
-    _local.in_request = True
-    _local.pending = False
-
-
-def request_finished(**kwargs) -> None:
-    pending = getattr(_local, "pending", False)
-    _local.in_request = False
-    _local.pending = False
-    if pending and _eager():
-        _run_in_process()
-
-
-def clear_queued_flag() -> None:
-    """Called when a recompute_pending run starts: changes committed from now on must queue a new run."""
-    try:
-        cache.delete(QUEUED_FLAG)
-    except Exception:  # noqa: BLE001
-        logger.warning("Could not clear the recompute-queued flag (Redis unreachable?).", exc_info=True)
 
 
 @contextmanager
@@ -300,7 +219,7 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
 
     from .choices import MarkReason, RunTrigger
 
-    clear_queued_flag()
+    tasks.clear_queued_flag()
     summary = {"rounds": 0, "marks": 0, "scopes": [], "failed": [], "skipped": False}
     failed_ids: set[int] = set()  # marks that failed in this run wait for a later one
     with _exclusive() as got:
@@ -345,8 +264,8 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
         # Marks left (the rounds ran out, or a change landed after the last round while its own run, started
         # meanwhile, was turned away by the lock) get a run now instead of waiting for the periodic sweep.
         left = RecomputeRequest.objects.exclude(pk__in=failed_ids).exists()
-    if left and not _eager():
-        summary["requeued"] = recompute_queue()
+    if left and not tasks.in_process():
+        summary["requeued"] = tasks.recompute_queue()
     return summary
 
 

@@ -12,6 +12,10 @@ the same signals come from a portable path (`portable=True`, or the setting SIGN
 tests use to run both paths on the same data): the year's documents and the two windows' conferences are streamed once
 and aggregated in Python, with the series key of documents/series.py's `series_key` (the SQL's twin, checked row by
 row), and the rest is the ORM or SQL both databases run.
+
+Over 400 lines for now: the signals share their reads (one pass over a register feeds several signals) and both
+paths must give the same rows, so they were kept together; the messages, the storing and the review could leave
+for modules of their own (as the dashboards did) once the work on the messages' language has landed.
 """
 from __future__ import annotations
 
@@ -524,9 +528,9 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
     found: list[Found] = []
 
     # Documents: one scan of the year (series, types, unparseable symbols, late entries), one of the year before.
-    # The smaller reads run on a second connection meanwhile, as the engine's do (services._in_background: only
+    # The smaller reads run on a second connection meanwhile, as the engine's do (execution.in_background: only
     # on PostgreSQL outside a transaction, else here and now).
-    from .services import _in_background, _QueryCounter
+    from .execution import QueryCounter, in_background
 
     late_days = int(p["late_entry"]["late_days"])
     registered = None
@@ -538,10 +542,10 @@ def signals_find(*, year: int, unit: Unit | None = None, as_of: datetime.date | 
                                                        late_days=late_days)
         after_approval = _entered_after_approval_portable(year=year, unit=unit)
     else:
-        others = _in_background(lambda: (
+        others = in_background(lambda: (
             _documents_before(unit=unit, window=previous),
             _conference_figures(year=year, unit=unit, current=current, previous=previous, late_days=late_days),
-            _entered_after_approval(year=year, unit=unit)), _QueryCounter())
+            _entered_after_approval(year=year, unit=unit)), QueryCounter())
         rows = _documents_of_year(year=year, unit=unit, window_end=current[1], late_days=late_days)
         documents_before, conference_rows, after_approval = others()
     types: dict[int, dict[bool, dict[str, int]]] = defaultdict(lambda: {True: defaultdict(int), False: defaultdict(int)})

@@ -1,4 +1,5 @@
-"""Celery tasks of the compliance engine: thin wrappers (ids in, a service called, a JSON summary out).
+"""Celery tasks of the compliance engine: thin wrappers (ids in, a service called, a JSON summary out), and the
+queuing of the coalesced recompute (`recompute_queue`: at most one `recompute_pending` queued per burst of changes).
 
 All are idempotent (a recompute replaces a year's results atomically, so running one twice is harmless),
 acknowledged late (a worker lost mid-task means the task is delivered again) and time-limited below the broker's
@@ -9,15 +10,21 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import threading
 from typing import Any
 
 from celery import shared_task
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from reform.tasks import TASK_OPTIONS, ProgressReporter
 
 logger = logging.getLogger(__name__)
+_local = threading.local()  # in-process mode: is a request running, and did it change records?
+
+QUEUED_FLAG = "reporting:recompute-pending:queued"
+
 
 def summary_as_dict(summary: Any) -> dict:
     """The engine's ComputeSummary as JSON-friendly data."""
@@ -83,3 +90,83 @@ def compliance_nightly(self, year: int | None = None) -> dict:
         recompute_marks_clear(year=each, before=started)
         done.append(summary_as_dict(summary))
     return {"years": years, "summaries": done}
+
+
+# ---------------------------------------------------------------------------------- queuing the recompute
+
+def _countdown() -> float:
+    # One second lets a burst's other saves land first; five seconds were most of a reviewer's wait for a save
+    # to reach the dashboard (benchmarks/freshness.py).
+    return float(getattr(settings, "COMPLIANCE_RECOMPUTE_COUNTDOWN", 1))
+
+
+def in_process() -> bool:
+    """Whether tasks run in this process (CELERY_TASK_ALWAYS_EAGER: the embedded demo), not on a worker."""
+    from reform.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def recompute_queue() -> str:
+    """Queue one `recompute_pending` unless one is already queued. Never raises: the marks are durable and the
+    periodic sweep catches up when Redis or the broker is down. Returns what happened (for logs and tests).
+
+    Through a flag in the Django cache (Redis), `SET NX EX`: the first change of a burst queues the task with a
+    short countdown, so the rest of the burst lands first and is answered by the same run."""
+    if in_process():
+        # In-process mode (embedded demo): within a request, run once when the request ends (a form or an API
+        # call that saves many records recomputes once); outside a request, run now.
+        if getattr(_local, "in_request", False):
+            _local.pending = True
+            return "deferred"
+        return _run_in_process()
+    countdown = _countdown()
+    try:
+        # SET NX EX: the first change of a burst wins; the flag outlives the countdown a little so that the
+        # burst's later changes, committed before the task starts, do not queue more tasks.
+        if not cache.add(QUEUED_FLAG, "1", timeout=countdown + 30):
+            return "already-queued"
+    except Exception:  # noqa: BLE001 - Redis down: fall through and try the broker anyway
+        logger.warning("Could not set the recompute-queued flag (Redis unreachable?); trying the broker.", exc_info=True)
+    try:
+        recompute_pending.apply_async(countdown=countdown, retry=False)
+    except Exception:  # noqa: BLE001 - broker down: the marks are in the database, the sweep will run them
+        logger.warning("Could not queue recompute_pending (broker unreachable?); the periodic sweep will catch up.",
+                       exc_info=True)
+        try:
+            cache.delete(QUEUED_FLAG)
+        except Exception:  # noqa: BLE001
+            pass
+        return "broker-down"
+    return "queued"
+
+
+def _run_in_process() -> str:
+    try:
+        recompute_pending.apply_async()
+    except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
+        logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
+        return "failed"
+    return "ran"
+
+
+def request_started(**kwargs) -> None:
+    """In-process mode: a request's record changes recompute once, when it ends (request_finished)."""
+    _local.in_request = True
+    _local.pending = False
+
+
+def request_finished(**kwargs) -> None:
+    pending = getattr(_local, "pending", False)
+    _local.in_request = False
+    _local.pending = False
+    if pending and in_process():
+        _run_in_process()
+
+
+def clear_queued_flag() -> None:
+    """Called when a recompute_pending run starts: changes committed from now on must queue a new run."""
+    try:
+        cache.delete(QUEUED_FLAG)
+    except Exception:  # noqa: BLE001
+        logger.warning("Could not clear the recompute-queued flag (Redis unreachable?).", exc_info=True)

@@ -19,13 +19,26 @@ from ..periods import same_day_year_before
 from ..provisional import FINAL, Standing
 from ..rollups import FIGURES, RollupJudge, vector_of_sums
 from ..selectors import rollup_sum_fields, thresholds_for_year
-from .catalogue import DOC_REDUCTION, MEETING_REDUCTION
+from ..targets import DOC_REDUCTION, MEETING_REDUCTION
 from .filters import DashboardFilters, scope_q
 
 # Statuses drawn in the stacked bars (not_applicable units are left out of the shares).
 SHARE_STATUSES = [Status.MET, Status.MISSED, Status.NO_BASELINE, Status.NO_DATA]
 STATUS_ORDER = [Status.MET, Status.MISSED, Status.NO_BASELINE, Status.NO_DATA, Status.NOT_APPLICABLE]
 QUARTERS = [Period.Q1, Period.Q2, Period.Q3, Period.Q4]
+
+
+def target_list() -> list[Target]:
+    """The catalogue, each target with `first_applies_from`: the first year a threshold of it applies (the same
+    query: the pages say from which year the targets apply, from the threshold data)."""
+    return list(Target.objects.order_by("order", "code").annotate(first_applies_from=Min("thresholds__applies_from")))
+
+
+def targets_apply_from(targets: list[Target], codes: tuple[str, ...] | None = None) -> int | None:
+    """The first year any of `targets` (those of `codes`, when given) applies; None when none has a threshold."""
+    years = [t.first_applies_from for t in targets
+             if getattr(t, "first_applies_from", None) is not None and (codes is None or t.code in codes)]
+    return min(years) if years else None
 
 
 def has_records(counts: dict[str, dict[str, int]]) -> bool:

@@ -8,8 +8,8 @@ from decimal import Decimal
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from reform.choices import Comparison
 from reform.models import Target
+from reform.thresholds import is_count  # caps are counts, every other target a fraction
 from reporting.choices import Status
 from reporting.provisional import as_date, badge_text
 
@@ -43,11 +43,6 @@ def render(format: str, data, *, progress: Progress = None) -> bytes:
     return writers[format](data, progress=progress or (lambda done, total: None))
 
 
-def is_count(comparison: str) -> bool:
-    """Caps are judged on a number of conferences; every other target on a fraction."""
-    return comparison == Comparison.COUNT_AT_MOST
-
-
 def format_value(value, comparison: str) -> str:
     """A stored value for people: a percentage with two decimals, or a count; “—” when empty."""
     if value is None:
@@ -75,7 +70,7 @@ def short_datetime(moment) -> str:
 def target_names() -> dict[str, str]:
     """{target code: its short name in the reader's language}, for the columns and the chart axis of the files
     (the codes are the machines' names; the full names are in the summary's Name column)."""
-    from reporting.charts import short_name
+    from reporting.targets import short_name
 
     return {target.code: short_name(target) for target in Target.objects.all()}
 

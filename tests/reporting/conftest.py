@@ -68,7 +68,7 @@ def clean_queue(redis_client):
     """An empty default Celery queue and no recompute-queued flag, before and after the test."""
     from django.core.cache import cache
 
-    from reporting.recompute import QUEUED_FLAG
+    from reporting.tasks import QUEUED_FLAG
 
     def clean():
         redis_client.delete("celery")

@@ -35,7 +35,8 @@ from reporting.services import compliance_compute
 
 SNAPSHOT = Path(__file__).parent / "data" / "demo_compliance.csv.gz"
 # Seed 3: one province exceeds its cap of province-wide conferences in 2025 and the other keeps to it.
-DEMO = {"provinces": ["46", "12"], "max_communes": 8, "volume": 0.3, "seed": 3, "years": [2024, 2025], "no_compute": True}
+DEMO = {"provinces": ["46", "12"], "max_communes": 8, "volume": 0.3, "seed": 3, "years": [2024, 2025],
+        "no_compute": True}
 PROVISIONAL_AS_OF = datetime.date(2025, 8, 15)
 RESULT_FIELDS = ("unit__code", "year", "period", "target_id", "provisional", "window_end", "status", "value",
                  "threshold", "numerator", "denominator", "baseline", "details")

@@ -14,7 +14,7 @@ from django_celery_beat.models import CrontabSchedule, IntervalSchedule, Periodi
 from documents.models import Document
 from reform import services
 from reform.schedules import SCHEDULES
-from reporting import recompute
+from reporting import recompute, tasks
 from reporting.models import ComplianceResult, ComplianceRollup, RecomputeRequest
 from reporting.tasks import compliance_compute_task, compliance_nightly, recompute_pending
 from tests.factories import DocumentFactory
@@ -85,7 +85,7 @@ def test_a_second_burst_while_a_run_is_queued_queues_nothing_more(
             services.record_create(model=Document, user=administrator, data=_document_data(tree["00070"], n))
     assert len(_queued_tasks(clean_queue)) == 1
     # Once the run starts it clears the flag, so changes made from then on queue a new run.
-    recompute.clear_queued_flag()
+    tasks.clear_queued_flag()
     with django_capture_on_commit_callbacks(execute=True):
         services.record_create(model=Document, user=administrator, data=_document_data(tree["00070"], 3))
     assert len(_queued_tasks(clean_queue)) == 2
@@ -133,7 +133,7 @@ def test_in_process_mode_recomputes_the_changed_unit_right_after_the_save(
 def test_in_process_mode_recomputes_once_at_the_end_of_a_request_that_saved_many_records(
     tree, administrator, django_capture_on_commit_callbacks,
 ):
-    recompute.request_started()
+    tasks.request_started()
     try:
         for n in range(1, 4):
             with django_capture_on_commit_callbacks(execute=True):
@@ -142,7 +142,7 @@ def test_in_process_mode_recomputes_once_at_the_end_of_a_request_that_saved_many
         assert RecomputeRequest.objects.filter(unit=tree["00070"], year=2025).exists()
         assert not ComplianceResult.objects.filter(unit=tree["00070"], year=2025).exists()
     finally:
-        recompute.request_finished()
+        tasks.request_finished()
     result = ComplianceResult.objects.get(unit=tree["00070"], year=2025, period="Y", target="DOC_REDUCTION")
     assert result.numerator == 3
     assert not RecomputeRequest.objects.exists()
@@ -200,7 +200,7 @@ def test_marks_a_run_leaves_behind_get_a_new_run_instead_of_waiting_for_the_swee
     assert summary["requeued"] == "queued"
     assert _queued_tasks(clean_queue) == ["reporting.tasks.recompute_pending"]
     clean_queue.delete("celery")
-    recompute.clear_queued_flag()
+    tasks.clear_queued_flag()
     summary = recompute.recompute_pending_run()
     assert summary["rounds"] == 1 and "requeued" not in summary
     assert _queued_tasks(clean_queue) == []
