@@ -25,6 +25,7 @@ from meetings.models import Conference
 from reform.bulk import BulkWriter
 from reform.choices import Kind, Level
 from reform.models import Unit, UnitSuccession
+from reform.querysets import subtree_q
 from reform.units import ROOT_CODE, units_load
 
 from .catalogues import AGENCIES, AGENCY_PROVINCES_NATIONAL, DEFAULT_YEARS, SMALL_PROVINCES
@@ -89,12 +90,12 @@ def _scope(scale: str, provinces: Sequence[str] | None, max_communes: int | None
             raise ValueError(f"No province with code {', '.join(sorted(missing))}.")
         condition = Q(code=ROOT_CODE)
         for path in paths:
-            condition |= Q(path__startswith=path)
+            condition |= subtree_q(path, via="")
         units = Unit.objects.filter(condition)
         if max_communes is not None:
             keep = []
             for path in paths:
-                keep += list(Unit.objects.filter(path__startswith=path, level=Level.COMMUNE)
+                keep += list(Unit.objects.in_subtree(path).filter(level=Level.COMMUNE)
                              .order_by("code").values_list("pk", flat=True)[:max_communes])
             units = units.filter(~Q(level=Level.COMMUNE) | Q(pk__in=keep))
         # The legacy units whose records count in these (their default successor is one of them).

@@ -294,11 +294,11 @@ def _compute(*, year: int, unit: Unit | None, progress: Progress, counter: Query
         year_table = partitions.YearTable(year) if unit is None and partitions.partitioned() else None
         rollups = ComplianceRollup.objects.filter(year=year)
         if unit is not None:
-            rollups = rollups.filter(unit__path__startswith=unit.path)
+            rollups = rollups.in_subtree(unit)
         if year_table is None:
             results = ComplianceResult.objects.filter(year=year)
             if unit is not None:
-                results = results.filter(unit__path__startswith=unit.path)
+                results = results.in_subtree(unit)
             results.delete()
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).

@@ -78,7 +78,7 @@ def records_in_window(*, unit: Unit, window: tuple[datetime.date, datetime.date]
     from reporting.selectors import lineage as legacy_units
 
     start, end = window
-    scope = Q(unit__path__startswith=unit.path)
+    scope = subtree_q(unit)
     if lineage:
         scope |= Q(unit_id__in=list(legacy_units(unit=unit)))
     quarters = [q for q in (1, 2, 3, 4) if datetime.date(start.year, 3 * q - 2, 1) <= end]
