@@ -1,4 +1,7 @@
-"""Dashboard pages: the national overview, a province, a unit; every chart also as a table and as CSV."""
+"""Dashboard pages: the national overview, a province, a unit; every chart also as a table and as CSV; and the pages
+of the integrity signals.
+
+Just over 400 lines: the signal pages share the dashboards' filters, scoping and CSV answer, so they live here."""
 from __future__ import annotations
 
 import csv
