@@ -12,7 +12,6 @@ first half plus its own second half, follows one trend), and a current unit form
 from __future__ import annotations
 
 import datetime
-import io
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
+from reform.bulk import BulkWriter
 from reform.choices import Kind, Level
 from reform.models import Unit, UnitSuccession
 from reform.units import ROOT_CODE, units_load
@@ -36,7 +36,7 @@ from .generators import (
 FLUSH_ROWS = 100_000
 REFORM_DAY = datetime.date(2025, 7, 1)  # the new communes began work; a current unit with predecessors starts here
 
-# ---------------------------------------------------------------------------------------------- writers
+# ---------------------------------------------------------------------------------------------- columns written
 
 DOCUMENT_COLUMNS = ("unit_id", "number", "doc_type_id", "title", "issued_on", "year", "is_digitized",
                     "sent_electronically", "needs_review", "created_at", "updated_at", "number_key")
@@ -45,70 +45,6 @@ CONFERENCE_COLUMNS = ("unit_id", "title", "held_on", "duration_days", "format", 
                       "opening_speech_min", "closing_speeches_min", "longest_presentation_min", "participants",
                       "created_at", "updated_at")
 REPORT_COLUMNS = ("unit_id", "year", "quarter", "procedures_total", "procedures_digital", "created_at", "updated_at")
-
-
-def _copy_value(value) -> str:
-    if value is None:
-        return r"\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    if isinstance(value, datetime.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-class _Writer:
-    """Buffers rows of one model and writes them in bulk: COPY on PostgreSQL, a multi-row executemany elsewhere
-    (bulk_create costs ten times more per row on SQLite, and the rows need none of its per-field work)."""
-
-    def __init__(self, model: type[models.Model], columns: Sequence[str]):
-        self.model, self.columns, self.rows, self.written = model, columns, [], 0
-        self.copy = connection.vendor == "postgresql"
-        fields = [model._meta.get_field(c[:-3] if c.endswith("_id") else c) for c in columns]
-        self.sql_columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        self.table = connection.ops.quote_name(model._meta.db_table)
-        self.adapters = [self._adapter(f) for f in fields]
-
-    @staticmethod
-    def _adapter(field: models.Field) -> Callable | None:
-        if isinstance(field, models.DateTimeField):
-            return lambda value: connection.ops.adapt_datetimefield_value(value)
-        if isinstance(field, models.DateField):
-            return lambda value: connection.ops.adapt_datefield_value(value)
-        if isinstance(field, models.DecimalField):
-            return lambda value: None if value is None else str(value)
-        return None
-
-    def add(self, rows: Iterable[tuple]) -> None:
-        self.rows.extend(rows)
-        if len(self.rows) >= FLUSH_ROWS:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        with connection.cursor() as cursor:
-            if self.copy:
-                buffer = io.StringIO()
-                buffer.writelines("\t".join(map(_copy_value, row)) + "\n" for row in self.rows)
-                buffer.seek(0)
-                cursor.copy_expert(f"COPY {self.table} ({self.sql_columns}) FROM STDIN", buffer)
-            else:
-                converters = [(i, a) for i, a in enumerate(self.adapters) if a is not None]
-                rows = []
-                for row in self.rows:
-                    row = list(row)
-                    for i, adapt in converters:
-                        row[i] = adapt(row[i])
-                    rows.append(row)
-                placeholders = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(f"INSERT INTO {self.table} ({self.sql_columns}) VALUES ({placeholders})", rows)
-        self.written += len(self.rows)
-        self.rows = []
 
 
 # ---------------------------------------------------------------------------------------------- the load
@@ -257,9 +193,9 @@ def demo_data_load(*, scale: str = "small", seed: int = 226, years: Sequence[int
         calendars: dict = {year: _calendar(year, today) for year in years}  # and (year, starts, ends) of shorter lives
         titles = {year: _titles(year) for year in years}
         created = timezone.now()
-        docs = _Writer(Document, DOCUMENT_COLUMNS)
-        confs = _Writer(Conference, CONFERENCE_COLUMNS)
-        reports = _Writer(DigitizationReport, REPORT_COLUMNS)
+        docs = BulkWriter(Document, DOCUMENT_COLUMNS, flush_rows=FLUSH_ROWS)
+        confs = BulkWriter(Conference, CONFERENCE_COLUMNS, flush_rows=FLUSH_ROWS)
+        reports = BulkWriter(DigitizationReport, REPORT_COLUMNS, flush_rows=FLUSH_ROWS)
         step = max(1, len(units) // 20)
         # The integrity signals' patterns are planted in the last ended year (the year before it is their baseline).
         planted_year = max((y for y in years[1:] if y < today.year), default=None)

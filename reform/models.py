@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from .choices import Applicability, Block, Comparison, Kind, Level, Role
 from .querysets import RecordQuerySet, UnitQuerySet
-from .thresholds import parameters_errors, threshold_errors
+from .thresholds import is_count, parameters_errors, threshold_errors
 
 PATH_SEPARATOR = "/"
 
@@ -198,7 +198,7 @@ class Target(models.Model):
     @property
     def is_cap(self) -> bool:
         """Caps hold a number of conferences in `threshold`; every other target holds a fraction."""
-        return self.comparison == Comparison.COUNT_AT_MOST
+        return is_count(self.comparison)
 
     def threshold_for(self, year: int) -> "TargetThreshold | None":
         return self.thresholds.filter(applies_from__lte=year).order_by("-applies_from").first()

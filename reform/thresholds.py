@@ -35,12 +35,18 @@ def number(value: Any) -> Decimal | None:
     return result if result.is_finite() else None
 
 
+def is_count(comparison: str) -> bool:
+    """Whether a target judged by `comparison` is judged on a number of conferences (a cap, whose threshold is a
+    whole number), not on a fraction: the one rule for validation, the engine's pages and the report files."""
+    return comparison == Comparison.COUNT_AT_MOST
+
+
 def threshold_errors(comparison: str, threshold: Any) -> list:
     """Why `threshold` cannot be a threshold of a target judged by `comparison` (empty: it can)."""
     value = number(threshold)
     if value is None:
         return []  # the field's own validation reports a missing or non-numeric value
-    if comparison == Comparison.COUNT_AT_MOST:
+    if is_count(comparison):
         if value < 0 or value != value.to_integral_value():
             return [_("A cap is a whole number of conferences, 0 or more (e.g. 2).")]
     elif comparison in FRACTION_KINDS and not Decimal(0) < value <= Decimal(1):

@@ -1,6 +1,6 @@
 """Plotly figure builders of the dashboards, each paired with the same data as an accessible table and CSV.
 
-Figures are built server-side with the plotly Python package from the selectors of `dashboards.py`
+Figures are built server-side with the plotly Python package from the reads of `reporting/dashboards/`
 (precomputed results only); the page hands `figure_json` to plotly.js served by the app.
 """
 from __future__ import annotations
@@ -18,13 +18,13 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from reform.models import Target
 
 from .choices import Status
 from . import dashboards as d
 from .provisional import FINAL, Standing, day_text
+from .targets import short_name  # noqa: F401 - the heat maps' labels, also read as charts.short_name
 
 STATUS_COLOURS = {
     Status.MET: "#1e7b3c",
@@ -130,7 +130,7 @@ def format_target_value(target: Target, value) -> str:
     """Caps are counts of conferences; every other target is a fraction shown as a percentage."""
     if value is None:
         return "–"
-    return format_number(value, 0) if d.is_count_target(target) else format_percent(value)
+    return format_number(value, 0) if target.is_cap else format_percent(value)
 
 
 def format_threshold(target: Target, threshold) -> str:
@@ -139,29 +139,6 @@ def format_threshold(target: Target, threshold) -> str:
     sign = {"reduction_gte": "≥", "share_gte": "≥", "share_lte": "≤", "count_lte": "≤", "all_comply": "="}.get(
         target.comparison, "")
     return f"{sign} {format_target_value(target, threshold)}".strip()
-
-
-# Column labels of the heat maps, where twelve full names do not fit. No figures in them: thresholds are data.
-SHORT_NAMES = {
-    "DOC_REDUCTION": gettext_lazy("Fewer documents"),
-    "MEETING_REDUCTION": gettext_lazy("Fewer conferences"),
-    "MEETING_ONLINE_SHARE": gettext_lazy("In-person share"),
-    "PROVINCE_WIDE_CAP": gettext_lazy("Province-wide cap"),
-    "COMMUNE_WIDE_CAP": gettext_lazy("Commune-wide cap"),
-    "CONFERENCE_DURATION": gettext_lazy("Conference length"),
-    "SPEECH_LIMITS": gettext_lazy("Speech lengths"),
-    "CONFERENCE_BUDGET": gettext_lazy("Within budget"),
-    "NO_REPEAT_CONFERENCE": gettext_lazy("No re-holding"),
-    "PROCEDURES_DIGITAL": gettext_lazy("Digital procedures"),
-    "DOC_DIGITIZATION": gettext_lazy("Digitised documents"),
-    "DOC_NETWORK": gettext_lazy("Documents sent online"),
-}
-
-
-def short_name(target: Target) -> str:
-    """A target's heat-map label in the active language (its code for a target added without one)."""
-    label = SHORT_NAMES.get(target.code)
-    return str(label) if label is not None else target.code
 
 
 def status_label(status: str | None) -> str:
@@ -548,7 +525,7 @@ def reduction_histogram_chart(values: list[float], threshold: float | None, *,
 
 def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_id: str = "unit-values") -> Chart:
     """One unit: each target's value against its threshold for one year and period."""
-    shown = [t for t in targets if not d.is_count_target(t)]
+    shown = [t for t in targets if not t.is_cap]
     rows = []
     for target in targets:
         r = results_by_target.get(target.code)

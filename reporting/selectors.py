@@ -259,61 +259,27 @@ CONFERENCE_MEASURES = [
 ]
 
 
-def duration_violation(limits: dict[str, Any]) -> Q:
-    """Conferences longer than the limit of their category (categories without a limit never violate)."""
-    condition = Q(pk__in=[])
-    for category, max_days in (limits or {}).items():
-        condition |= Q(category=category, duration_days__gt=Decimal(str(max_days)))
-    return condition
-
-
-SPEECH_FIELDS = (
-    ("opening_speech_min", "opening_max_min"),
-    ("closing_speeches_min", "closing_total_max_min"),
-    ("longest_presentation_min", "presentation_max_min"),
-)
-
-
-def speech_recorded() -> Q:
-    return Q(opening_speech_min__isnull=False) | Q(closing_speeches_min__isnull=False) | Q(
-        longest_presentation_min__isnull=False)
-
-
-def speech_violation(limits: dict[str, Any]) -> Q:
-    condition = Q(pk__in=[])
-    for field, key in SPEECH_FIELDS:
-        if (limits or {}).get(key) is not None:
-            condition |= Q(**{f"{field}__gt": int(limits[key])})
-    return condition
-
-
-def budget_recorded() -> Q:
-    return Q(budget_allocated__isnull=False, budget_spent__isnull=False)
-
-
-def budget_violation() -> Q:
-    return budget_recorded() & Q(budget_spent__gt=F("budget_allocated"))
-
-
 def in_person_condition(*, hybrid_online: bool) -> Q:
     return Q(format="in_person") if hybrid_online else Q(format__in=["in_person", "hybrid"])
 
 
-def cap_condition() -> Q:
-    return Q(scope="all_leaders", exception_approved=False)
+# The measures of the targets' per-conference rules (the conferences a rule is judged on, those breaking it): their
+# conditions come from the target catalogue (reporting/targets.py, `conference_conditions`).
+RULE_MEASURES = ("cap", "cap_all", "dur_bad", "speech_rec", "speech_bad", "budget_rec", "budget_bad", "reheld")
 
 
 def conference_counts(
-    *, year: int, unit: Unit | None, hybrid_online: bool, duration_limits: dict, speech_limits: dict,
+    *, year: int, unit: Unit | None, hybrid_online: bool, rules: dict[str, Q],
     as_of: datetime.date | None = None, predecessors: Iterable[int] = (),
 ) -> dict[int, dict[str, list[int]]]:
     """Countable conferences (regular sessions excluded) per unit and quarter, with every figure the
-    conference targets need, in one query. Windows end at `as_of` (see _windows)."""
+    conference targets need, in one query. `rules`: the condition of each of RULE_MEASURES (from the target
+    catalogue, given the thresholds in force). Windows end at `as_of` (see _windows)."""
+    if set(rules) != set(RULE_MEASURES):
+        raise ValueError(f"conference_counts needs the conditions of {RULE_MEASURES}, got {sorted(rules)}")
     current, previous = _windows(year, as_of)
     start, end = previous[0][0], current[-1][1]
     in_person = in_person_condition(hybrid_online=hybrid_online)
-    dur_bad, sp_rec, sp_bad = duration_violation(duration_limits), speech_recorded(), speech_violation(speech_limits)
-    bud_rec, bud_bad = budget_recorded(), budget_violation()
     aggregates = {}
     for q, window, prev in zip(QUARTERS, current, previous):
         inside = _in("held_on", window)
@@ -321,14 +287,7 @@ def conference_counts(
             f"n_{q}": Count("id", filter=inside),
             f"n_prev_{q}": Count("id", filter=_in("held_on", prev)),
             f"in_person_{q}": Count("id", filter=inside & in_person),
-            f"cap_{q}": Count("id", filter=inside & cap_condition()),
-            f"cap_all_{q}": Count("id", filter=inside & Q(scope="all_leaders")),
-            f"dur_bad_{q}": Count("id", filter=inside & dur_bad),
-            f"speech_rec_{q}": Count("id", filter=inside & sp_rec),
-            f"speech_bad_{q}": Count("id", filter=inside & sp_bad),
-            f"budget_rec_{q}": Count("id", filter=inside & bud_rec),
-            f"budget_bad_{q}": Count("id", filter=inside & bud_bad),
-            f"reheld_{q}": Count("id", filter=inside & Q(reheld_after_online=True)),
+            **{f"{measure}_{q}": Count("id", filter=inside & rules[measure]) for measure in RULE_MEASURES},
         })
     qs = Conference.objects.countable().filter(held_on__gte=start, held_on__lte=end)
     rows = list(_scoped(qs, unit, predecessors).order_by().values("unit_id").annotate(**aggregates))
@@ -349,22 +308,13 @@ def digitization_sums(*, year: int, unit: Unit | None, predecessors: Iterable[in
     return _per_quarter(rows, DIGITIZATION_MEASURES)
 
 
-OFFENDER_FIELDS = {
-    "CONFERENCE_DURATION": ["category", "duration_days"],
-    "SPEECH_LIMITS": ["opening_speech_min", "closing_speeches_min", "longest_presentation_min"],
-    "CONFERENCE_BUDGET": ["budget_allocated", "budget_spent"],
-    "NO_REPEAT_CONFERENCE": ["reheld_after_online"],
-    "PROVINCE_WIDE_CAP": ["scope", "exception_approved"],
-}
-
-
 def conference_offenders(
-    *, year: int, unit: Unit | None, conditions: dict[str, Q], limit: int = OFFENDERS_PER_UNIT,
-    predecessors: Iterable[int] = (),
+    *, year: int, unit: Unit | None, conditions: dict[str, Q], fields: Iterable[str],
+    limit: int = OFFENDERS_PER_UNIT, predecessors: Iterable[int] = (),
 ) -> dict[str, dict[int, list[dict]]]:
     """{target: {unit_id: rows}}: the first `limit` countable conferences of each unit in `year` (by date)
-    matching each target's violation condition, in ONE query: one scan of the year's conferences flags each
-    row per target, and a ROW_NUMBER per unit and flag caps every target's list in SQL."""
+    matching each target's violation condition, with their `fields`, in ONE query: one scan of the year's
+    conferences flags each row per target, and a ROW_NUMBER per unit and flag caps every target's list in SQL."""
     window = (quarter_window(year, 1)[0], quarter_window(year, 4)[1])
     codes = list(conditions)
     any_violation = Q(pk__in=[])
@@ -383,7 +333,7 @@ def conference_offenders(
     kept = Q(pk__in=[])
     for i in range(len(codes)):
         kept |= Q(**{f"is_{i}": True, f"rank_{i}__lte": limit})
-    fields = sorted({"id", "unit_id", "title", "held_on", *(f for code in codes for f in OFFENDER_FIELDS[code])})
+    fields = sorted({"id", "unit_id", "title", "held_on", *fields})
     out: dict[str, dict[int, list[dict]]] = {code: defaultdict(list) for code in codes}
     for row in qs.filter(kept).order_by("unit_id", "held_on", "id").values(
             *fields, *flags, *(f"rank_{i}" for i in range(len(codes)))):

@@ -13,55 +13,31 @@ import contextlib
 import datetime
 import gc
 import itertools
-import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from reform.choices import Applicability, Kind, Level
+from reform.bulk import JSONText, to_json, write
+from reform.choices import Kind, Level
 from reform.dates import earliest_record_date
 from reform.models import Target, Unit
 
 from . import partitions, rules, selectors, signals
+from . import targets as catalogue
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
 from .rollups import STATUS_INDEX, VECTOR, RollupJudge, vector_of_sums
 
 logger = logging.getLogger(__name__)
-
-WRITE_BATCH = 2000
-COPY_CHUNK = 1 << 18  # characters PostgreSQL gets per read of a streamed COPY
-
-# How each target reads the aggregated numbers: (measure of the numerator, of the denominator or None,
-# of the baseline or None, how the numerator is derived). `complying` = denominator minus offenders; `countable`:
-# every countable conference (a cap of a unit that recorded none has no data).
-MEASURES: dict[str, dict[str, Any]] = {
-    "DOC_REDUCTION": {"numerator": "red", "baseline": "red_prev"},
-    "MEETING_REDUCTION": {"numerator": "n", "baseline": "n_prev"},
-    "MEETING_ONLINE_SHARE": {"numerator": "in_person", "denominator": "n"},
-    "PROVINCE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
-    "COMMUNE_WIDE_CAP": {"numerator": "cap", "denominator": "cap_all", "countable": "n"},
-    "CONFERENCE_DURATION": {"offending": "dur_bad", "denominator": "n"},
-    "SPEECH_LIMITS": {"offending": "speech_bad", "denominator": "speech_rec"},
-    "CONFERENCE_BUDGET": {"offending": "budget_bad", "denominator": "budget_rec"},
-    "NO_REPEAT_CONFERENCE": {"offending": "reheld", "denominator": "n"},
-    "PROCEDURES_DIGITAL": {"numerator": "proc_digital", "denominator": "proc_total"},
-    "DOC_DIGITIZATION": {"numerator": "dig", "denominator": "all"},
-    "DOC_NETWORK": {"numerator": "net", "denominator": "all"},
-}
-OFFENDER_TARGETS = ("CONFERENCE_DURATION", "SPEECH_LIMITS", "CONFERENCE_BUDGET", "NO_REPEAT_CONFERENCE")
-CAP_TARGETS = ("PROVINCE_WIDE_CAP", "COMMUNE_WIDE_CAP")
 
 
 @dataclass
@@ -144,40 +120,11 @@ class _Progress:
                 self(*held)
 
 
-def applies(target: Target, unit: dict) -> bool:
-    if target.applies_to == Applicability.PROVINCIAL_LOCALITIES:
-        return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.PROVINCIAL
-    if target.applies_to == Applicability.COMMUNE_LOCALITIES:
-        return unit["kind"] == Kind.LOCALITY and unit["level"] == Level.COMMUNE
-    return True
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
-def _offender_row(code: str, row: dict, limits: dict) -> dict:
-    item = {"id": row["id"], "title": row["title"], "held_on": row["held_on"].isoformat()}
-    if code == "CONFERENCE_DURATION":
-        item.update(category=row["category"], figure=_jsonable(row["duration_days"]),
-                    limit=_jsonable((limits.get("max_days") or {}).get(row["category"])))
-    elif code == "SPEECH_LIMITS":
-        figure, limit = {}, {}
-        for field, key in selectors.SPEECH_FIELDS:
-            if row[field] is not None and limits.get(key) is not None and row[field] > int(limits[key]):
-                figure[field], limit[field] = row[field], int(limits[key])
-        item.update(figure=figure, limit=limit)
-    elif code == "CONFERENCE_BUDGET":
-        item.update(figure=row["budget_spent"], limit=row["budget_allocated"])
-    elif code == "NO_REPEAT_CONFERENCE":
-        item.update(figure=True, limit=False)
-    elif code in CAP_TARGETS:
-        item.update(figure=1, limit=None)
-    return item
+def _offender_row(entry: catalogue.TargetEntry, row: dict, parameters: dict) -> dict:
+    """What a result keeps of one offending conference: its id, title and date, and the figure that broke the rule
+    with its limit (the target's `offender_figures`)."""
+    return {"id": row["id"], "title": row["title"], "held_on": row["held_on"].isoformat(),
+            **entry.offender_figures(row, parameters)}
 
 
 RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "status", "value", "threshold", "numerator",
@@ -185,118 +132,6 @@ RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "wind
 ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "n_met", "n_missed", "n_no_baseline", "n_no_data",
                   "n_not_applicable", "n_units", "status", "value", "threshold", "numerator", "denominator",
                   "baseline", "computed_at")
-
-
-def _json_encoder() -> Callable[[Any], str]:
-    """json.dumps for plain data, without building an encoder per call (the C encoder, made once; 3x faster
-    on the engine's small dicts). ASCII escapes: jsonb and SQLite's JSON decode them to the same text."""
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return json.dumps
-    encode = make(None, None, json.encoder.encode_basestring_ascii, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(encode(value, 0))
-
-
-_to_json = _json_encoder()
-
-
-class JSONText(str):
-    """A value already encoded as JSON (written as it is, not encoded again)."""
-
-
-def _csv_field(value: Any) -> str:
-    """One field of a COPY CSV line: None is an unquoted empty field (NULL), strings and dicts (as JSON) are
-    quoted, dates ISO 8601, numbers as they print."""
-    if value is None:
-        return ""
-    kind = type(value)
-    if kind is int:
-        return str(value)
-    if kind is dict:
-        value = _to_json(value)
-    elif kind is not str and kind is not JSONText:
-        return value.isoformat() if hasattr(value, "isoformat") else str(value)
-    return '"' + value.replace('"', '""') + '"'
-
-
-class _CopyStream:
-    """A file for `COPY ... FROM STDIN` that formats rows only when PostgreSQL asks for more, so the server
-    inserts one chunk (in its own process, on the other core) while Python computes the next.
-
-    Rows are triples (first, middle, last): `first` the row's own leading field (a unit id), `middle` and `last`
-    tuples of the fields after it that many rows share (the key's (year, period, target); the figures of
-    identical results, judged once), so the CSV text of each distinct tuple is made once.
-    """
-
-    def __init__(self, rows: Iterable[tuple[Any, tuple, tuple]]) -> None:
-        self.rows = iter(rows)
-        # id -> (tuple, text); holding the tuple keeps it alive, so its id cannot be reused by another one.
-        self.texts: dict[int, tuple[tuple, str]] = {}
-        self.count = 0
-
-    def _text(self, fields: tuple) -> str:
-        text = ",".join([_csv_field(value) for value in fields])
-        self.texts[id(fields)] = (fields, text)
-        return text
-
-    def read(self, size: int = COPY_CHUNK) -> str:
-        texts, parts, length = self.texts, [], 0
-        for first, middle, last in self.rows:
-            cached = texts.get(id(middle))
-            middle_text = cached[1] if cached else self._text(middle)
-            cached = texts.get(id(last))
-            line = f"{first},{middle_text},{cached[1] if cached else self._text(last)}\n"
-            parts.append(line)
-            length += len(line)
-            if length >= size:
-                break
-        self.count += len(parts)
-        return "".join(parts)
-
-
-def _write(
-    model, columns: tuple[str, ...], rows: Iterable[tuple[Any, tuple, tuple]], *, table: str | None = None,
-) -> int:
-    """Insert rows fast and return how many: a streamed COPY on PostgreSQL, executemany elsewhere (the SQLite
-    demo). `rows` may be a generator (consumed once) of triples (first, middle, last) whose concatenation is
-    a row in `columns` order (see _CopyStream); `details` holds a dict or JSONText and `computed_at` a
-    datetime or its ISO text. `table`: another table with the model's columns (a year's results being built, on PostgreSQL)."""
-    if connection.vendor == "postgresql":
-        stream = _CopyStream(rows)
-        names = ", ".join(connection.ops.quote_name(model._meta.get_field(c.removesuffix("_id")).column)
-                          for c in columns)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(f"COPY {connection.ops.quote_name(table or model._meta.db_table)} ({names}) "
-                               f"FROM STDIN WITH (FORMAT csv)", stream, COPY_CHUNK)
-        return stream.count
-    # Elsewhere (SQLite): executemany of a plain INSERT in large batches; bulk_create would split 200,000
-    # rows into thousands of statements under SQLite's variable limit.
-    ops = connection.ops
-    fields = [model._meta.get_field(c.removesuffix("_id")) for c in columns]
-    adapters = []
-    for f in fields:
-        if f.get_internal_type() == "DecimalField":
-            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
-        elif f.get_internal_type() == "DateTimeField":
-            adapters.append(lambda v, f=f: f.get_db_prep_value(v, connection))
-        elif f.get_internal_type() == "JSONField":
-            adapters.append(lambda v: v if isinstance(v, JSONText) else json.dumps(v, ensure_ascii=False))
-        else:
-            adapters.append(None)
-    placeholders = ", ".join(["%s"] * len(columns))
-    sql = (f"INSERT INTO {ops.quote_name(model._meta.db_table)} "
-           f"({', '.join(ops.quote_name(f.column) for f in fields)}) VALUES ({placeholders})")
-    count = 0
-    rows = iter(rows)
-    with connection.cursor() as cursor:
-        while batch := list(itertools.islice(rows, WRITE_BATCH * 25)):
-            cursor.executemany(sql, [
-                [value if adapt is None or value is None else adapt(value)
-                 for value, adapt in zip((first, *middle, *last), adapters)]
-                for first, middle, last in batch
-            ])
-            count += len(batch)
-    return count
 
 
 def _with_offenders(details: str, items: list[str], total: int) -> JSONText:
@@ -380,7 +215,7 @@ def _attribute(lineage: dict[int, tuple[int, bool]], sources: tuple[dict, ...], 
 
 def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, baseline, offending
              ) -> tuple[int, int, int]:
-    """(numerator, denominator, baseline) of a target (MEASURES) from to-date sums up to `quarter`."""
+    """(numerator, denominator, baseline) of a target (what it reads) from to-date sums up to `quarter`."""
     def get(measure):
         return sums[measure][quarter - 1] if measure and measure in sums else 0
     d = get(denominator)
@@ -388,7 +223,7 @@ def _numbers(sums: dict[str, list[int]], quarter: int, numerator, denominator, b
 
 
 def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, reduction_types: list[str],
-                     hybrid_online: bool, params: dict, periods, targets, thresholds) -> dict[int, list[int]]:
+                     hybrid_online: bool, rules: dict, periods, targets, thresholds) -> dict[int, list[int]]:
     """{ancestor id: the roll-up vector (over all keys) of the legacy districts below it}: what the localities above
     a recomputed subtree must add to the sums of their stored results, since a district's records count only in
     its successor province's subtree (in no unit's own figures). Four queries, and only above a subtree."""
@@ -402,9 +237,8 @@ def _districts_above(*, year: int, ancestors: list[dict], as_of: datetime.date, 
     sources = (
         selectors.document_counts(year=year, unit=scope, reduction_types=reduction_types, as_of=as_of,
                                   predecessors=ids),
-        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of,
-                                    duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
-                                    speech_limits=params["SPEECH_LIMITS"], predecessors=ids),
+        selectors.conference_counts(year=year, unit=scope, hybrid_online=hybrid_online, as_of=as_of, rules=rules,
+                                    predecessors=ids),
         selectors.digitization_sums(year=year, unit=scope, predecessors=ids),
     )
     by_province: dict[int, dict[str, list[int]]] = {}
@@ -432,10 +266,9 @@ def _with_district(vector: list[int], sums: dict[str, list[int]], periods, targe
     i = 0
     for _period, last_quarter, _end in periods:
         for target in targets:
-            if thresholds.get(target.code) is None or applies(target, district):
-                m = MEASURES[target.code]
-                part = _numbers(running, last_quarter, m.get("numerator"), m.get("denominator"), m.get("baseline"),
-                                m.get("offending"))
+            if thresholds.get(target.code) is None or catalogue.applies(target, district):
+                m = catalogue.CATALOGUE[target.code].reads
+                part = _numbers(running, last_quarter, m.numerator, m.denominator, m.baseline, m.offending)
                 for k in range(3):
                     vector[VECTOR * i + 5 + k] += part[k]
             i += 1
@@ -480,10 +313,11 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
     # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
     ancestors = selectors.ancestor_localities(unit=unit)
-    targets = [t for t in Target.objects.order_by("code") if t.code in MEASURES]
+    targets = [t for t in Target.objects.order_by("code") if t.code in catalogue.CATALOGUE]
     thresholds = selectors.thresholds_for_year(year=year)
     hybrid_online = selectors.hybrid_counts_as_online()
-    params = {code: (thresholds[code].parameters if code in thresholds else {}) or {} for code in MEASURES}
+    params = {code: (thresholds[code].parameters if code in thresholds else {}) or {} for code in catalogue.CATALOGUE}
+    rules = catalogue.conference_conditions(params)
     total = len(units)
     if progress:
         progress(0, total)
@@ -496,22 +330,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         lambda: selectors.document_counts(year=year, unit=unit, reduction_types=reduction_types, as_of=as_of,
                                           predecessors=lineage),
         counter)
-    conferences = selectors.conference_counts(
-        year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
-        duration_limits=params["CONFERENCE_DURATION"].get("max_days") or {},
-        speech_limits=params["SPEECH_LIMITS"], predecessors=lineage,
-    )
+    conferences = selectors.conference_counts(year=year, unit=unit, hybrid_online=hybrid_online, as_of=as_of,
+                                              rules=rules, predecessors=lineage)
     digitization = selectors.digitization_sums(year=year, unit=unit, predecessors=lineage)
-    offender_conditions = {
-        "CONFERENCE_DURATION": selectors.duration_violation(params["CONFERENCE_DURATION"].get("max_days") or {}),
-        "SPEECH_LIMITS": selectors.speech_violation(params["SPEECH_LIMITS"]),
-        "CONFERENCE_BUDGET": selectors.budget_violation(),
-        "NO_REPEAT_CONFERENCE": Q(reheld_after_online=True),
-        "PROVINCE_WIDE_CAP": selectors.cap_condition(),
-    }
-    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=offender_conditions,
-                                               predecessors=lineage)
-    offenders["COMMUNE_WIDE_CAP"] = offenders["PROVINCE_WIDE_CAP"]
+    offenders = selectors.conference_offenders(year=year, unit=unit, conditions=catalogue.offender_conditions(params),
+                                               fields=catalogue.offender_fields(), predecessors=lineage)
+    for code, owner in catalogue.offenders_share().items():
+        offenders[code] = offenders[owner]
     documents = documents_read()
     inherited, districts = _attribute(lineage, (documents, conferences, digitization), offenders)
 
@@ -523,14 +348,14 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
     standing = {period: (is_provisional(year, period, as_of), judged_window_end(year, period, as_of).isoformat())
                 for period, _q, _end in periods}
     # Each row's key after its unit, (year, period, target, provisional, window end), period by period: one
-    # tuple shared by the rows (results and roll-ups) of every unit, so _CopyStream formats it once.
+    # tuple shared by the rows (results and roll-ups) of every unit, so the COPY formats it once.
     keys = [(year, period, target.code, *standing[period]) for period, _q, _end in periods for target in targets]
     targets_by_code = {t.code: t for t in targets}
     measure_names = (*selectors.DOCUMENT_MEASURES, *selectors.CONFERENCE_MEASURES, *selectors.DIGITIZATION_MEASURES)
     vectors: dict[int, list[int]] = {}
 
     def result_rows() -> Iterator[tuple[int, tuple, tuple]]:
-        """Every result as (unit id, (year, period, target), figures) triples for _write, period by period,
+        """Every result as (unit id, (year, period, target), figures) triples for the bulk write (shared parts), period by period,
         unit by unit, target by target (the order of the results' unique index: see ComplianceResult);
         fills `vectors` (each unit's own roll-up vector, in `keys` order) as it goes."""
         zero = [0, 0, 0, 0]
@@ -552,7 +377,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                               for measure, quarters in inherited[u["id"]].items()}
             kind = (u["kind"], u["level"])
             if kind not in by_kind:
-                by_kind[kind] = [applies(target, u) for target in targets]
+                by_kind[kind] = [catalogue.applies(target, u) for target in targets]
             applicability[u["id"]] = by_kind[kind]
             vectors[u["id"]] = []
         # Identical inputs give identical results (many units share them, e.g. no records at all): judge once.
@@ -561,11 +386,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         details_texts: dict[int, str] = {}  # id of a judged result's details -> its JSON
         offender_texts: dict[tuple[str, int], str] = {}  # (target, conference id) -> the JSON of its entry
         missed = str(Status.MISSED)
-        # Per target: what it reads (MEASURES) and its offenders, if it lists them.
-        parts = ("numerator", "denominator", "baseline", "countable", "offending")
-        readers = [(i, target, target.code, thresholds.get(target.code), offenders.get(target.code),
-                    *(MEASURES[target.code].get(part) for part in parts))
-                   for i, target in enumerate(targets)]
+        # Per target: its catalogue entry, what it reads and its offenders, if it lists them.
+        readers = []
+        for i, target in enumerate(targets):
+            entry = catalogue.CATALOGUE[target.code]
+            reads = entry.reads
+            readers.append((i, target, entry, thresholds.get(target.code), offenders.get(target.code), reads.numerator,
+                            reads.denominator, reads.baseline, reads.countable, reads.offending))
         for n_period, (period, last_quarter, end) in enumerate(periods):
             period_keys = keys[n_period * len(targets): (n_period + 1) * len(targets)]
             for u in units:
@@ -573,9 +400,10 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                 sums = {measure: running[last_quarter - 1] for measure, running in to_date[uid].items()}
                 applicable_to = applicability[uid]
                 vector = vectors[uid]
-                for i, target, code, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
+                for i, target, entry, threshold, listed, numerator, denominator, baseline, countable, offending in readers:
+                    code = entry.code
                     applicable = applicable_to[i]
-                    # (numerator, denominator, baseline) as MEASURES says; an offender target's numerator is
+                    # (numerator, denominator, baseline) as the target reads them; an offender target's numerator is
                     # the complying ones.
                     d = sums[denominator] if denominator else 0
                     numbers = (d - sums[offending] if offending else sums[numerator] if numerator else 0,
@@ -600,13 +428,13 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                             if row["held_on"] <= end:
                                 text = offender_texts.get((code, row["id"]))
                                 if text is None:
-                                    text = offender_texts[code, row["id"]] = _to_json(
-                                        _offender_row(code, row, params[code]))
+                                    text = offender_texts[code, row["id"]] = to_json(
+                                        _offender_row(entry, row, params[code]))
                                 items.append(text)
-                        base = _to_json(shared[6]) if own_details else details_texts.get(id(shared))
+                        base = to_json(shared[6]) if own_details else details_texts.get(id(shared))
                         if base is None:
-                            base = details_texts[id(shared)] = _to_json(shared[6])
-                        total_offending = numbers[1] - numbers[0] if code in OFFENDER_TARGETS else numbers[0]
+                            base = details_texts[id(shared)] = to_json(shared[6])
+                        total_offending = numbers[1] - numbers[0] if offending else numbers[0]
                         shared = (*shared[:6], _with_offenders(base, items, total_offending), now)
                     yield uid, period_keys[i], shared
                     vector += counted
@@ -629,8 +457,8 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).
         with _collector_paused(), progress.copying():
-            n_results = _write(ComplianceResult, RESULT_COLUMNS, result_rows(),
-                               table=year_table.create() if year_table else None)
+            n_results = write(ComplianceResult, RESULT_COLUMNS, result_rows(), shared=True,
+                              table=year_table.create() if year_table else None)
         counter.count += 1 if n_results and connection.vendor == "postgresql" else 0
 
         # A legacy district's records count in its successor province's subtree only (no unit's own figures).
@@ -654,7 +482,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
         # The localities above the subtree: their roll-ups read the stored results of their whole subtree, plus the
         # legacy districts' records, which are in no unit's results (they count only in their province's subtree).
         above = _districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
-                                 hybrid_online=hybrid_online, params=params, periods=periods, targets=targets,
+                                 hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
                                  thresholds=thresholds)
         position = {(key[1], key[2]): i for i, key in enumerate(keys)}
         for ancestor in ancestors:
@@ -669,7 +497,7 @@ def _compute(*, year: int, unit: Unit | None, progress: _Progress, counter: _Que
                                         judge.figures(row["target_id"], vector)))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
-        n_rollups = _write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows)
+        n_rollups = write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows, shared=True)
         counter.count += 1 if n_rollups and connection.vendor == "postgresql" else 0
         if year_table is not None:
             year_table.swap_in()

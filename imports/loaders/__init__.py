@@ -5,7 +5,7 @@ nothing unless the whole file is clean; both report the same errors with the sam
 write the history rows of every record they create or change (imports.history), chunk by chunk.
 
 - `common`: what both share (the result, the messages, column names);
-- `copying`: rows as COPY text, prepared in a thread beside the writes;
+- `copying`: rows validated and formatted as COPY text (reform.bulk) in a thread beside the writes;
 - `postgres`: the COPY loader (`PostgresLoader`), its staging tables, set-based checks and upsert in SQL;
 - `orm`: the ORM loader (`OrmLoader`), the same checks in Python.
 """

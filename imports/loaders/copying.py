@@ -1,5 +1,5 @@
-"""Rows as `COPY ... FROM STDIN` text: a file-like stream of rows, and the thread that validates and formats the
-rows of an upload chunk by chunk while the database writes the previous chunk."""
+"""The thread that validates the rows of an upload and formats them as `COPY ... FROM STDIN` text (reform.bulk's
+format) chunk by chunk, while the database writes the previous chunk."""
 from __future__ import annotations
 
 import queue
@@ -10,58 +10,9 @@ from typing import Any
 
 from django.utils import translation
 
+from reform.bulk import copy_field
+
 from ..validation import ErrorSink
-from .common import PROGRESS_EVERY, Progress
-
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(value: Any) -> str:
-    cls = value.__class__
-    if cls is str:
-        # `in` is a fast scan in C; `translate` goes character by character through a dict.
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            return value.translate(_COPY_ESCAPES)
-        return value
-    if value is None:
-        return "\\N"
-    if cls is bool:
-        return "t" if value else "f"
-    return str(value)  # int, Decimal, and date (str() is its ISO form)
-
-
-class CopyStream:
-    """A file-like `read()` that pulls rows from a generator and formats them for `COPY ... FROM STDIN`.
-
-    psycopg2's `copy_expert` reads it chunk by chunk, so memory stays flat (used for the error list).
-    """
-
-    def __init__(self, rows: Iterator[tuple], progress: Progress | None):
-        self.rows = rows
-        self.progress = progress
-        self.count = 0
-        self.error: BaseException | None = None
-
-    def read(self, size: int = 65536) -> str:
-        try:
-            parts = []
-            length = 0
-            for row in self.rows:
-                line = "\t".join(map(_copy_text, row)) + "\n"
-                parts.append(line)
-                length += len(line)
-                self.count += 1
-                if self.progress and self.count % PROGRESS_EVERY == 0:
-                    self.progress(self.count)
-                if length >= size:
-                    break
-            return "".join(parts)
-        except BaseException as error:  # kept: psycopg2 replaces it with a generic COPY error
-            self.error = error
-            raise
-
-    readline = read
-
 
 @dataclass
 class _Chunk:
@@ -127,7 +78,7 @@ class ChunkProducer:
                 size = self.chunk_rows
                 line = 0
                 for row in self.rows:
-                    append(join(map(_copy_text, row)) + "\n")
+                    append(join(map(copy_field, row)) + "\n")
                     if len(parts) >= size:
                         line = row[0]
                         if not self._put(_Chunk("".join(parts), len(parts), line, self.sink.count == 0)):

@@ -2,13 +2,13 @@
 history rows of what it writes (see `PostgresLoader`)."""
 from __future__ import annotations
 
-import io
 import sys
 import time
 from collections.abc import Iterator
 
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from reform.bulk import copy_into
 from reform.models import Unit, User
 from reports import locking
 
@@ -21,7 +21,7 @@ from .common import (
     LoadResult, Progress, _model_column, _record_year_sql, duplicate_message, out_of_scope_message,
     unknown_unit_message,
 )
-from .copying import ChunkProducer, CopyStream
+from .copying import ChunkProducer
 
 CHUNK_ROWS = 10000  # rows validated, staged and written at a time (progress is reported per chunk)
 COPY_BUFFER = 1 << 20
@@ -70,7 +70,6 @@ class PostgresLoader:
     def load(self, rows: Iterator[tuple], progress: Progress | None = None) -> LoadResult:
         clock = time.perf_counter
         started = clock()
-        columns = ", ".join(self.fields)
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT pg_advisory_xact_lock(hashtext('imports:{self.kind}'))")
             types = ", ".join(f"{name} {PG_TYPES[name]}" for name in self.fields)
@@ -110,8 +109,7 @@ class PostgresLoader:
                 for chunk in producer:
                     now = clock()
                     waited += now - mark
-                    cursor.copy_expert(f"COPY import_chunk (line, {columns}) FROM STDIN", io.StringIO(chunk.text),
-                                       COPY_BUFFER)
+                    copy_into(cursor, "import_chunk", ("line", *self.fields), chunk.text, size=COPY_BUFFER)
                     mark = clock()
                     copying += mark - now
                     writing = writing and chunk.clean and self._write_chunk(cursor, result)
@@ -190,7 +188,7 @@ class PostgresLoader:
         if self.errors_collected:
             return
         rows = ((line, column, message) for line, column, message in self.sink)
-        cursor.copy_expert("COPY import_errors (line, col, message) FROM STDIN", CopyStream(rows, None), 1 << 17)
+        copy_into(cursor, "import_errors", ("line", "col", "message"), rows, size=1 << 17)
         self.errors_collected = True
 
     def _refused_rows(self, cursor) -> int:

@@ -22,7 +22,7 @@ class TargetSerializer(serializers.ModelSerializer):
 
     name = serializers.CharField(read_only=True, help_text=_("In the request's language."))
     threshold = serializers.DecimalField(
-        source="threshold_row.threshold", help_text=_("A fraction (0.1500 = 15 %) or, for caps, a number."),
+        source="threshold_row.threshold", help_text=_("A fraction (0.2500 = 25 %) or, for caps, a number."),
         **FOUR_PLACES,
     )
     applies_from = serializers.IntegerField(

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from reform.choices import Comparison
+from reform.thresholds import is_count  # caps are counts, every other target a fraction
 from reporting.choices import Status
 from reporting.provisional import as_date, badge_text
 
@@ -32,11 +32,6 @@ def render(format: str, data, *, progress: Progress = None) -> bytes:
 
     writers = {"xlsx": xlsx.render, "pdf": pdf.render, "csv": csv.render}
     return writers[format](data, progress=progress or (lambda done, total: None))
-
-
-def is_count(comparison: str) -> bool:
-    """Caps are judged on a number of conferences; every other target on a fraction."""
-    return comparison == Comparison.COUNT_AT_MOST
 
 
 def format_value(value, comparison: str) -> str:

@@ -9,6 +9,7 @@ import pytest
 from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
 from demo import generators, services
+from reform.bulk import BulkWriter
 from reporting.models import Signal
 from reporting.services import compliance_compute
 from tests.factories import UnitFactory
@@ -30,9 +31,9 @@ def code_with(pattern: str | None) -> str:
 def generate(units) -> None:
     symbols = generators._SymbolCheck(list(DocumentType.objects.values_list("code", flat=True)))
     created = datetime.datetime(2026, 6, 1, 12, tzinfo=datetime.timezone.utc)
-    writers = [services._Writer(Document, services.DOCUMENT_COLUMNS),
-               services._Writer(Conference, services.CONFERENCE_COLUMNS),
-               services._Writer(DigitizationReport, services.REPORT_COLUMNS)]
+    writers = [BulkWriter(Document, services.DOCUMENT_COLUMNS),
+               BulkWriter(Conference, services.CONFERENCE_COLUMNS),
+               BulkWriter(DigitizationReport, services.REPORT_COLUMNS)]
     for unit in units:
         profile = generators.profile_for(unit, SEED, 0.3)
         for year in (2024, 2025):
