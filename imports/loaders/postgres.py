@@ -137,7 +137,10 @@ class PostgresLoader:
             self.timings.update(stream_s=clock() - started, waiting_for_rows_s=waited, staging_s=copying,
                                 chunk_writes_s=writes, progress_s=reporting)
             mark = clock()
-            self._check(cursor)
+            # Every row written by a plain INSERT (none existed) and joined to a unit the user may edit: the
+            # register's unique key has refused any duplicate within the file, and no row has a unit unknown
+            # or out of scope. The period locks are left to check.
+            self._check(cursor, written_as_new=writing and self.inserting and result.created == total)
             cursor.execute("SELECT count(*) FROM import_errors")
             sql_errors = cursor.fetchone()[0]
             self.timings["checks_s"] = clock() - mark
@@ -226,7 +229,10 @@ class PostgresLoader:
 
     # -- checks
 
-    def _check(self, cursor) -> None:
+    def _check(self, cursor, *, written_as_new: bool = False) -> None:
+        if written_as_new:
+            self._check_locks(cursor)
+            return
         cursor.execute(
             """
             INSERT INTO import_errors (line, col, message)

@@ -131,3 +131,22 @@ def test_the_register_foreign_keys_are_deferred_again_after_the_upload(officer_h
                        "year, is_digitized, sent_electronically, needs_review, created_at, updated_at) "
                        "VALUES (987654321, 'x', 'x', 'QĐ', 't', '2025-01-01', 2025, false, false, false, now(), now())")
         cursor.execute("ROLLBACK TO SAVEPOINT probe")
+
+
+def test_a_file_of_new_rows_written_by_plain_inserts_skips_only_the_checks_the_constraints_made(officer_hn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def checks_run(data: bytes) -> tuple[str, bool, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            batch = upload(officer_hn, data)
+        sql = [query["sql"] for query in queries.captured_queries]
+        return (batch.status, any("HAVING count(*) > 1" in text for text in sql),
+                any("SELECT DISTINCT u.code, u.path FROM import_staging" in text for text in sql))
+
+    # Every row inserted as new: the unique key refused any duplicate and the join kept every unit; locks checked.
+    assert checks_run(csv_bytes(doc_rows(20))) == ("succeeded", False, True)
+    # Rows that exist already are upserted (a duplicate would update the row of an earlier chunk): every check.
+    assert checks_run(csv_bytes(doc_rows(20))) == ("succeeded", True, True)
+    # A row of another unit is not written by the join: every check, which reports it.
+    assert checks_run(csv_bytes(doc_rows(20, start=30) + doc_rows(1, unit="79", start=60)))[:2] == ("failed", True)
