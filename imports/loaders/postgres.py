@@ -298,6 +298,9 @@ class PostgresLoader:
             f"ON CONFLICT ({conflict}) DO UPDATE SET {sets} "
             f"WHERE ({', '.join(f't.{c}' for c in compared)}) IS DISTINCT FROM ({', '.join(f'EXCLUDED.{c}' for c in compared)})"
         )
+        # An upsert meets the rows it updates in index order; a plain INSERT of new rows gains nothing from the
+        # sort (~4 % of the server's time on a first upload).
+        order = "" if plain else f"ORDER BY {conflict.replace('unit_id', 'u.id')}"
         before = "" if plain else (
             f", before AS ({history.baseline_sql(self.model, changed='up', where='NOT c.inserted')})"
         )
@@ -307,7 +310,7 @@ class PostgresLoader:
             f"""
             WITH up AS (
                 INSERT INTO {self.table} AS t ({', '.join(target)})
-                SELECT {', '.join(select)} {source} ORDER BY {conflict.replace('unit_id', 'u.id')}
+                SELECT {', '.join(select)} {source} {order}
                 {on_conflict}
                 RETURNING (xmax = 0) AS inserted, {year} AS record_year, {returned}
             ), after AS ({after}){before}
