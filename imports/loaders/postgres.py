@@ -23,7 +23,12 @@ from .common import (
 )
 from .copying import ChunkProducer
 
-CHUNK_ROWS = 10000  # rows validated, staged and written at a time (progress is reported per chunk)
+# Rows validated, staged and written at a time (progress is reported per chunk). Each chunk costs a few round
+# trips and statements (~4 ms of server time, and ~10 ms of waiting per round trip on a loaded server): 25,000
+# rows make 8 chunks of 200,000. The first chunks are smaller (2,000 rows, doubling): the server has nothing to
+# do until the first one is validated, then writes each chunk while the next one is validated.
+CHUNK_ROWS = 25000
+FIRST_CHUNK_ROWS = 2000
 
 # Staging column types (PostgreSQL) of each field.
 PG_TYPES = {
@@ -106,7 +111,7 @@ class PostgresLoader:
             writing = self.kind != ImportKind.CONFERENCES and not self.dry_run
             written_upto = 0  # rows up to this line are written
             total = 0
-            producer = ChunkProducer(rows, self.sink, chunk_rows=CHUNK_ROWS)
+            producer = ChunkProducer(rows, self.sink, chunk_rows=CHUNK_ROWS, first_rows=min(FIRST_CHUNK_ROWS, CHUNK_ROWS))
             waited = copying = writes = reporting = 0.0
             # Between its database calls this thread needs the GIL back from the validating thread, which
             # by default keeps it up to 5 ms: a few waits per chunk add up to a second on 200,000 rows.

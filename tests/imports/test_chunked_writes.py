@@ -100,6 +100,16 @@ def test_progress_is_reported_chunk_by_chunk_up_to_every_row(officer_hn):
     assert seen == [0, 7, 14, 21, 28, 30]
 
 
+def test_the_first_chunks_are_smaller_and_double_up_to_the_chunk_size(officer_hn, monkeypatch):
+    monkeypatch.setattr(pg_loader, "FIRST_CHUNK_ROWS", 2)
+    seen = []
+    batch = services.import_create(user=officer_hn, kind="documents",
+                                   upload=SimpleUploadedFile("r.csv", csv_bytes(doc_rows(30))), language="en")
+    services.import_run(batch_id=batch.pk, on_progress=lambda done, total: seen.append(done))
+    assert seen == [0, 2, 6, 13, 20, 27, 30]  # chunks of 2, 4, then 7 (CHUNK_ROWS), and the rest
+    assert Document.objects.count() == 30
+
+
 def test_digitisation_reports_are_written_chunk_by_chunk_too(officer_hn, tree):
     header = ["unit_code", "year", "quarter", "procedures_total", "procedures_digital"]
     rows = [[code, str(year), str(q), "10", "9"] for code in ("01", "00070") for year in (2024, 2025) for q in (1, 2, 3, 4)]
