@@ -24,9 +24,9 @@ from .common import (
 from .copying import ChunkProducer
 
 # Rows validated, staged and written at a time (progress is reported per chunk). Each chunk costs a few round
-# trips and statements (~4 ms of server time, and ~10 ms of waiting per round trip on a loaded server): 25,000
-# rows make 8 chunks of 200,000. The first chunks are smaller (2,000 rows, doubling): the server has nothing to
-# do until the first one is validated, then writes each chunk while the next one is validated.
+# trips and statements (~4 ms of server time, and ~10 ms of waiting per round trip on a loaded server). The
+# first chunks are smaller (2,000 rows, doubling): the server has nothing to do until the first one is
+# validated, then writes each chunk while the next one is validated. 200,000 rows make 11 chunks.
 CHUNK_ROWS = 25000
 FIRST_CHUNK_ROWS = 2000
 
@@ -50,10 +50,12 @@ class PostgresLoader:
     checked then, not all at commit), overlapping the server's work with the validation of the next
     chunk. That write is speculative: the checks that need the whole file (unknown and out-of-scope
     units, duplicates within the file, period locks) run afterwards on the staging table, and any error
-    refuses the file, which rolls the whole transaction back, chunks written included. Writes join the
-    units the user may edit, so no row of another unit is ever written, even for a moment. Rows not yet
-    written (after a database error on a chunk, or for registers without a unique natural key) are
-    written by one upsert once the checks have passed, as before.
+    refuses the file, which rolls the whole transaction back, chunks written included. When every row went
+    in as new (plain INSERTs), the register's unique key and the join have already made the unit and
+    duplicate checks, and only the locks are left to check. Writes join the units the user may edit, so no
+    row of another unit is ever written, even for a moment. Rows not yet written (after a database error on
+    a chunk, or for registers without a unique natural key) are written by one upsert once the checks have
+    passed, as before.
     """
 
     def __init__(self, *, kind: str, user: User, sink: ErrorSink, stamp: HistoryStamp, dry_run: bool = False):
