@@ -376,6 +376,11 @@ def main() -> None:
     copy_rps = args.rows / copy_seconds
     print(f"load average: {' '.join(f'{value:.2f}' for value in os.getloadavg())} (1, 5, 15 min; 2 cores)")
     print(f"first upload {ours['seconds']:.2f}s")
+    # The server's CPU, which the machine's other load inflates less than the wall times: what the ratio tends to
+    # on a loaded machine, where the server's CPU is what an upload waits for.
+    ours_cpu = ours["phases"]["cpu_postgres_s"]
+    if ours_cpu is not None and same_cpu:
+        print(f"postgres_cpu_s: ours={ours_cpu} copy_same={same_cpu} cpu_vs_copy_same={ours_cpu / same_cpu:.2f}")
     print(f"reupload_s={changed['seconds']:.2f}")
     print(f"ours_rows_per_s={ours_rps:.0f} django_import_export_rows_per_s={die_rps:.0f} raw_copy_rows_per_s={copy_rps:.0f} "
           f"copy_same_table_rows_per_s={args.rows / same_seconds:.0f} vs_die={ours_rps / die_rps:.1f} "

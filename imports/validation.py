@@ -19,7 +19,7 @@ from documents.models import DocumentType
 from documents.rules import digitization_report_rules, document_rules
 from documents.symbols import ParsedSymbol, parse_symbol
 from meetings.rules import conference_rules, normalize_exception_ref
-from reform.dates import UnitEnd
+from reform.dates import UnitEnd, earliest_record_date
 from reform.lineage import unit_ends
 
 from .choices import ImportKind
@@ -135,6 +135,7 @@ class RowValidator:
         # Legacy units' ends, read here for the whole file (rows may be validated on another thread, without
         # this transaction's connection): never a query per row.
         self.ends: dict[str, UnitEnd] = unit_ends()
+        self.earliest = earliest_record_date()  # a setting, read once rather than per row
         if self.kind == ImportKind.DOCUMENTS:
             self.type_codes = tuple(DocumentType.objects.values_list("code", flat=True))
             self.type_set = frozenset(self.type_codes)
@@ -181,7 +182,7 @@ class RowValidator:
             return errors
         rule_errors, facts = document_rules(
             number=number, doc_type=doc_type, issued_on=issued_on, type_codes=self.type_codes, today=self.today,
-            parse=self.parse, unit_end=end,
+            parse=self.parse, unit_end=end, earliest=self.earliest,
         )
         out[i_number] = facts.number
         out[i_key] = facts.number_key
@@ -201,12 +202,12 @@ class RowValidator:
         return self._report(line, conference_rules(
             held_on=out[i["held_on"]], duration_days=out[i["duration_days"]],
             exception_approved=bool(out[i["exception_approved"]]), exception_ref=out[i["exception_ref"]],
-            today=self.today, unit_end=end,
+            today=self.today, unit_end=end, earliest=self.earliest,
         ))
 
     def _check_digitization_reports(self, line: int, out: list[Any], end: UnitEnd | None) -> int:
         i = self.index
         return self._report(line, digitization_report_rules(
             year=out[i["year"]], quarter=out[i["quarter"]], procedures_total=out[i["procedures_total"]],
-            procedures_digital=out[i["procedures_digital"]], today=self.today, unit_end=end,
+            procedures_digital=out[i["procedures_digital"]], today=self.today, unit_end=end, earliest=self.earliest,
         ))

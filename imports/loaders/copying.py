@@ -35,10 +35,13 @@ class ChunkProducer:
     `ahead` chunks wait in the queue, so memory stays flat.
     """
 
-    def __init__(self, rows: Iterator[tuple], sink: ErrorSink, *, chunk_rows: int, ahead: int = 2):
+    def __init__(self, rows: Iterator[tuple], sink: ErrorSink, *, chunk_rows: int, first_rows: int | None = None,
+                 ahead: int = 2):
         self.rows = rows
         self.sink = sink
         self.chunk_rows = chunk_rows
+        # The first chunk's rows (the server waits for it); each next chunk twice as many, up to `chunk_rows`.
+        self.first_rows = first_rows or chunk_rows
         self.queue: queue.Queue = queue.Queue(maxsize=ahead)
         self.stopping = threading.Event()
         self.language = translation.get_language()
@@ -75,7 +78,7 @@ class ChunkProducer:
                 parts: list[str] = []
                 append = parts.append
                 join = "\t".join
-                size = self.chunk_rows
+                size = self.first_rows
                 line = 0
                 for row in self.rows:
                     append(join(map(copy_field, row)) + "\n")
@@ -84,6 +87,7 @@ class ChunkProducer:
                         if not self._put(_Chunk("".join(parts), len(parts), line, self.sink.count == 0)):
                             return
                         parts.clear()
+                        size = min(size * 2, self.chunk_rows)
                     elif self.stopping.is_set():
                         return
                 if parts:

@@ -100,6 +100,16 @@ def test_progress_is_reported_chunk_by_chunk_up_to_every_row(officer_hn):
     assert seen == [0, 7, 14, 21, 28, 30]
 
 
+def test_the_first_chunks_are_smaller_and_double_up_to_the_chunk_size(officer_hn, monkeypatch):
+    monkeypatch.setattr(pg_loader, "FIRST_CHUNK_ROWS", 2)
+    seen = []
+    batch = services.import_create(user=officer_hn, kind="documents",
+                                   upload=SimpleUploadedFile("r.csv", csv_bytes(doc_rows(30))), language="en")
+    services.import_run(batch_id=batch.pk, on_progress=lambda done, total: seen.append(done))
+    assert seen == [0, 2, 6, 13, 20, 27, 30]  # chunks of 2, 4, then 7 (CHUNK_ROWS), and the rest
+    assert Document.objects.count() == 30
+
+
 def test_digitisation_reports_are_written_chunk_by_chunk_too(officer_hn, tree):
     header = ["unit_code", "year", "quarter", "procedures_total", "procedures_digital"]
     rows = [[code, str(year), str(q), "10", "9"] for code in ("01", "00070") for year in (2024, 2025) for q in (1, 2, 3, 4)]
@@ -131,3 +141,22 @@ def test_the_register_foreign_keys_are_deferred_again_after_the_upload(officer_h
                        "year, is_digitized, sent_electronically, needs_review, created_at, updated_at) "
                        "VALUES (987654321, 'x', 'x', 'QĐ', 't', '2025-01-01', 2025, false, false, false, now(), now())")
         cursor.execute("ROLLBACK TO SAVEPOINT probe")
+
+
+def test_a_file_of_new_rows_written_by_plain_inserts_skips_only_the_checks_the_constraints_made(officer_hn):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def checks_run(data: bytes) -> tuple[str, bool, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            batch = upload(officer_hn, data)
+        sql = [query["sql"] for query in queries.captured_queries]
+        return (batch.status, any("HAVING count(*) > 1" in text for text in sql),
+                any("SELECT DISTINCT u.code, u.path FROM import_staging" in text for text in sql))
+
+    # Every row inserted as new: the unique key refused any duplicate and the join kept every unit; locks checked.
+    assert checks_run(csv_bytes(doc_rows(20))) == ("succeeded", False, True)
+    # Rows that exist already are upserted (a duplicate would update the row of an earlier chunk): every check.
+    assert checks_run(csv_bytes(doc_rows(20))) == ("succeeded", True, True)
+    # A row of another unit is not written by the join: every check, which reports it.
+    assert checks_run(csv_bytes(doc_rows(20, start=30) + doc_rows(1, unit="79", start=60)))[:2] == ("failed", True)

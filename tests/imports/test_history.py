@@ -143,7 +143,7 @@ def test_history_is_written_by_one_statement_per_chunk_not_per_row(officer_hn, t
         with CaptureQueriesContext(connection) as queries:
             batch = upload(officer_hn, csv_bytes(doc_rows(rows, title=title)))
         assert batch.updated == rows
-        statements = [q["sql"] for q in queries.captured_queries if "documents_historicaldocument" in q["sql"]]
+        statements = [q["sql"] for q in queries.captured_queries if "INSERT INTO documents_historicaldocument" in q["sql"]]
         return len(statements), len(queries.captured_queries)
 
     twenty, twenty_total = history_statements(20, "Sửa lần một {i}")
