@@ -415,7 +415,7 @@ def status_bars_chart(rows: list[dict], *, chart_id: str = "status-shares") -> C
             xaxis={"tickformat": ".0%", "range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1], "gridcolor": "#e3e6ea",
                    "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
+            showlegend=False, margin={"l": 10, "r": 40, "t": 30, "b": 40})
     # On a phone or a tablet the bars keep the width: each target by its short name (the full name on hover).
     fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(rows), 1),
@@ -711,7 +711,7 @@ def unit_values_chart(results_by_target: dict, targets: list[Target], *, chart_i
             xaxis={"tickformat": ".0%", "gridcolor": "#e3e6ea", "zeroline": True, "zerolinecolor": "#5b6573",
                    "automargin": True},
             yaxis={"autorange": "reversed", "automargin": True},
-            showlegend=False, margin={"l": 10, "r": 26, "t": 30, "b": 40})
+            showlegend=False, margin={"l": 10, "r": 40, "t": 30, "b": 40})
     fig.narrow(below=NAMES_NARROW_BELOW, layout={
         "height": 60 + 36 * max(len(shown), 1),
         "yaxis": {"tickmode": "array", "tickvals": list(range(len(shown))),
