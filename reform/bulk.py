@@ -155,17 +155,23 @@ def write(model: type[models.Model], columns: Sequence[str], rows: Iterable, *, 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             return copy_into(cursor, table, names, CopyStream(rows, shared=shared))
-        ops = connection.ops
-        adapters = [_adapter(field) for field in fields]
-        sql = (f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(n) for n in names)}) "
-               f"VALUES ({', '.join(['%s'] * len(names))})")
-        flat = ((first, *middle, *last) for first, middle, last in rows) if shared else rows
-        count = 0
-        while batch := list(itertools.islice(flat, INSERT_BATCH)):
-            cursor.executemany(sql, [[value if adapt is None or value is None else adapt(value)
-                                      for value, adapt in zip(row, adapters)] for row in batch])
-            count += len(batch)
-        return count
+        return insert_batches(cursor, table, fields, rows, shared=shared)
+
+
+def insert_batches(cursor, table: str, fields: Sequence[models.Field], rows: Iterable, *, shared: bool = False) -> int:
+    """`write` where there is no COPY: executemany of a plain INSERT, INSERT_BATCH rows at a time."""
+    ops = connection.ops
+    adapters = [_adapter(field) for field in fields]
+    sql = (f"INSERT INTO {ops.quote_name(table)} ({', '.join(ops.quote_name(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    # One iterator for the whole loop: islice over a list would start again at its first row each batch.
+    flat = ((first, *middle, *last) for first, middle, last in rows) if shared else iter(rows)
+    count = 0
+    while batch := list(itertools.islice(flat, INSERT_BATCH)):
+        cursor.executemany(sql, [[value if adapt is None or value is None else adapt(value)
+                                  for value, adapt in zip(row, adapters)] for row in batch])
+        count += len(batch)
+    return count
 
 
 class BulkWriter:
