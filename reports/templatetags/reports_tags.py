@@ -1,9 +1,9 @@
-"""Template tags of the reports app: the signed-in user's unread notifications and their unit's overdue reports, and
-a report's figures as people read them (the words of the exports)."""
+"""Template tags of the reports app: the signed-in user's unread notifications and their unit's overdue reports, and an
+approved report's lock."""
 from django import template
 from django.utils import timezone
 
-from reports import exports, locking
+from reports import locking
 from reports.choices import ReportState
 
 register = template.Library()
@@ -16,12 +16,6 @@ def unread_notifications(context, limit: int = 10):
     if user is None or not user.is_authenticated:
         return []
     return list(user.notifications.filter(read_at__isnull=True).order_by("-created_at")[:limit])
-
-
-@register.filter
-def status_label(status: str | None) -> str:
-    """A stored status in words ("Met", "Not computed")."""
-    return exports.status_label(status)
 
 
 @register.filter
