@@ -74,11 +74,13 @@ def numerators(*, year: int, unit_ids: list[int], province_ids: list[int]) -> tu
 
 
 def wait_for_no_marks(timeout: float) -> bool:
-    from reporting.models import ComputeRun, RecomputeRequest
+    """Until no results or signals wait for a recompute and no compute run is running."""
+    from reporting.models import ComputeRun, RecomputeRequest, SignalRequest
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not RecomputeRequest.objects.exists() and not ComputeRun.objects.filter(state="running").exists():
+        if (not RecomputeRequest.objects.exists() and not SignalRequest.objects.exists()
+                and not ComputeRun.objects.filter(state="running").exists()):
             return True
         time.sleep(0.2)
     return False

@@ -23,6 +23,15 @@ SCHEDULES: list[dict] = [
         "description": "Recompute the unit-years whose records changed (durable marks), every 5 minutes.",
     },
     {
+        # The same for the integrity signals the coalesced recompute leaves to their own task (SignalRequest).
+        "name": "compliance: signals pending marks",
+        "task": "reporting.tasks.signals_pending",
+        "interval": {"every": 5, "period": "minutes"},
+        "kwargs": {},
+        "description": "Find again the integrity signals of the unit-years recomputed after record changes (durable "
+                       "marks), every 5 minutes.",
+    },
+    {
         # Uploads, exports and compute runs stuck after a fault (Redis restarted empty, a worker killed, a lost
         # publish): queued again or failed with the reason (reform/sweep.py). Safe to run twice or at once.
         "name": "tasks: sweep stuck work",

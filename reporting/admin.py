@@ -17,7 +17,7 @@ from reform.admin import target_actions, threshold_actions
 from reform.queueing import QueueUnavailable
 
 from .choices import RunTrigger
-from .models import ComputeRun, RecomputeRequest, Signal, SignalThreshold
+from .models import ComputeRun, RecomputeRequest, Signal, SignalRequest, SignalThreshold
 from .policy import threshold_years
 from .runs import recompute_years_now, stored_years
 
@@ -128,6 +128,15 @@ class RecomputeRequestAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SignalRequest)
+class SignalRequestAdmin(RecomputeRequestAdmin):
+    """The unit-years whose integrity signals wait to be found again after their results were recomputed."""
+
+    list_display = ("unit", "year", "requested_at", "attempts", "short_error")
+    list_filter = ("year", "attempts")
+    readonly_fields = ("unit", "year", "requested_at", "attempts", "last_error")
 
 
 @admin.register(SignalThreshold)

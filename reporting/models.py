@@ -137,6 +137,27 @@ class RecomputeRequest(models.Model):
         return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
 
 
+class SignalRequest(models.Model):
+    """A durable mark: the integrity signals of the unit-year's subtree need finding again, because its results
+    were recomputed after a record change. Kept apart from RecomputeRequest so that the results of the next save
+    never wait behind the signals (reporting/recompute.py, `signals_pending_run`)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="signal_requests")
+    year = models.PositiveSmallIntegerField(_("year"))
+    requested_at = models.DateTimeField(_("requested at"))
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0, db_default=0)
+    last_error = models.TextField(_("last error"), blank=True, default="", db_default="")
+
+    class Meta:
+        ordering = ["requested_at"]
+        verbose_name = _("signals request")
+        verbose_name_plural = _("signals requests")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_signal_request_per_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
 class ComputeRun(models.Model):
     """One run of the engine for a year (the country, or a unit's subtree): what started it, and how it ended.
 

@@ -8,8 +8,12 @@ The flow:
    (a unit under another marked unit is covered by it; many units of a province become the province; many
    scopes become the whole year), recomputes each scope with `compliance_compute(year=..., unit=...)`, and then
    deletes exactly the marks it saw (same id and requested_at), so a mark touched again meanwhile survives.
-3. If Redis or the broker is down, marking still works (it is a database row) and queuing fails quietly: the
-   periodic sweep (reform/schedules.py) runs `recompute_pending` every few minutes and catches up.
+3. Each scope answered marks its integrity signals (`SignalRequest`, the same coalescing) and queues
+   `signals_pending` (`signals_pending_run`), which finds them with its own lock: the signals take longer than the
+   results they read (about 4 of 7 s for the country), and the next save's results must not wait behind them.
+   A nightly or requested recompute still finds the signals in the same call.
+4. If Redis or the broker is down, marking still works (it is a database row) and queuing fails quietly: the
+   periodic sweep (reform/schedules.py) runs both tasks every few minutes and catches up.
 """
 from __future__ import annotations
 
@@ -31,8 +35,10 @@ from .periods import DECREE09, window_system
 
 logger = logging.getLogger(__name__)
 
-# An arbitrary constant key for pg_try_advisory_lock: one recompute_pending at a time across all workers.
+# Arbitrary constant keys for pg_try_advisory_lock: one recompute_pending, and one signals_pending, at a time
+# across all workers (the two run side by side).
 ADVISORY_LOCK_KEY = 226_2025_12
+SIGNALS_LOCK_KEY = 226_2025_13
 
 
 def _decree09() -> bool:
@@ -87,7 +93,7 @@ def recompute_mark_policy(*, years) -> int:
     from .choices import MarkReason
 
     years = sorted({int(y) for y in years if y is not None})
-    root = Unit.objects.filter(code="TW").first() or Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    root = _root()
     if root is None or not years:
         return 0
     now = timezone.now()
@@ -100,20 +106,20 @@ def recompute_mark_policy(*, years) -> int:
 
 
 @contextmanager
-def _exclusive():
-    """One recompute_pending at a time (a PostgreSQL session advisory lock); other databases run single-process."""
+def _exclusive(key: int = ADVISORY_LOCK_KEY):
+    """One run of a kind at a time (a PostgreSQL session advisory lock); other databases run single-process."""
     if connection.vendor != "postgresql":
         yield True
         return
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [ADVISORY_LOCK_KEY])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
         got = cursor.fetchone()[0]
     try:
         yield got
     finally:
         if got:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [ADVISORY_LOCK_KEY])
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
 
 
 @dataclass
@@ -159,14 +165,15 @@ def _plan(year: int, unit_ids: set[int]) -> Plan:
     return Plan(year=year, unit_ids=[by_path[path] for path in sorted(scopes)])
 
 
-def _delete_seen(seen: list[tuple[int, datetime.datetime]]) -> int:
+def _delete_seen(seen: list[tuple[int, datetime.datetime]], model=None) -> int:
     """Delete the marks exactly as they were seen; a mark whose requested_at moved since is left for the next run."""
     from reporting.models import RecomputeRequest
 
+    model = model or RecomputeRequest
     if not seen:
         return 0
     if connection.vendor == "postgresql":
-        table = RecomputeRequest._meta.db_table
+        table = model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
                 f'DELETE FROM "{table}" WHERE (id, requested_at) IN '
@@ -181,7 +188,7 @@ def _delete_seen(seen: list[tuple[int, datetime.datetime]]) -> int:
         condition = Q()
         for pk, at in seen[start:start + 200]:
             condition |= Q(pk=pk, requested_at=at)
-        deleted += RecomputeRequest.objects.filter(condition).delete()[0]
+        deleted += model.objects.filter(condition).delete()[0]
     return deleted
 
 
@@ -189,21 +196,23 @@ def _max_attempts() -> int:
     return max(1, int(getattr(settings, "COMPLIANCE_MARK_MAX_ATTEMPTS", 3)))
 
 
-def _mark_failed(marks: list[tuple], error: BaseException) -> dict:
+def _mark_failed(marks: list[tuple], error: BaseException, model=None) -> dict:
     """Count a failed attempt on the marks of a scope; drop the ones that have failed too often. Their failures
-    stay in the compute runs (admin list, banners); a record change marks the unit-year again anyway."""
+    stay in the compute runs (admin list, banners) or the log (signals); a record change marks the unit-year again."""
     from django.db.models import F
 
     from reporting.models import RecomputeRequest
 
+    model = model or RecomputeRequest
     ids = [pk for pk, *_rest in marks]
     text = f"{type(error).__name__}: {error}"[:2000]
-    RecomputeRequest.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_error=text)
-    dropped = RecomputeRequest.objects.filter(pk__in=ids, attempts__gte=_max_attempts())
+    model.objects.filter(pk__in=ids).update(attempts=F("attempts") + 1, last_error=text)
+    dropped = model.objects.filter(pk__in=ids, attempts__gte=_max_attempts())
     given_up = list(dropped.values_list("unit__code", "year"))
     dropped.delete()
     if given_up:
-        logger.error("Recompute marks dropped after %s failed attempts: %s (%s)", _max_attempts(), given_up, text)
+        logger.error("%s marks dropped after %s failed attempts: %s (%s)", model.__name__, _max_attempts(), given_up,
+                     text)
     return {"marks": len(ids), "dropped": len(given_up), "error": text}
 
 
@@ -239,18 +248,11 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
             for mark in marks:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
-                plan = _plan(year, {mark[1] for mark in year_marks})
                 trigger = RunTrigger.POLICY if year in policy_years else RunTrigger.RECORDS
-                if plan.full:
-                    scopes = [(None, year_marks)]
-                else:
-                    units = Unit.objects.in_bulk(plan.unit_ids)
-                    scopes = [(units[unit_id], [mark for mark in year_marks if mark[4].startswith(units[unit_id].path)])
-                              for unit_id in plan.unit_ids]
-                for unit, scope_marks in scopes:
+                for unit, scope_marks in _scopes(year, year_marks):
                     where = {"year": year, "unit": unit.code if unit else None}
                     try:
-                        compute_recorded(year=year, unit=unit, trigger=trigger, task_id=task_id)
+                        compute_recorded(year=year, unit=unit, trigger=trigger, task_id=task_id, with_signals=False)
                     except (OperationalError, InterfaceError):
                         raise  # the database itself: the task retries with back-off, the marks stay
                     except Exception as error:  # noqa: BLE001 - this scope failed; the others go on
@@ -259,18 +261,94 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
                         summary["failed"].append({**where, **_mark_failed(scope_marks, error)})
                         continue
                     summary["scopes"].append(where)
+                    signals_mark(unit=unit, year=year)  # before the marks go: a fault in between loses nothing
                     # Only the marks this scope answered, as they were seen (a mark touched since stays).
                     _delete_seen([(mark[0], mark[3]) for mark in scope_marks])
         # Marks left (the rounds ran out, or a change landed after the last round while its own run, started
         # meanwhile, was turned away by the lock) get a run now instead of waiting for the periodic sweep.
         left = RecomputeRequest.objects.exclude(pk__in=failed_ids).exists()
+    if summary["scopes"]:
+        summary["signals"] = tasks.signals_queue()
     if left and not tasks.in_process():
         summary["requeued"] = tasks.recompute_queue()
     return summary
 
 
-def recompute_marks_clear(*, year: int, before: datetime.datetime) -> int:
-    """After a full recompute of a year started at `before`, the year's older marks are answered."""
-    from reporting.models import RecomputeRequest
+def _scopes(year: int, year_marks: list[tuple]) -> list[tuple[Unit | None, list[tuple]]]:
+    """The year's marks (pk, unit_id, year, requested_at, unit path) merged into scopes (see _plan), each with the
+    marks it answers; a scope of None is the whole country."""
+    plan = _plan(year, {mark[1] for mark in year_marks})
+    if plan.full:
+        return [(None, year_marks)]
+    units = Unit.objects.in_bulk(plan.unit_ids)
+    return [(units[unit_id], [mark for mark in year_marks if mark[4].startswith(units[unit_id].path)])
+            for unit_id in plan.unit_ids]
 
+
+def _root() -> Unit | None:
+    return Unit.objects.filter(code="TW").first() or Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def signals_mark(*, unit: Unit | None, year: int) -> None:
+    """Mark the signals of `unit`'s subtree (None: the country, marked on the root unit) of `year` to be found again."""
+    from reporting.models import SignalRequest
+
+    target = unit or _root()
+    if target is None:
+        return
+    SignalRequest.objects.bulk_create([SignalRequest(unit=target, year=year, requested_at=timezone.now())],
+                                      update_conflicts=True, unique_fields=["unit", "year"],
+                                      update_fields=["requested_at"])
+
+
+def signals_pending_run(*, max_rounds: int = 5) -> dict:
+    """Find again the signals of every marked unit-year, in as few scopes as possible (the same merging as the
+    results), one run at a time; loops while marks keep arriving, like `recompute_pending_run`. A scope that fails
+    keeps its marks for a bounded number of retries (COMPLIANCE_MARK_MAX_ATTEMPTS); the others go on."""
+    from reporting.models import SignalRequest
+    from reporting.signals import signals_compute
+
+    tasks.clear_signals_flag()
+    summary = {"rounds": 0, "marks": 0, "scopes": [], "failed": [], "skipped": False}
+    failed_ids: set[int] = set()
+    with _exclusive(SIGNALS_LOCK_KEY) as got:
+        if not got:
+            summary["skipped"] = True  # the run holding the lock loops until no marks remain
+            return summary
+        for _ in range(max_rounds):
+            marks = [mark for mark in SignalRequest.objects.order_by("year", "unit_id").values_list(
+                "pk", "unit_id", "year", "requested_at", "unit__path") if mark[0] not in failed_ids]
+            if not marks:
+                break
+            summary["rounds"] += 1
+            summary["marks"] += len(marks)
+            by_year: dict[int, list[tuple]] = defaultdict(list)
+            for mark in marks:
+                by_year[mark[2]].append(mark)
+            for year, year_marks in sorted(by_year.items()):
+                for unit, scope_marks in _scopes(year, year_marks):
+                    where = {"year": year, "unit": unit.code if unit else None}
+                    try:
+                        signals_compute(year=year, unit=unit)
+                    except (OperationalError, InterfaceError):
+                        raise  # the database itself: the task retries with back-off, the marks stay
+                    except Exception as error:  # noqa: BLE001 - this scope failed; the others go on
+                        logger.exception("Signals of %s failed; their marks wait for a retry", where)
+                        failed_ids.update(mark[0] for mark in scope_marks)
+                        summary["failed"].append({**where, **_mark_failed(scope_marks, error, SignalRequest)})
+                        continue
+                    summary["scopes"].append(where)
+                    _delete_seen([(mark[0], mark[3]) for mark in scope_marks], SignalRequest)
+        left = SignalRequest.objects.exclude(pk__in=failed_ids).exists()
+    if left and not tasks.in_process():
+        summary["requeued"] = tasks.signals_queue()
+    return summary
+
+
+def recompute_marks_clear(*, year: int, before: datetime.datetime) -> int:
+    """After a full recompute of a year started at `before` (signals included), the year's older marks of both
+    kinds are answered."""
+    from reporting.models import RecomputeRequest, SignalRequest
+
+    SignalRequest.objects.filter(year=year, requested_at__lte=before).delete()
     return RecomputeRequest.objects.filter(year=year, requested_at__lte=before).delete()[0]

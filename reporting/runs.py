@@ -43,13 +43,13 @@ def _finish(run: ComputeRun, state: str, error: str = "") -> None:
 
 def compute_recorded(
     *, year: int, unit: Unit | None = None, trigger: str, task_id: str | None = "",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None, with_signals: bool = True,
 ) -> ComputeSummary:
     """`compliance_compute` recorded as a ComputeRun: running, then succeeded or failed with the error (re-raised)."""
     run = ComputeRun.objects.create(year=year, unit=unit, trigger=trigger, task_id=task_id or "",
                                     state=RunState.RUNNING, started_at=timezone.now())
     try:
-        summary = compliance_compute(year=year, unit=unit, progress=progress)
+        summary = compliance_compute(year=year, unit=unit, progress=progress, with_signals=with_signals)
     except BaseException as error:  # SoftTimeLimitExceeded and a worker's shutdown too: record, then re-raise
         text = f"{type(error).__name__}: {error}".strip()
         _finish(run, RunState.FAILED, f"{text}\n\n{traceback.format_exc()}")

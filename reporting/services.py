@@ -128,13 +128,17 @@ def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int,
 
 def compliance_compute(
     *, year: int, unit: Unit | None = None, progress: Callable[[int, int], None] | None = None,
-    as_of: datetime.date | None = None,
+    as_of: datetime.date | None = None, with_signals: bool = True,
 ) -> ComputeSummary:
     """Compute every target for every unit (or `unit`'s subtree) for "Y" and Q1..Q4 to date, and store the
     results and the roll-ups of every locality in the scope and above it, atomically.
 
     `as_of` (default: today) is the last day counted: a period that has not ended by then is judged on
-    1 January to `as_of` against the same window of the year before, and stored as provisional."""
+    1 January to `as_of` against the same window of the year before, and stored as provisional.
+
+    The integrity signals of the scope are found again after the results (they read them), unless `with_signals`
+    is false: the coalesced recompute after record changes leaves them to a task of their own (see
+    reporting/recompute.py), so that a save reaches the dashboard without waiting for them."""
     earliest = earliest_record_date()
     if int(year) < earliest.year:
         # Its baseline would be a year no record may carry (and year 1 has no year before it at all).
@@ -144,8 +148,9 @@ def compliance_compute(
     as_of = as_of or timezone.localdate()
     with connection.execute_wrapper(counter):
         summary = _compute(year=year, unit=unit, progress=Progress(progress), counter=counter, as_of=as_of)
-        # The integrity signals of the same scope, from the same registers and the results just stored.
-        signals.signals_compute(year=year, unit=unit, as_of=as_of)
+        if with_signals:
+            # The integrity signals of the same scope, from the same registers and the results just stored.
+            signals.signals_compute(year=year, unit=unit, as_of=as_of)
     summary.queries = counter.count
     summary.seconds = time.monotonic() - started
     logger.info("compliance_compute %s", summary.as_dict())

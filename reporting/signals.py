@@ -55,6 +55,7 @@ RANK = {Severity.CRITICAL: 0, Severity.WARNING: 1, Severity.INFO: 2}
 MISSING_LISTED = 30  # missing numbers kept in a number_gaps signal's evidence
 # Evidence about the peers changes with every other unit's figures; it is shown, not compared (see signals_store).
 CONTEXT_KEYS = ("peers",)
+SIGNALS_LOCK_SPACE = 2261  # pg_advisory_xact_lock(space, year): one signals_compute of a year at a time
 
 
 @dataclass
@@ -794,9 +795,16 @@ def _as_stored(evidence: dict) -> dict:
 def signals_compute(*, year: int, unit: Unit | None = None, as_of: datetime.date | None = None,
                     portable: bool | None = None) -> dict[str, int]:
     """Find and store the signals of `year` for the country or `unit`'s subtree (the engine calls it after storing
-    the year's results: sharp_drop and silent_unit read them)."""
-    found = signals_find(year=year, unit=unit, as_of=as_of, portable=portable)
-    return signals_store(year=year, unit=unit, found=found)
+    the year's results: sharp_drop and silent_unit read them, or the signals task after a record change).
+
+    One at a time per year (a transaction-scoped advisory lock on PostgreSQL): the engine of a nightly or requested
+    recompute and the signals task may otherwise find the same new signal at once and both insert it."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [SIGNALS_LOCK_SPACE, int(year)])
+        found = signals_find(year=year, unit=unit, as_of=as_of, portable=portable)
+        return signals_store(year=year, unit=unit, found=found)
 
 
 # ---------------------------------------------------------------------------------------------------------------

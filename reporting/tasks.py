@@ -24,6 +24,7 @@ logger = logging.getLogger(__name__)
 _local = threading.local()  # in-process mode: is a request running, and did it change records?
 
 QUEUED_FLAG = "reporting:recompute-pending:queued"
+SIGNALS_QUEUED_FLAG = "reporting:signals-pending:queued"
 
 
 def summary_as_dict(summary: Any) -> dict:
@@ -74,6 +75,15 @@ def recompute_pending(self) -> dict:
     return recompute_pending_run(task_id=self.request.id or "")
 
 
+@shared_task(bind=True, name="reporting.tasks.signals_pending", **TASK_OPTIONS)
+def signals_pending(self) -> dict:
+    """Find again the integrity signals of the unit-years whose results a record change recomputed (coalesced, one
+    run at a time, beside `recompute_pending`; see reporting/recompute.py)."""
+    from reporting.recompute import signals_pending_run
+
+    return signals_pending_run()
+
+
 @shared_task(bind=True, name="reporting.tasks.compliance_nightly", **TASK_OPTIONS)
 def compliance_nightly(self, year: int | None = None) -> dict:
     """The nightly full recompute: the current year, and in January the previous year too."""
@@ -113,39 +123,49 @@ def recompute_queue() -> str:
 
     Through a flag in the Django cache (Redis), `SET NX EX`: the first change of a burst queues the task with a
     short countdown, so the rest of the burst lands first and is answered by the same run."""
+    return _queue(recompute_pending, QUEUED_FLAG, _countdown())
+
+
+def signals_queue() -> str:
+    """Queue one `signals_pending` unless one is already queued (as `recompute_queue`, without a countdown: the
+    results it follows are already stored)."""
+    return _queue(signals_pending, SIGNALS_QUEUED_FLAG, 0)
+
+
+def _queue(task, flag: str, countdown: float) -> str:
     if in_process():
         # In-process mode (embedded demo): within a request, run once when the request ends (a form or an API
         # call that saves many records recomputes once); outside a request, run now.
         if getattr(_local, "in_request", False):
-            _local.pending = True
+            _local.pending = getattr(_local, "pending", set()) | {task.name}
             return "deferred"
-        return _run_in_process()
-    countdown = _countdown()
+        return _run_in_process(task)
     try:
         # SET NX EX: the first change of a burst wins; the flag outlives the countdown a little so that the
         # burst's later changes, committed before the task starts, do not queue more tasks.
-        if not cache.add(QUEUED_FLAG, "1", timeout=countdown + 30):
+        if not cache.add(flag, "1", timeout=countdown + 30):
             return "already-queued"
     except Exception:  # noqa: BLE001 - Redis down: fall through and try the broker anyway
-        logger.warning("Could not set the recompute-queued flag (Redis unreachable?); trying the broker.", exc_info=True)
+        logger.warning("Could not set the %s flag (Redis unreachable?); trying the broker.", flag, exc_info=True)
     try:
-        recompute_pending.apply_async(countdown=countdown, retry=False)
+        task.apply_async(countdown=countdown, retry=False)
     except Exception:  # noqa: BLE001 - broker down: the marks are in the database, the sweep will run them
-        logger.warning("Could not queue recompute_pending (broker unreachable?); the periodic sweep will catch up.",
+        logger.warning("Could not queue %s (broker unreachable?); the periodic sweep will catch up.", task.name,
                        exc_info=True)
         try:
-            cache.delete(QUEUED_FLAG)
+            cache.delete(flag)
         except Exception:  # noqa: BLE001
             pass
         return "broker-down"
     return "queued"
 
 
-def _run_in_process() -> str:
+def _run_in_process(task=None) -> str:
+    task = task or recompute_pending
     try:
-        recompute_pending.apply_async()
+        task.apply_async()
     except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
-        logger.exception("In-process recompute after a records change failed; the marks stay for the next run.")
+        logger.exception("In-process %s after a records change failed; the marks stay for the next run.", task.name)
         return "failed"
     return "ran"
 
@@ -153,20 +173,27 @@ def _run_in_process() -> str:
 def request_started(**kwargs) -> None:
     """In-process mode: a request's record changes recompute once, when it ends (request_finished)."""
     _local.in_request = True
-    _local.pending = False
+    _local.pending = set()
 
 
 def request_finished(**kwargs) -> None:
-    pending = getattr(_local, "pending", False)
+    pending = getattr(_local, "pending", None) or set()
     _local.in_request = False
-    _local.pending = False
+    _local.pending = set()
     if pending and in_process():
-        _run_in_process()
+        # The results first: their run queues the signals itself (run now, the request being over).
+        for task in (recompute_pending, signals_pending):
+            if task.name in pending:
+                _run_in_process(task)
 
 
-def clear_queued_flag() -> None:
-    """Called when a recompute_pending run starts: changes committed from now on must queue a new run."""
+def clear_queued_flag(flag: str = QUEUED_FLAG) -> None:
+    """Called when a run starts: changes committed from now on must queue a new run."""
     try:
-        cache.delete(QUEUED_FLAG)
+        cache.delete(flag)
     except Exception:  # noqa: BLE001
-        logger.warning("Could not clear the recompute-queued flag (Redis unreachable?).", exc_info=True)
+        logger.warning("Could not clear the %s flag (Redis unreachable?).", flag, exc_info=True)
+
+
+def clear_signals_flag() -> None:
+    clear_queued_flag(SIGNALS_QUEUED_FLAG)

@@ -138,7 +138,7 @@ def objects(tree, officer_hn, officer_hcm, reviewer, administrator, settings, tm
     from documents.models import DocumentType
     from imports import services as import_services
     from reform.models import PolicySetting, Target, TargetThreshold, UnitSuccession
-    from reporting.models import ComputeRun, RecomputeRequest, Signal, SignalThreshold
+    from reporting.models import ComputeRun, RecomputeRequest, Signal, SignalRequest, SignalThreshold
     from reports import services as report_services
     from reports.models import Notification
     from reports.periods import ReportingPeriod
@@ -195,6 +195,7 @@ def objects(tree, officer_hn, officer_hcm, reviewer, administrator, settings, tm
         "reporting.computerun": ComputeRun.objects.create(year=year, unit=tree["01"], trigger="command",
                                                           state="succeeded", started_at=now, finished_at=now),
         "reporting.recomputerequest": RecomputeRequest.objects.create(unit=tree["01"], year=year, requested_at=now),
+        "reporting.signalrequest": SignalRequest.objects.create(unit=tree["01"], year=year, requested_at=now),
         "reporting.signalthreshold": SignalThreshold.objects.create(kind="number_gaps", applies_from=2020),
         "reporting.signal": o.signal,
         "reform.unit": tree["01"],
@@ -389,6 +390,7 @@ ADMIN_MODELS = {
     "django_celery_results.groupresult": (200, 200),
     "reporting.computerun": (403, 200),  # the engine writes runs and marks
     "reporting.recomputerequest": (403, 200),
+    "reporting.signalrequest": (403, 200),
     "reporting.signalthreshold": (200, 200),
     "reporting.signal": (200, 200),
     "reform.unit": (200, 200),

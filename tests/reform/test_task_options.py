@@ -9,7 +9,8 @@ from reform.tasks import TASK_OPTIONS
 
 PROJECT_TASKS = {
     "imports.tasks.import_run", "reform.tasks.stuck_sweep", "reporting.tasks.compliance_compute_task",
-    "reporting.tasks.compliance_nightly", "reporting.tasks.recompute_pending", "reports.tasks.export_generate",
+    "reporting.tasks.compliance_nightly", "reporting.tasks.recompute_pending", "reporting.tasks.signals_pending",
+    "reports.tasks.export_generate",
     "reports.tasks.generate_due_exports", "reports.tasks.send_report_reminders",
 }
 SHORTER = {"reform.tasks.stuck_sweep": (300, 240)}  # (time_limit, soft_time_limit)

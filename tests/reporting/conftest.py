@@ -65,14 +65,14 @@ def redis_client():
 
 @pytest.fixture
 def clean_queue(redis_client):
-    """An empty default Celery queue and no recompute-queued flag, before and after the test."""
+    """An empty default Celery queue and no recompute- or signals-queued flag, before and after the test."""
     from django.core.cache import cache
 
-    from reporting.tasks import QUEUED_FLAG
+    from reporting.tasks import QUEUED_FLAG, SIGNALS_QUEUED_FLAG
 
     def clean():
         redis_client.delete("celery")
-        cache.delete(QUEUED_FLAG)
+        cache.delete_many([QUEUED_FLAG, SIGNALS_QUEUED_FLAG])
 
     clean()
     yield redis_client
