@@ -69,11 +69,11 @@ class ComputeRunAdmin(admin.ModelAdmin):
     search_fields = ("task_id", "error", "unit__code")
     date_hierarchy = "started_at"
     change_list_template = "admin/reporting/computerun/change_list.html"
-    readonly_fields = ("year", "unit", "trigger", "state", "started_at", "finished_at", "task_id", "error")
+    readonly_fields = ("year", "unit", "subtrees", "trigger", "state", "started_at", "finished_at", "task_id", "error")
 
     @admin.display(description=_("scope"))
     def scope(self, obj):
-        return obj.unit.code if obj.unit_id else gettext("the whole country")
+        return obj.scope_codes if obj.scope_paths is not None else gettext("the whole country")
 
     @admin.display(description=_("error"))
     def short_error(self, obj):

@@ -169,6 +169,10 @@ class ComputeRun(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.CASCADE,
                              related_name="compute_runs", help_text=_("Empty: the whole country."))
+    # Several subtrees recomputed in one pass (the coalesced recompute after changes in many places): their roots'
+    # paths; `unit` is then empty. Empty list: `unit` says the scope.
+    subtrees = models.JSONField(_("subtrees"), default=list, blank=True,
+                                help_text=_("The units whose subtrees the run recomputed in one pass."))
     trigger = models.CharField(_("trigger"), max_length=16, choices=RunTrigger.choices)
     state = models.CharField(_("state"), max_length=16, choices=RunState.choices, default=RunState.RUNNING)
     started_at = models.DateTimeField(_("started at"))
@@ -183,9 +187,24 @@ class ComputeRun(models.Model):
         indexes = [models.Index(fields=["year", "-started_at"], name="compute_run_year_started")]
 
     def __str__(self) -> str:
-        scope = self.unit.code if self.unit_id else "TW"
+        scope = self.scope_codes
         started = formats.date_format(timezone.localtime(self.started_at), "SHORT_DATETIME_FORMAT")
         return f"{self.year} · {scope} · {self.get_trigger_display()}: {self.get_state_display()} · {started}"
+
+    @property
+    def scope_paths(self) -> list[str] | None:
+        """The paths of the subtrees the run covered; None: the whole country."""
+        if self.subtrees:
+            return list(self.subtrees)
+        return [self.unit.path] if self.unit_id else None
+
+    @property
+    def scope_codes(self) -> str:
+        paths = self.scope_paths
+        if paths is None:
+            return "TW"
+        codes = [path.strip("/").split("/")[-1] for path in paths]
+        return ", ".join(codes) if len(codes) <= 5 else f"{', '.join(codes[:5])} (+{len(codes) - 5})"
 
     @property
     def reason(self) -> str:

@@ -32,6 +32,7 @@ from reform.models import Unit
 
 from . import tasks
 from .periods import DECREE09, window_system
+from .selectors import Subtrees
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +132,10 @@ class Plan:
     unit_ids: list[int] = field(default_factory=list)
 
 
-def _plan(year: int, unit_ids: set[int]) -> Plan:
-    province_collapse = int(getattr(settings, "COMPLIANCE_RECOMPUTE_PROVINCE_COLLAPSE", 8))
-    # Many subtrees in one run are one national recompute: a subtree costs 0.2-0.6 s (its ancestors' roll-ups are
-    # redone each time) and a run's scopes go one after another, while the saves keep coming. With saves in 10
-    # communes a second (benchmarks/freshness.py), above 6 gave a p95 of 10 s, above 40 one of 15 s.
-    full_year_above = int(getattr(settings, "COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", 6))
+def _plan(year: int, unit_ids: set[int], *, full_above: int, province_collapse: int | None = None) -> Plan:
+    """The scopes that answer the marked units: each unit's subtree once (a unit under another marked unit is
+    covered by it), the whole year when the root is marked or more than `full_above` subtrees remain, and with
+    `province_collapse`, a province for that many of its units."""
     units = list(Unit.objects.filter(pk__in=unit_ids).values_list("pk", "path"))
     paths = sorted(path for _, path in units)
     by_path = {path: pk for pk, path in units}
@@ -148,21 +147,37 @@ def _plan(year: int, unit_ids: set[int]) -> Plan:
         kept.append(path)
     if any(path.count("/") <= 2 for path in kept):  # the root itself is marked
         return Plan(year=year, full=True)
-    # Many units in one province: one subtree compute of the province is cheaper than many small ones.
-    per_province: dict[str, list[str]] = defaultdict(list)
-    for path in kept:
-        per_province["/".join(path.split("/")[:3]) + "/"].append(path)
-    scopes: list[str] = []
-    province_ids = dict(Unit.objects.filter(path__in=list(per_province)).values_list("path", "pk"))
-    for province_path, members in per_province.items():
-        if len(members) >= province_collapse and province_path in province_ids:
-            scopes.append(province_path)
-            by_path[province_path] = province_ids[province_path]
-        else:
-            scopes.extend(members)
-    if len(scopes) > full_year_above:
+    scopes: list[str] = kept
+    if province_collapse:
+        # Many units in one province: one subtree compute of the province is cheaper than many small ones.
+        per_province: dict[str, list[str]] = defaultdict(list)
+        for path in kept:
+            per_province["/".join(path.split("/")[:3]) + "/"].append(path)
+        scopes = []
+        province_ids = dict(Unit.objects.filter(path__in=list(per_province)).values_list("path", "pk"))
+        for province_path, members in per_province.items():
+            if len(members) >= province_collapse and province_path in province_ids:
+                scopes.append(province_path)
+                by_path[province_path] = province_ids[province_path]
+            else:
+                scopes.extend(members)
+    if len(scopes) > full_above:
         return Plan(year=year, full=True)
     return Plan(year=year, unit_ids=[by_path[path] for path in sorted(scopes)])
+
+
+def _results_plan(year: int, unit_ids: set[int]) -> Plan:
+    # The marked subtrees are computed in one pass (selectors.Subtrees), which costs about what their units and the
+    # localities above them do: 200 communes in 20 provinces take a fraction of the national pass (which reads every
+    # register in full). Beyond COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE subtrees the national pass is cheaper.
+    return _plan(year, unit_ids, full_above=int(getattr(settings, "COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", 600)))
+
+
+def _signals_plan(year: int, unit_ids: set[int]) -> Plan:
+    # The signals of a subtree cost 0.2-1 s each (one call per subtree), those of the country 5-7 s: a few subtrees,
+    # provinces for many of their units, and beyond that the country.
+    return _plan(year, unit_ids, full_above=int(getattr(settings, "COMPLIANCE_SIGNALS_FULL_YEAR_ABOVE", 6)),
+                 province_collapse=int(getattr(settings, "COMPLIANCE_SIGNALS_PROVINCE_COLLAPSE", 8)))
 
 
 def _delete_seen(seen: list[tuple[int, datetime.datetime]], model=None) -> int:
@@ -249,8 +264,8 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
                 trigger = RunTrigger.POLICY if year in policy_years else RunTrigger.RECORDS
-                for unit, scope_marks in _scopes(year, year_marks):
-                    where = {"year": year, "unit": unit.code if unit else None}
+                for unit, scope_marks in _scopes(year, year_marks, together=True):
+                    where = _where(year, unit)
                     try:
                         compute_recorded(year=year, unit=unit, trigger=trigger, task_id=task_id, with_signals=False)
                     except (OperationalError, InterfaceError):
@@ -261,7 +276,7 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
                         summary["failed"].append({**where, **_mark_failed(scope_marks, error)})
                         continue
                     summary["scopes"].append(where)
-                    signals_mark(unit=unit, year=year)  # before the marks go: a fault in between loses nothing
+                    signals_mark(scope=unit, year=year)  # before the marks go: a fault in between loses nothing
                     # Only the marks this scope answered, as they were seen (a mark touched since stays).
                     _delete_seen([(mark[0], mark[3]) for mark in scope_marks])
         # Marks left (the rounds ran out, or a change landed after the last round while its own run, started
@@ -274,29 +289,39 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
     return summary
 
 
-def _scopes(year: int, year_marks: list[tuple]) -> list[tuple[Unit | None, list[tuple]]]:
-    """The year's marks (pk, unit_id, year, requested_at, unit path) merged into scopes (see _plan), each with the
-    marks it answers; a scope of None is the whole country."""
-    plan = _plan(year, {mark[1] for mark in year_marks})
+def _scopes(year: int, year_marks: list[tuple], *, together: bool) -> list[tuple[Unit | Subtrees | None, list[tuple]]]:
+    """The year's marks (pk, unit_id, year, requested_at, unit path) merged into scopes, each with the marks it
+    answers; a scope of None is the whole country. `together`: the results' plan, its subtrees in one pass (one
+    scope); otherwise the signals' plan, a scope per subtree."""
+    plan = (_results_plan if together else _signals_plan)(year, {mark[1] for mark in year_marks})
     if plan.full:
         return [(None, year_marks)]
     units = Unit.objects.in_bulk(plan.unit_ids)
-    return [(units[unit_id], [mark for mark in year_marks if mark[4].startswith(units[unit_id].path)])
-            for unit_id in plan.unit_ids]
+    roots = [units[unit_id] for unit_id in plan.unit_ids]
+    if together and len(roots) > 1:
+        return [(Subtrees.of(roots), year_marks)]
+    return [(root, [mark for mark in year_marks if mark[4].startswith(root.path)]) for root in roots]
+
+
+def _where(year: int, scope: Unit | Subtrees | None) -> dict:
+    if isinstance(scope, Subtrees):
+        return {"year": year, "units": [root.code for root in scope.roots]}
+    return {"year": year, "unit": scope.code if scope else None}
 
 
 def _root() -> Unit | None:
     return Unit.objects.filter(code="TW").first() or Unit.objects.filter(parent__isnull=True).order_by("path").first()
 
 
-def signals_mark(*, unit: Unit | None, year: int) -> None:
-    """Mark the signals of `unit`'s subtree (None: the country, marked on the root unit) of `year` to be found again."""
+def signals_mark(*, scope: Unit | Subtrees | None, year: int) -> None:
+    """Mark the signals of the scope's subtrees (None: the country, marked on the root unit) of `year` to be found
+    again."""
     from reporting.models import SignalRequest
 
-    target = unit or _root()
-    if target is None:
-        return
-    SignalRequest.objects.bulk_create([SignalRequest(unit=target, year=year, requested_at=timezone.now())],
+    targets = list(scope.roots) if isinstance(scope, Subtrees) else [scope or _root()]
+    now = timezone.now()
+    SignalRequest.objects.bulk_create([SignalRequest(unit=target, year=year, requested_at=now)
+                                       for target in targets if target is not None],
                                       update_conflicts=True, unique_fields=["unit", "year"],
                                       update_fields=["requested_at"])
 
@@ -326,8 +351,8 @@ def signals_pending_run(*, max_rounds: int = 5) -> dict:
             for mark in marks:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
-                for unit, scope_marks in _scopes(year, year_marks):
-                    where = {"year": year, "unit": unit.code if unit else None}
+                for unit, scope_marks in _scopes(year, year_marks, together=False):
+                    where = _where(year, unit)
                     try:
                         signals_compute(year=year, unit=unit)
                     except (OperationalError, InterfaceError):

@@ -23,6 +23,7 @@ from reform.sweep import running_after, task_result_failed
 
 from .choices import MarkReason, RunState, RunTrigger
 from .models import ComplianceResult, ComputeRun, RecomputeRequest
+from .selectors import Subtrees
 from .services import ComputeSummary, compliance_compute
 
 logger = logging.getLogger(__name__)
@@ -42,12 +43,14 @@ def _finish(run: ComputeRun, state: str, error: str = "") -> None:
 
 
 def compute_recorded(
-    *, year: int, unit: Unit | None = None, trigger: str, task_id: str | None = "",
+    *, year: int, unit: Unit | Subtrees | None = None, trigger: str, task_id: str | None = "",
     progress: Callable[[int, int], None] | None = None, with_signals: bool = True,
 ) -> ComputeSummary:
     """`compliance_compute` recorded as a ComputeRun: running, then succeeded or failed with the error (re-raised)."""
-    run = ComputeRun.objects.create(year=year, unit=unit, trigger=trigger, task_id=task_id or "",
-                                    state=RunState.RUNNING, started_at=timezone.now())
+    several = isinstance(unit, Subtrees)
+    run = ComputeRun.objects.create(year=year, unit=None if several else unit, subtrees=unit.paths if several else [],
+                                    trigger=trigger, task_id=task_id or "", state=RunState.RUNNING,
+                                    started_at=timezone.now())
     try:
         summary = compliance_compute(year=year, unit=unit, progress=progress, with_signals=with_signals)
     except BaseException as error:  # SoftTimeLimitExceeded and a worker's shutdown too: record, then re-raise
@@ -96,9 +99,11 @@ class Failure:
 
 
 def _covers(success: ComputeRun, failed: ComputeRun) -> bool:
-    if success.unit_id is None:
+    """Whether the successful run recomputed every unit the failed one should have."""
+    covered, wanted = success.scope_paths, failed.scope_paths
+    if covered is None:
         return True
-    return failed.unit_id is not None and failed.unit.path.startswith(success.unit.path)
+    return wanted is not None and all(any(path.startswith(top) for top in covered) for path in wanted)
 
 
 def last_failure(*, year: int, limit: int = 200) -> Failure | None:
@@ -108,7 +113,7 @@ def last_failure(*, year: int, limit: int = 200) -> Failure | None:
     later_successes: list[ComputeRun] = []
     for run in ComputeRun.objects.filter(year=year).select_related("unit").order_by("-started_at", "-id")[:limit]:
         if run.state == RunState.SUCCEEDED:
-            if run.unit_id is None:
+            if run.scope_paths is None:
                 return None
             later_successes.append(run)
             continue

@@ -8,10 +8,13 @@ quarters up into any to-date window in Python.
 from __future__ import annotations
 
 import datetime
-from types import SimpleNamespace
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from collections.abc import Iterable
+from functools import reduce
+from operator import or_
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
@@ -21,7 +24,7 @@ from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
 from reform.choices import Level
 from reform.models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession
-from reform.querysets import subtree_q
+from reform.querysets import subtree_q, unit_path
 
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
@@ -133,38 +136,86 @@ def compliance_summary(*, year: int, period: str, unit: Unit) -> list[dict]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def scope_units(*, unit: Unit | None) -> list[dict]:
+@dataclass(frozen=True)
+class Subtrees:
+    """Several subtrees computed in one pass (the coalesced recompute after record changes in many places): their
+    roots, none under another, and the id of every unit in them, resolved once, so that the registers are read by
+    unit id (which their indexes serve) instead of by a prefix match per subtree. The engine treats it as it treats
+    one unit's subtree; `scope_filter` is what differs."""
+
+    roots: tuple[Unit, ...]
+    unit_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, roots: Sequence[Unit]) -> "Subtrees":
+        roots = tuple(sorted(roots, key=lambda unit: unit.path))
+        if any(b.path.startswith(a.path) for a, b in zip(roots, roots[1:])):
+            raise ValueError("Subtrees: a root lies under another root; mark the upper one only.")
+        ids = Unit.objects.filter(reduce(or_, (subtree_q(root, via="") for root in roots))).values_list("pk", flat=True)
+        return cls(roots=roots, unit_ids=frozenset(ids))
+
+    @property
+    def paths(self) -> list[str]:
+        return [root.path for root in self.roots]
+
+    def __str__(self) -> str:
+        return ", ".join(root.code for root in self.roots)
+
+
+Scope = Unit | Subtrees | None  # None: the whole country
+
+
+def scope_filter(scope: Unit | Subtrees, *, via: str = "unit") -> Q:
+    """Rows whose unit (reached through `via`; "" for units themselves) lies in the scope."""
+    if isinstance(scope, Subtrees):
+        return Q(**{f"{via}_id__in" if via else "pk__in": sorted(scope.unit_ids)})
+    return subtree_q(scope, via=via)
+
+
+def scope_units(*, unit: Scope) -> list[dict]:
     """The units to compute: the current units of the whole tree, or of `unit`'s subtree (one query). Legacy
     units (until 30 June 2025) get no results: their records count in their successors' (see lineage)."""
-    qs = Unit.objects.all() if unit is None else Unit.objects.in_subtree(unit)
+    qs = Unit.objects.all() if unit is None else Unit.objects.filter(scope_filter(unit, via=""))
     return list(qs.current().values("id", "code", "path", "level", "kind", "parent_id", "depth"))
 
 
-def lineage(*, unit: Unit | None, predecessor: Unit | None = None) -> dict[int, tuple[int, bool]]:
+def lineage(*, unit: Scope, predecessor: Unit | None = None) -> dict[int, tuple[int, bool]]:
     """{legacy unit id: (default successor id, own)} for the legacy units whose records count in the scope (one
     query), or only for `predecessor`. `own`: the records count in the successor's own figures (a legacy province's
     or commune's); otherwise only in its subtree roll-up (a legacy district's)."""
     qs = UnitSuccession.objects.filter(predecessor__valid_until__isnull=False)
     if unit is not None:
-        qs = qs.filter(subtree_q(unit, via="successor"))
+        # Every succession of the legacy units with a successor in the scope: the default successor, their records'
+        # one home, may lie outside it, and then they count there, not here (a split commune's other half).
+        qs = qs.filter(predecessor_id__in=UnitSuccession.objects.filter(
+            scope_filter(unit, via="successor")).values("predecessor_id"))
     if predecessor is not None:
         qs = qs.filter(predecessor=predecessor)
     out: dict[int, tuple[int, bool]] = {}
-    for pred, succ, level in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
-            "predecessor_id", "successor_id", "predecessor__level"):
+    paths: dict[int, str] = {}
+    for pred, succ, level, path in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
+            "predecessor_id", "successor_id", "predecessor__level", "successor__path"):
         out[pred] = (succ, level != Level.DISTRICT)  # the last one written is the default (smallest order)
-    return out
+        paths[pred] = path
+    if unit is None:
+        return out
+    if isinstance(unit, Subtrees):
+        return {pred: found for pred, found in out.items() if found[0] in unit.unit_ids}
+    top = unit_path(unit)
+    return {pred: found for pred, found in out.items() if paths[pred].startswith(top)}
 
 
-def ancestor_localities(*, unit: Unit | None) -> list[dict]:
-    """The localities above `unit` (their roll-ups change when its subtree is recomputed); one query."""
+def ancestor_localities(*, unit: Scope) -> list[dict]:
+    """The localities above `unit` (their roll-ups change when its subtree is recomputed), deepest first; one
+    query. For several subtrees, the localities above any of them."""
     if unit is None:
         return []
-    codes = [code for code in unit.path.strip("/").split("/")][:-1]
+    roots = unit.roots if isinstance(unit, Subtrees) else (unit,)
+    codes = {code for root in roots for code in root.path.strip("/").split("/")[:-1]}
     if not codes:
         return []
     return list(
-        Unit.objects.filter(code__in=codes, kind="locality").order_by("-depth")
+        Unit.objects.filter(code__in=codes, kind="locality").order_by("-depth", "path")
         .values("id", "code", "path", "level", "kind", "parent_id", "depth")
     )
 
@@ -209,10 +260,12 @@ def _in(field: str, window: tuple[datetime.date, datetime.date]) -> Q:
 NO_SUBTREE = SimpleNamespace(path=None)
 
 
-def _scoped(qs: QuerySet, unit: Unit | None, predecessors: Iterable[int] = ()) -> QuerySet:
-    """Records of `unit`'s subtree and of the legacy units whose records count in it (`predecessors`)."""
+def _scoped(qs: QuerySet, unit: Scope, predecessors: Iterable[int] = ()) -> QuerySet:
+    """Records of `unit`'s subtree (or subtrees) and of the legacy units whose records count in it (`predecessors`)."""
     if unit is None:
         return qs
+    if isinstance(unit, Subtrees):
+        return qs.filter(unit_id__in=sorted(unit.unit_ids | set(predecessors)))
     if unit.path is None:
         return qs.filter(unit_id__in=list(predecessors))
     return qs.filter(subtree_q(unit) | Q(unit_id__in=list(predecessors)))
@@ -230,7 +283,7 @@ DOCUMENT_MEASURES = ["red", "red_prev", "all", "dig", "net"]
 
 
 def document_counts(
-    *, year: int, unit: Unit | None, reduction_types: list[str], as_of: datetime.date | None = None,
+    *, year: int, unit: Scope, reduction_types: list[str], as_of: datetime.date | None = None,
     predecessors: Iterable[int] = (),
 ) -> dict[int, dict[str, list[int]]]:
     """Documents per unit and quarter of `year` (and reduction-type documents of the same quarters of year-1).
@@ -272,7 +325,7 @@ RULE_MEASURES = ("cap", "cap_all", "dur_bad", "speech_rec", "speech_bad", "budge
 
 
 def conference_counts(
-    *, year: int, unit: Unit | None, hybrid_online: bool, rules: dict[str, Q],
+    *, year: int, unit: Scope, hybrid_online: bool, rules: dict[str, Q],
     as_of: datetime.date | None = None, predecessors: Iterable[int] = (),
 ) -> dict[int, dict[str, list[int]]]:
     """Countable conferences (regular sessions excluded) per unit and quarter, with every figure the
@@ -300,7 +353,7 @@ def conference_counts(
 DIGITIZATION_MEASURES = ["proc_total", "proc_digital"]
 
 
-def digitization_sums(*, year: int, unit: Unit | None, predecessors: Iterable[int] = ()) -> dict[int, dict[str, list[int]]]:
+def digitization_sums(*, year: int, unit: Scope, predecessors: Iterable[int] = ()) -> dict[int, dict[str, list[int]]]:
     """Administrative procedures per unit and quarter of `year` (from the quarterly reports), one query."""
     aggregates = {}
     for q in QUARTERS:
@@ -312,7 +365,7 @@ def digitization_sums(*, year: int, unit: Unit | None, predecessors: Iterable[in
 
 
 def conference_offenders(
-    *, year: int, unit: Unit | None, conditions: dict[str, Q], fields: Iterable[str],
+    *, year: int, unit: Scope, conditions: dict[str, Q], fields: Iterable[str],
     limit: int = OFFENDERS_PER_UNIT, predecessors: Iterable[int] = (),
 ) -> dict[str, dict[int, list[dict]]]:
     """{target: {unit_id: rows}}: the first `limit` countable conferences of each unit in `year` (by date)

@@ -127,11 +127,12 @@ def _judge(target: Target, threshold, applicable: bool, numbers: tuple[int, int,
 
 
 def compliance_compute(
-    *, year: int, unit: Unit | None = None, progress: Callable[[int, int], None] | None = None,
+    *, year: int, unit: Unit | selectors.Subtrees | None = None, progress: Callable[[int, int], None] | None = None,
     as_of: datetime.date | None = None, with_signals: bool = True,
 ) -> ComputeSummary:
-    """Compute every target for every unit (or `unit`'s subtree) for "Y" and Q1..Q4 to date, and store the
-    results and the roll-ups of every locality in the scope and above it, atomically.
+    """Compute every target for every unit (or `unit`'s subtree, or several subtrees at once: `selectors.Subtrees`)
+    for "Y" and Q1..Q4 to date, and store the results and the roll-ups of every locality in the scope and above
+    it, atomically.
 
     `as_of` (default: today) is the last day counted: a period that has not ended by then is judged on
     1 January to `as_of` against the same window of the year before, and stored as provisional.
@@ -150,14 +151,15 @@ def compliance_compute(
         summary = _compute(year=year, unit=unit, progress=Progress(progress), counter=counter, as_of=as_of)
         if with_signals:
             # The integrity signals of the same scope, from the same registers and the results just stored.
-            signals.signals_compute(year=year, unit=unit, as_of=as_of)
+            for root in unit.roots if isinstance(unit, selectors.Subtrees) else (unit,):
+                signals.signals_compute(year=year, unit=root, as_of=as_of)
     summary.queries = counter.count
     summary.seconds = time.monotonic() - started
     logger.info("compliance_compute %s", summary.as_dict())
     return summary
 
 
-def _compute(*, year: int, unit: Unit | None, progress: Progress, counter: QueryCounter,
+def _compute(*, year: int, unit: Unit | selectors.Subtrees | None, progress: Progress, counter: QueryCounter,
              as_of: datetime.date) -> ComputeSummary:
     # Rows are written in the order of the unique index (year, period, unit, target): see result_rows.
     units = sorted(selectors.scope_units(unit=unit), key=lambda u: u["id"])
@@ -299,11 +301,11 @@ def _compute(*, year: int, unit: Unit | None, progress: Progress, counter: Query
         year_table = partitions.YearTable(year) if unit is None and partitions.partitioned() else None
         rollups = ComplianceRollup.objects.filter(year=year)
         if unit is not None:
-            rollups = rollups.in_subtree(unit)
+            rollups = rollups.filter(selectors.scope_filter(unit))
         if year_table is None:
             results = ComplianceResult.objects.filter(year=year)
             if unit is not None:
-                results = results.in_subtree(unit)
+                results = results.filter(selectors.scope_filter(unit))
             results.delete()
         rollups.delete()
         # The results are computed while they are written (a streamed COPY on PostgreSQL).

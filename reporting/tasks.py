@@ -127,9 +127,10 @@ def recompute_queue() -> str:
 
 
 def signals_queue() -> str:
-    """Queue one `signals_pending` unless one is already queued (as `recompute_queue`, without a countdown: the
-    results it follows are already stored)."""
-    return _queue(signals_pending, SIGNALS_QUEUED_FLAG, 0)
+    """Queue one `signals_pending` unless one is already queued (as `recompute_queue`). Its countdown
+    (COMPLIANCE_SIGNALS_COUNTDOWN, 10 s) lets a burst of saves in many places be answered by one run of the
+    signals, which read every register of their scope, instead of one run per round of results."""
+    return _queue(signals_pending, SIGNALS_QUEUED_FLAG, float(getattr(settings, "COMPLIANCE_SIGNALS_COUNTDOWN", 10)))
 
 
 def _queue(task, flag: str, countdown: float) -> str:

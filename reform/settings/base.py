@@ -196,7 +196,9 @@ COMPLIANCE_PROGRESS_EVERY_SECONDS = env.float("COMPLIANCE_PROGRESS_EVERY_SECONDS
 # Coalesced recomputes after record changes (reporting/recompute.py; measured by benchmarks/freshness.py): the
 # wait before a run (so a burst's other saves land first) and how many subtrees make one national recompute.
 COMPLIANCE_RECOMPUTE_COUNTDOWN = env.float("COMPLIANCE_RECOMPUTE_COUNTDOWN", default=1.0)
-COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE = env.int("COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", default=6)
+COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE = env.int("COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", default=600)
+# The signals after a record change wait this long, so that a burst of saves is answered by one run of them.
+COMPLIANCE_SIGNALS_COUNTDOWN = env.float("COMPLIANCE_SIGNALS_COUNTDOWN", default=10.0)
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

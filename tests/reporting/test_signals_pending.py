@@ -18,6 +18,7 @@ from documents.models import Document
 from reporting import recompute, tasks
 from reporting.choices import SignalKind
 from reporting.models import ComplianceResult, RecomputeRequest, Signal, SignalRequest
+from reporting.selectors import Subtrees
 from reporting.tasks import compliance_nightly
 from tests.factories import UnitFactory, UserFactory
 
@@ -55,7 +56,7 @@ def test_a_record_change_stores_the_results_first_and_leaves_the_signals_to_thei
     scopes = [{"year": YEAR, "unit": "00070"}, {"year": YEAR + 1, "unit": "00070"}]  # 2025 is 2026's baseline
 
     summary = recompute.recompute_pending_run()
-    assert summary["scopes"] == scopes and summary["signals"] == "queued"
+    assert summary["scopes"] == scopes and summary["signals"] == "queued"  # queued with its countdown
     assert ComplianceResult.objects.filter(unit=unit, year=YEAR, period="Y").exists()
     assert not RecomputeRequest.objects.exists()
     assert _gaps(unit) == []  # not found by the results' run...
@@ -73,17 +74,18 @@ def test_a_record_change_stores_the_results_first_and_leaves_the_signals_to_thei
 @pytest.mark.usefixtures("seeded")
 def test_many_signal_marks_merge_like_the_results_and_a_national_one_covers_the_rest(tree, not_eager, clean_queue):
     for code in ("00070", "00004", "26734"):
-        recompute.signals_mark(unit=tree[code], year=YEAR)
-    recompute.signals_mark(unit=None, year=YEAR)  # the country: marked on the root unit
+        recompute.signals_mark(scope=tree[code], year=YEAR)
+    recompute.signals_mark(scope=None, year=YEAR)  # the country: marked on the root unit
+    recompute.signals_mark(scope=Subtrees.of([tree["00070"], tree["26740"]]), year=YEAR)  # a pass: each root
     assert SignalRequest.objects.filter(unit=tree["TW"]).count() == 1
     summary = recompute.signals_pending_run()
     assert summary["scopes"] == [{"year": YEAR, "unit": None}]  # one national run answers all four marks
-    assert summary["marks"] == 4 and not SignalRequest.objects.exists()
+    assert summary["marks"] == 5 and not SignalRequest.objects.exists()
 
 
 @pytest.mark.usefixtures("seeded")
 def test_a_second_burst_of_scopes_queues_the_signals_once(tree, not_eager, clean_queue):
-    recompute.signals_mark(unit=tree["00070"], year=YEAR)
+    recompute.signals_mark(scope=tree["00070"], year=YEAR)
     assert tasks.signals_queue() == "queued"
     assert tasks.signals_queue() == "already-queued"
     assert _queued_tasks(clean_queue) == ["reporting.tasks.signals_pending"]
@@ -95,7 +97,7 @@ def test_a_second_burst_of_scopes_queues_the_signals_once(tree, not_eager, clean
 @pytest.mark.usefixtures("reseed_after_flush")
 def test_while_another_session_holds_the_signals_lock_a_run_is_turned_away_and_the_marks_stay(tree, not_eager,
                                                                                               clean_queue):
-    recompute.signals_mark(unit=tree["00070"], year=YEAR)
+    recompute.signals_mark(scope=tree["00070"], year=YEAR)
     settings_dict = connection.settings_dict
     other = psycopg2.connect(dbname=settings_dict["NAME"], user=settings_dict["USER"],
                              host=settings_dict["HOST"] or "127.0.0.1", port=settings_dict["PORT"] or 5432)
@@ -131,8 +133,8 @@ def test_a_signals_scope_that_fails_keeps_its_marks_for_a_bounded_number_of_retr
         return real(year=year, unit=unit, **kwargs)
 
     monkeypatch.setattr(signals, "signals_compute", failing_in_01)
-    recompute.signals_mark(unit=tree["00070"], year=YEAR)
-    recompute.signals_mark(unit=tree["26734"], year=YEAR)
+    recompute.signals_mark(scope=tree["00070"], year=YEAR)
+    recompute.signals_mark(scope=tree["26734"], year=YEAR)
 
     summary = recompute.signals_pending_run()
     assert summary["scopes"] == [{"year": YEAR, "unit": "26734"}]

@@ -15,7 +15,9 @@ from documents.models import Document
 from reform import services
 from reform.schedules import SCHEDULES
 from reporting import recompute, tasks
-from reporting.models import ComplianceResult, ComplianceRollup, RecomputeRequest
+from reform.models import Unit
+from reporting.models import ComplianceResult, ComplianceRollup, ComputeRun, RecomputeRequest
+from reporting.selectors import Subtrees
 from reporting.tasks import compliance_compute_task, compliance_nightly, recompute_pending
 from tests.factories import DocumentFactory
 from tests.reporting.conftest import set_celery_conf
@@ -162,21 +164,65 @@ def test_a_mark_touched_again_during_a_run_survives_it(tree):
 
 
 def test_units_under_a_marked_unit_are_covered_by_its_subtree(tree):
-    plan = recompute._plan(2025, {tree["01"].pk, tree["00070"].pk, tree["26734"].pk})
+    plan = recompute._results_plan(2025, {tree["01"].pk, tree["00070"].pk, tree["26734"].pk})
     assert not plan.full
     assert sorted(plan.unit_ids) == sorted([tree["01"].pk, tree["26734"].pk])
 
 
-def test_many_units_of_one_province_collapse_into_the_province(tree, settings):
-    settings.COMPLIANCE_RECOMPUTE_PROVINCE_COLLAPSE = 2
-    plan = recompute._plan(2025, {tree["00070"].pk, tree["00004"].pk, tree["26734"].pk})
-    assert sorted(plan.unit_ids) == sorted([tree["01"].pk, tree["26734"].pk])
+def test_the_results_of_many_subtrees_are_one_pass_and_their_signals_collapse_into_provinces(tree, settings):
+    marked = {tree["00070"].pk, tree["00004"].pk, tree["26734"].pk}
+    marks = [(n, pk, 2025, timezone.now(), Unit.objects.get(pk=pk).path) for n, pk in enumerate(sorted(marked))]
+    [(scope, answered)] = recompute._scopes(2025, marks, together=True)
+    assert isinstance(scope, Subtrees) and sorted(r.code for r in scope.roots) == ["00004", "00070", "26734"]
+    assert answered == marks
+    settings.COMPLIANCE_SIGNALS_PROVINCE_COLLAPSE = 2
+    assert sorted(recompute._signals_plan(2025, marked).unit_ids) == sorted([tree["01"].pk, tree["26734"].pk])
+    by_scope = {unit.code: [mark[1] for mark in answered] for unit, answered in recompute._scopes(2025, marks,
+                                                                                                    together=False)}
+    assert by_scope == {"01": sorted([tree["00070"].pk, tree["00004"].pk]), "26734": [tree["26734"].pk]}
 
 
 def test_the_root_or_too_many_scopes_recompute_the_whole_year(tree, settings):
-    assert recompute._plan(2025, {tree["TW"].pk, tree["00070"].pk}).full
+    assert recompute._results_plan(2025, {tree["TW"].pk, tree["00070"].pk}).full
+    assert not recompute._results_plan(2025, {tree["00070"].pk, tree["26734"].pk}).full
     settings.COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE = 1
-    assert recompute._plan(2025, {tree["00070"].pk, tree["26734"].pk}).full
+    assert recompute._results_plan(2025, {tree["00070"].pk, tree["26734"].pk}).full
+    settings.COMPLIANCE_SIGNALS_FULL_YEAR_ABOVE = 1
+    assert recompute._signals_plan(2025, {tree["00070"].pk, tree["26734"].pk}).full
+
+
+def test_a_run_over_marks_in_two_provinces_is_one_pass_recorded_with_its_subtrees(tree, settings):
+    settings.REPORTING_WINDOWS = "calendar"
+    recompute.recompute_mark(unit_ids=[tree["00070"].pk, tree["26734"].pk], years=[2025])
+    summary = recompute.recompute_pending_run()
+    assert {"year": 2025, "units": ["00070", "26734"]} in summary["scopes"]
+    run = ComputeRun.objects.get(year=2025)
+    assert run.unit is None and run.subtrees == [tree["00070"].path, tree["26734"].path]
+    assert run.scope_paths == run.subtrees and run.scope_codes == "00070, 26734"
+    assert ComplianceResult.objects.filter(year=2025, unit__code__in=["00070", "26734"]).count() == 2 * 12 * 5
+    assert not ComplianceResult.objects.filter(year=2025, unit__code="00004").exists()  # outside the subtrees
+
+
+def test_a_failure_is_answered_by_a_later_pass_only_if_its_subtrees_cover_it(tree):
+    from reporting.runs import last_failure
+
+    now = timezone.now()
+
+    def run(state, *, unit=None, subtrees=(), minutes=0):
+        return ComputeRun.objects.create(year=2025, unit=unit, subtrees=list(subtrees), trigger="records",
+                                         state=state, started_at=now + datetime.timedelta(minutes=minutes),
+                                         finished_at=now + datetime.timedelta(minutes=minutes))
+
+    failed = run("failed", unit=tree["00070"])
+    run("succeeded", subtrees=[tree["00004"].path, tree["26734"].path], minutes=1)
+    assert last_failure(year=2025).run == failed  # another commune's pass does not answer it
+    run("succeeded", subtrees=[tree["01"].path, tree["26734"].path], minutes=2)
+    assert last_failure(year=2025) is None  # its province's subtree was recomputed
+    several = run("failed", subtrees=[tree["00070"].path, tree["26734"].path], minutes=3)
+    run("succeeded", unit=tree["00070"], minutes=4)
+    assert last_failure(year=2025).run == several  # half of it answered is not answered
+    run("succeeded", minutes=5)
+    assert last_failure(year=2025) is None  # the country
 
 
 def test_a_change_marks_its_year_and_the_next_but_never_a_year_not_started(settings):
