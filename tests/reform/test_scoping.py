@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # Models with a unit that are not scoped for people: the users themselves, and the engine's own bookkeeping (read
 # in the admin by administrators only).
-NOT_UNIT_OWNED = {"reform.user", "reform.unitsuccession", "reporting.recomputerequest", "reporting.computerun"}
+NOT_UNIT_OWNED = {"reform.user", "reform.unitsuccession", "reporting.recomputerequest", "reporting.signalrequest",
+                  "reporting.computerun"}
 PROJECT_APPS = {"reform", "documents", "meetings", "reporting", "reports", "imports"}
 
 
