@@ -3,7 +3,8 @@ set-based checks of uploads.
 
 One rule, stated once in Python (`covering`) and once in SQL (`staged_locks_insert`), side by side below: a record
 of a unit, dated on a day or over a span (a quarter), is locked by the approved reports of its unit and of the
-units above it whose window overlaps that span; the one named is the first by window start, then the unit highest
+units above it (for a legacy unit of before 1 July 2025, also of its default successor and the units above that,
+whose figures count its records) whose window overlaps that span; the one named is the first by window start, then the unit highest
 up. Four ways in use it: `reform.services` calls `write_guard` for web forms and the API; `pre_save`/`pre_delete`
 receivers refuse any other `.save()`/`.delete()` (admin, scripts); the ORM upload loader checks its rows with
 `covering` and the PostgreSQL one its staged file with `staged_locks_insert`. The window is the report's stored
@@ -73,11 +74,28 @@ def record_span(instance: Any) -> Span | None:
 
 # ------------------------------------------------------------------------------------------------ the rule
 
+def default_successor_paths(unit_paths: Iterable[str]) -> dict[str, str]:
+    """{legacy unit path: its default successor's path} for the legacy units among `unit_paths` (one query): a legacy
+    unit's records count in its default successor's figures (reporting/attribution.py), so the approvals that lock
+    the successor's lock them too."""
+    from reform.models import UnitSuccession
+
+    found: dict[str, str] = {}
+    rows = (UnitSuccession.objects.filter(predecessor__path__in=list(unit_paths), predecessor__valid_until__isnull=False)
+            .order_by("predecessor__path", "order", "successor_id").values_list("predecessor__path", "successor__path"))
+    for legacy, successor in rows:
+        found.setdefault(legacy, successor)  # the first by order is the default (as selectors.lineage takes it)
+    return found
+
+
 def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[Window]]:
-    """For each unit path, the approved windows that lock it (its own reports and those above it), in the rule's
-    order (window start, then the unit highest up): one query."""
+    """For each unit path, the approved windows that lock it (its own reports and those above it, and for a legacy
+    unit those of its default successor and above it, where its records count), in the rule's order (window
+    start, then the unit highest up): two queries."""
     unit_paths = set(unit_paths)
-    prefixes = {prefix for path in unit_paths for prefix in ancestor_paths(path)}
+    successors = default_successor_paths(unit_paths) if unit_paths else {}
+    reach = {path: [path, successors[path]] if path in successors else [path] for path in unit_paths}
+    prefixes = {prefix for paths in reach.values() for path in paths for prefix in ancestor_paths(path)}
     if not prefixes:
         return {}
     reports = list(
@@ -87,7 +105,7 @@ def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[Window]]:
     found: dict[str, list] = {path: [] for path in unit_paths}
     for path in unit_paths:
         for report in reports:
-            if path.startswith(report.unit.path):
+            if any(reached.startswith(report.unit.path) for reached in reach[path]):
                 found[path].append((report.window_start, report.window_end, report))
     return found
 

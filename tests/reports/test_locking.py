@@ -150,10 +150,10 @@ def test_web_form_shows_the_lock_on_the_date_field(approved_q1, officer_hn, tree
     assert not Document.objects.exists()
 
 
-def test_bulk_checks_find_every_locked_row_in_two_queries(approved_q1, tree, django_assert_max_num_queries):
+def test_bulk_checks_find_every_locked_row_in_three_queries(approved_q1, tree, django_assert_max_num_queries):
     unit_ids = [tree["00070"].pk, tree["00070"].pk, tree["26734"].pk, tree["01"].pk]
     dates = [day(2, 1), day(4, 1), day(2, 1), locking.quarter_span(YEAR, 1)]
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):  # the units' paths, the legacy ones' successors, the approved reports
         locked = locking.find_locked(unit_ids=unit_ids, dates=dates)
     assert [index for index, _report in locked] == [0, 3]
     with pytest.raises(ValidationError) as error:
@@ -318,3 +318,65 @@ def test_lock_reason_names_the_period_as_the_pages_do_and_the_approval_date(appr
     with translation.override("en"):
         english_date = formats.date_format(timezone.localtime(approved_q3.decided_at).date(), "SHORT_DATE_FORMAT")
         assert locking.lock_reason(approved_q3) == f"Approved in report Quarter 3 {YEAR} on {english_date}"
+
+
+# --- the legacy units of before 1 July 2025: their records count in their default successor's figures ---------------
+
+@pytest.fixture
+def legacy(tree):
+    """L01 (the old Hà Nội) -> 01; L00016 divided: 00070 (default), then 00004; L26999: 26734 (default), then
+    00004 (a commune that went mostly to the other province)."""
+    from reform.models import UnitSuccession
+    from tests.factories import UnitFactory
+
+    end = datetime.date(2025, 6, 30)
+    units = {"L01": UnitFactory(code="L01", name="Hà Nội (cũ)", level="provincial", parent=tree["TW"], valid_until=end)}
+    units["L00016"] = UnitFactory(code="L00016", name="Phường Phúc Xá", parent=units["L01"], valid_until=end)
+    units["L26999"] = UnitFactory(code="L26999", name="Phường Cũ", parent=units["L01"], valid_until=end)
+    for legacy_code, successors in {"L01": ["01"], "L00016": ["00070", "00004"], "L26999": ["26734", "00004"]}.items():
+        for order, code in enumerate(successors):
+            UnitSuccession.objects.create(predecessor=units[legacy_code], successor=tree[code], order=order)
+    return units
+
+
+@pytest.fixture
+def approved_2025_q1(officer_hn, reviewer, tree):
+    """Hà Nội's first quarter of 2025, approved: the legacy units still existed until 30 June 2025."""
+    report = services.report_submit(user=officer_hn, unit=tree["01"], year=2025, period="Q1")
+    return services.report_approve(user=reviewer, report=report)
+
+
+def test_an_approval_of_the_default_successor_locks_the_legacy_units_records_on_every_path(
+    approved_2025_q1, legacy, administrator, tree,
+):
+    """A record of a legacy unit counted in an approved report could still be changed: the locks followed the unit
+    tree only, and a legacy unit is not under its successor."""
+    from tests.imports.conftest import csv_bytes, upload
+
+    feb, apr = datetime.date(2025, 2, 10), datetime.date(2025, 4, 10)
+    assert locking.locking_report_for(unit=legacy["L00016"], on_date=feb) == approved_2025_q1
+    assert locking.locking_report_for(unit=legacy["L01"], on_date=feb) == approved_2025_q1
+    assert locking.locking_report_for(unit=legacy["L00016"], on_date=apr) is None  # outside the window
+    # Its other successor (00004, also under 01) does not decide: the default one (26734, in 79) does.
+    assert locking.locking_report_for(unit=legacy["L26999"], on_date=feb) is None
+    with pytest.raises(ValidationError) as error:
+        records.record_create(model=Document, user=administrator, data=doc_data(legacy["L00016"], feb))
+    assert any("Quý I 2025" in m and "Thành phố Hà Nội" in m for m in error.value.message_dict["issued_on"])
+    stored = DocumentFactory(unit=legacy["L00016"], issued_on=apr)
+    with pytest.raises(ValidationError):  # moved into the window
+        records.record_update(instance=stored, user=administrator, data={"issued_on": datetime.date(2025, 3, 1)})
+    with pytest.raises(ValidationError):  # the model-level safety net (admin, scripts)
+        Document(unit=legacy["L00016"], number="9/QĐ-UBND", doc_type_id="QĐ", title="Quyết định",
+                 issued_on=datetime.date(2025, 2, 11)).save()
+    inside = Document.objects.create(unit=legacy["L26999"], number="10/QĐ-UBND", doc_type_id="QĐ",
+                                     title="Quyết định", issued_on=feb)  # not locked: saved
+    assert locking.locks_for([inside]) == {}
+    Document.objects.filter(pk=stored.pk).update(issued_on=feb)  # as if entered before the approval
+    assert set(locking.locks_for([Document.objects.get(pk=stored.pk), inside])) == {stored.pk}
+    # An upload (the SQL twin of the rule): the legacy commune's row is refused, naming the report.
+    rows = [["L00016", "15/QĐ-UBND", "QĐ", "Quyết định", feb.isoformat(), "1", "1"],
+            ["L26999", "16/QĐ-UBND", "QĐ", "Quyết định", feb.isoformat(), "1", "1"]]
+    batch = upload(administrator, csv_bytes(rows))
+    assert batch.status == "failed"
+    assert [(e["line"], e["column"]) for e in batch.errors] == [(2, "issued_on")]
+    assert not Document.objects.filter(number__in=["15/QĐ-UBND", "16/QĐ-UBND"]).exists()
