@@ -10,13 +10,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
 from django.db.models import CharField, Value
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from documents.models import DigitizationReport, Document
 from meetings.models import Conference
+from reform import formatting
 from reform.models import Unit
 from reform.views import AdministratorRequiredMixin
 
@@ -93,12 +94,12 @@ def _display(field, value, units: dict[int, Unit]) -> str:
     if field.get_internal_type() == "BooleanField":
         return _("Yes") if value else _("No")
     if isinstance(value, datetime.datetime):
-        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        return formatting.moment(value)
     if isinstance(value, datetime.date):
-        return formats.date_format(value, "SHORT_DATE_FORMAT")
+        return formatting.date(value)
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool) and not field.is_relation \
             and field.name not in ("year", "quarter"):
-        return formats.number_format(value, use_l10n=True, force_grouping=True)
+        return formatting.number(value)
     if field.is_relation and field.related_model is Unit:
         unit = units.get(value)
         return f"{unit.code} – {unit.name}" if unit else str(value)

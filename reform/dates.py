@@ -8,8 +8,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.utils import formats
 from django.utils.translation import gettext as _
+
+from . import formatting
 
 DEFAULT_EARLIEST = datetime.date(2000, 1, 1)
 
@@ -23,7 +24,7 @@ def too_early(value: datetime.date | None, earliest: datetime.date | None = None
     """The error for a date before the earliest allowed, or None."""
     earliest = earliest or earliest_record_date()
     if value is not None and value < earliest:
-        return _("The date cannot be before %(date)s.") % {"date": formats.date_format(earliest, "SHORT_DATE_FORMAT")}
+        return _("The date cannot be before %(date)s.") % {"date": formatting.date(earliest)}
     return None
 
 
@@ -45,7 +46,7 @@ class UnitEnd:
 
 def _ended(end: UnitEnd) -> str:
     return _("The unit ceased to exist on %(date)s: record later dates under its successor(s) %(successors)s.") % {
-        "date": formats.date_format(end.valid_until, "SHORT_DATE_FORMAT"), "successors": end.successors or "-"}
+        "date": formatting.date(end.valid_until), "successors": end.successors or "-"}
 
 
 def after_end(value: datetime.date | None, end: UnitEnd | None) -> str | None:

@@ -6,9 +6,9 @@ import json
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from . import formatting
 from .choices import Comparison
 
 # Comparisons whose threshold is a fraction (0.15 = 15 %); a cap holds a whole number of conferences.
@@ -48,10 +48,8 @@ def threshold_text(comparison: str, threshold: Any) -> str:
     if value is None:
         return "–"
     if is_count(comparison):
-        return formats.number_format(value, decimal_pos=0, use_l10n=True, force_grouping=True)
-    percent = (value * 100).normalize()
-    places = max(0, -percent.as_tuple().exponent)
-    return formats.number_format(percent, decimal_pos=places, use_l10n=True) + " %"
+        return formatting.number(value, places=0)
+    return f"{formatting.percent(value)} %"
 
 
 def threshold_errors(comparison: str, threshold: Any) -> list:

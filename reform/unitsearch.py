@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.db.models import Case, F, Func, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Lower
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from . import formatting
 from .models import Unit
 from .querysets import subtree_q
 
@@ -147,7 +147,7 @@ def unit_option(unit: Unit, provinces: dict[str, str]) -> dict:
     province = unit.province_code
     parts = [provinces.get(province, "")] if province and province != unit.code else [unit.get_level_display()]
     if unit.valid_until:
-        parts.append(_("until %(date)s") % {"date": formats.date_format(unit.valid_until, "SHORT_DATE_FORMAT")})
+        parts.append(_("until %(date)s") % {"date": formatting.date(unit.valid_until)})
     return {"id": unit.pk, "code": unit.code, "name": unit.name, "label": f"{unit.name} ({unit.code})",
             "detail": " · ".join(part for part in parts if part)}
 

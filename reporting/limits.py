@@ -5,14 +5,13 @@ catalogue, reporting/targets.py) and the thresholds in force in the conference's
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import BooleanField, Case, Value, When
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from meetings.choices import Category
 from meetings.models import Conference
+from reform import formatting
 from reform.models import Target, Unit
 
 from . import selectors
@@ -33,13 +32,6 @@ class Breach:
     def message(self) -> str:
         return _("Over a limit (clause %(clause)s, %(name)s): %(detail)s") % {
             "clause": self.target.clause, "name": self.target.name, "detail": self.detail}
-
-
-def _number(value) -> str:
-    """A figure without trailing zeros, in the language's format (0,5 and 1,5 in Vietnamese)."""
-    value = Decimal(str(value))
-    return formats.number_format(value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize(),
-                                 force_grouping=True)
 
 
 def _judged_unit(unit: Unit) -> Unit | None:
@@ -67,7 +59,7 @@ def _cap_breach(conference: Conference, caps: list[Target], thresholds: dict, vi
         if count > cap:
             return Breach(target, _(
                 "%(count)s all-leaders conferences of %(unit)s in %(year)s have no standing-committee exception; the "
-                "cap is %(cap)s a year.") % {"count": count, "unit": unit.name, "year": year, "cap": _number(cap)})
+                "cap is %(cap)s a year.") % {"count": count, "unit": unit.name, "year": year, "cap": formatting.trimmed(cap)})
     return None
 
 
@@ -95,8 +87,8 @@ def conference_breaches(conference: Conference) -> list[Breach]:
     if flags.get(DURATION):
         found.append(Breach(targets[DURATION], _(
             "a conference of the category “%(category)s” lasts at most %(limit)s day(s); this one lasted %(days)s.") % {
-            "category": Category(conference.category).label, "limit": _number(max_days[conference.category]),
-            "days": _number(conference.duration_days)}))
+            "category": Category(conference.category).label, "limit": formatting.trimmed(max_days[conference.category]),
+            "days": formatting.trimmed(conference.duration_days)}))
     if flags.get(SPEECHES):
         limits = params[SPEECHES]
         row = {speech.field: getattr(conference, speech.field) for speech in SPEECH}
@@ -106,7 +98,7 @@ def conference_breaches(conference: Conference) -> list[Breach]:
             for speech in SPEECH if speech.broken(row, limits)) + "."))
     if flags.get(BUDGET):
         found.append(Breach(targets[BUDGET], _("%(spent)s VND spent against %(allocated)s VND allocated.") % {
-            "spent": _number(conference.budget_spent), "allocated": _number(conference.budget_allocated)}))
+            "spent": formatting.trimmed(conference.budget_spent), "allocated": formatting.trimmed(conference.budget_allocated)}))
     if flags.get(CAP) and (breach := _cap_breach(conference, caps, thresholds, conditions[CAP])):
         found.append(breach)
     return found

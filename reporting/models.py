@@ -3,10 +3,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reform import formatting
 from reform.models import Target, Unit
 from reform.querysets import UnitScopedQuerySet
 
@@ -188,7 +188,7 @@ class ComputeRun(models.Model):
 
     def __str__(self) -> str:
         scope = self.scope_codes
-        started = formats.date_format(timezone.localtime(self.started_at), "SHORT_DATETIME_FORMAT")
+        started = formatting.moment(self.started_at)
         return f"{self.year} · {scope} · {self.get_trigger_display()}: {self.get_state_display()} · {started}"
 
     @property

@@ -27,20 +27,20 @@ import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from documents.choices import Quarter
 from documents.models import DigitizationReport, Document
 from documents.series import SERIES_KEY_SQL, SERIES_NUMBER_SQL, sequence_of, series_key, written_series
 from meetings.models import Conference
+from reform import formatting
 from reform.models import Unit
 from reports.models import PeriodReport, PeriodReportEvent
 
@@ -164,17 +164,6 @@ FRACTION_KEYS = ("fall",)
 _DECIMAL_TEXT = re.compile(r"^-?\d+(?:\.(\d+))?$")
 
 
-def _number(value) -> str:
-    """A number stored in a signal (an int, a float, or text like "7.1") as the active language writes it."""
-    if isinstance(value, int):
-        return formats.number_format(value, use_l10n=True, force_grouping=True)
-    text = str(value)
-    match = _DECIMAL_TEXT.match(text)
-    if match is None:
-        return text
-    return formats.number_format(Decimal(text), decimal_pos=len(match[1] or ""), use_l10n=True, force_grouping=True)
-
-
 def _quarter(year: int, quarter: int) -> str:
     """A quarter as people read it: "Quý I/2026" (the stored messages' Q1/2026 is a code)."""
     return f"{Quarter(quarter).label}/{year}"
@@ -186,7 +175,7 @@ def _localized(params: dict, signal: Signal | None = None) -> dict:
         if key == "register" and value in REGISTERS:
             value = REGISTERS[value]
         elif isinstance(value, str) and _DECIMAL_TEXT.match(value) or type(value) in (int, float):
-            value = _number(value)
+            value = formatting.number(value)
         out[key] = value
     evidence = (signal.evidence or {}) if signal is not None else {}
     if signal is not None and "quarters" in params and isinstance(evidence.get("quarters"), list):
@@ -200,7 +189,7 @@ def _evidence_value(signal: Signal, key: str, value) -> str:
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
     if key in FRACTION_KEYS and isinstance(value, (int, float)):
-        return formats.number_format(Decimal(str(value)) * 100, decimal_pos=1, use_l10n=True) + " %"
+        return f"{formatting.percent(value, places=1)} %"
     if key == "register":
         return str(REGISTERS.get(value, value))
     if key == "start_reason":
@@ -210,8 +199,8 @@ def _evidence_value(signal: Signal, key: str, value) -> str:
     if key == "quarters" and isinstance(value, list):
         return ", ".join(_quarter(signal.year, q) for q in value)
     if isinstance(value, list):
-        return ", ".join(_number(item) for item in value)
-    return _number(value)
+        return ", ".join(formatting.number(item) for item in value)
+    return formatting.number(value)
 
 
 def signal_evidence(signal: Signal) -> str:
@@ -238,7 +227,7 @@ def signal_clears(signal: Signal) -> str:
     if signal.kind == SignalKind.NUMBER_GAPS:
         listed = (signal.evidence or {}).get("missing_numbers") or []
         more = (signal.evidence or {}).get("missing", 0) > len(listed)
-        params["numbers"] = ", ".join(_number(n) for n in listed) + (" ..." if more else "")
+        params["numbers"] = ", ".join(formatting.number(n) for n in listed) + (" ..." if more else "")
     try:
         return str(CLEARS[signal.kind]) % params
     except (KeyError, ValueError, TypeError):

@@ -33,7 +33,7 @@ from meetings.choices import Category
 from reform.choices import Applicability, Kind, Level
 from reform.models import Target
 
-from . import formatting
+from reform import formatting
 
 DOC_REDUCTION = "DOC_REDUCTION"
 MEETING_REDUCTION = "MEETING_REDUCTION"

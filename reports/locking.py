@@ -20,9 +20,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reform import formatting
 from reform.models import PATH_SEPARATOR, Unit, UnitRecord
 
 from .choices import ReportState
@@ -174,7 +175,7 @@ def lock_message(report: PeriodReport) -> str:
     decided = timezone.localtime(report.decided_at).date() if report.decided_at else None
     return _("The %(period)s report of %(unit)s was approved on %(date)s; ask an administrator to reopen it.") % {
         "period": report.period_name, "unit": report.unit.name,
-        "date": formats.date_format(decided, "SHORT_DATE_FORMAT") if decided else "—",
+        "date": formatting.date(decided) if decided else "—",
     }
 
 
@@ -183,7 +184,7 @@ def lock_reason(report: PeriodReport) -> str:
     decided = timezone.localtime(report.decided_at).date() if report.decided_at else None
     return _("Approved in report %(period)s on %(date)s") % {
         "period": report.reporting_period.label,
-        "date": formats.date_format(decided, "SHORT_DATE_FORMAT") if decided else "—",
+        "date": formatting.date(decided) if decided else "—",
     }
 
 

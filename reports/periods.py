@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
 from django.utils.translation import gettext as _
 
+from reform import formatting
 from reporting import periods as engine_periods
 
 from .choices import PeriodCode, PeriodKind, Timeliness
@@ -92,8 +92,8 @@ class ReportingPeriod:
             return _("Figures: the whole year %(year)s.") % {"year": self.year}
         start, end = self.to_date_window
         return _("Figures: year to date, from %(start)s to %(end)s (results of %(period)s to date).") % {
-            "start": formats.date_format(start, "SHORT_DATE_FORMAT"),
-            "end": formats.date_format(end, "SHORT_DATE_FORMAT"),
+            "start": formatting.date(start),
+            "end": formatting.date(end),
             "period": PeriodCode(self.engine_period).label,
         }
 

@@ -9,9 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reform import formatting
 from reform.models import Unit, User
 from reform.queueing import QueueUnavailable, task_publish
 from reform.services import history_reason
@@ -331,7 +332,7 @@ def reminders_send(*, today=None) -> int:
     for period, unit, officers in selectors.reminders_due(today=today):
         message = _("The %(period)s report of %(unit)s is due by %(deadline)s and has not been submitted yet.") % {
             "period": period.label, "unit": unit.name,
-            "deadline": formats.date_format(period.deadline, "SHORT_DATE_FORMAT")}
+            "deadline": formatting.date(period.deadline)}
         url = f"/reports/submit/?period={period}"
         for officer in officers:
             notification = notification_create(

@@ -1,16 +1,17 @@
 """Why a result missed, in a sentence, and why each listed conference broke its rule (from the stored figures).
 
 The words of each target are its catalogue entry's (reporting/targets.py); numbers and dates are formatted for the
-active language (reporting/formatting.py).
+active language (reform/formatting.py).
 """
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from reform import formatting
 from reform.choices import Comparison
 
-from .. import allowances, formatting
+from .. import allowances
 from ..choices import Status
 from ..models import ComplianceResult
 from ..targets import CATALOGUE

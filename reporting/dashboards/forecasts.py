@@ -11,7 +11,9 @@ from django.utils.translation import ngettext
 from reform.choices import Comparison
 from reform.models import Target, Unit
 
-from .. import allowances, formatting
+from reform import formatting
+
+from .. import allowances
 from ..choices import Period, Status
 from ..models import ComplianceResult
 from ..selectors import thresholds_for_year

@@ -5,9 +5,9 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from reform import formatting
 from reform.models import Target
 from reform.thresholds import is_count  # caps are counts, every other target a fraction
 from reporting.choices import Status
@@ -48,23 +48,18 @@ def format_value(value, comparison: str) -> str:
     if value is None:
         return "—"
     if is_count(comparison):
-        return formats.number_format(Decimal(value), decimal_pos=0, use_l10n=True, force_grouping=True)
-    return formats.number_format(Decimal(value) * 100, decimal_pos=2, use_l10n=True) + " %"
+        return formatting.number(Decimal(value), places=0)
+    return f"{formatting.percent(value, places=2)} %"
 
 
 def format_count(value) -> str:
     if value is None:
         return "—"
-    return formats.number_format(int(value), decimal_pos=0, use_l10n=True, force_grouping=True)
+    return formatting.number(int(value), places=0)
 
 
-def short_date(day) -> str:
-    """A date as the reader's language writes it (31/12/2026 in Vietnamese)."""
-    return formats.date_format(day, "SHORT_DATE_FORMAT")
-
-
-def short_datetime(moment) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+short_date = formatting.date  # the report files' names for the core's rules (reform/formatting.py)
+short_datetime = formatting.moment
 
 
 def target_names() -> dict[str, str]:
