@@ -404,15 +404,16 @@ def signals(request):
 
 @scoped_object(Signal)
 def signal_review_view(request, signal: Signal):
-    """POST: a reviewer marks a signal explained (with a comment), confirmed or open; back to where they were."""
+    """POST: a reviewer marks a signal explained (with a comment), confirmed or open; back to where they were. An
+    entry officer may read their units' signals but not review them: 403, as the API answers."""
     if request.method != "POST":
         raise Http404
+    if not request.user.sees_everything:
+        raise PermissionDenied(_("Only reviewers and administrators review signals."))
     try:
         signal_review(signal=signal, user=request.user, state=request.POST.get("review_state", ""),
                       comment=request.POST.get("review_comment", ""))
         messages.success(request, _("Review saved."))
-    except PermissionDenied as error:
-        messages.error(request, str(error))
     except ValidationError as error:
         messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
     target = request.POST.get("next") or reverse("reporting:signals")

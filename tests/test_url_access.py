@@ -285,7 +285,7 @@ WEB = {
     "reporting:unit": row(*READ_01, args=lambda o: {"code": "00070"}),
     "reporting:signals": row(LOGIN, 200, 200, 200, 200),
     # a review is a POST; an officer of 01 is told no on the page they come from
-    "reporting:signal_review": row(LOGIN, 404, 404, 404, 404, args=SIGNAL, post=(LOGIN, None, 404, None, None)),
+    "reporting:signal_review": row(LOGIN, 404, 404, 404, 404, args=SIGNAL, post=(LOGIN, 403, 404, None, None)),
     # period reports
     "reports:index": row(LOGIN, 200, 200, 200, 200),
     "reports:submit": row(LOGIN, 200, 200, 403, 403, post=(LOGIN, None, None, 403, 403)),

@@ -75,7 +75,8 @@ def test_an_officer_sees_only_their_subtree_on_the_signals_page(client, tree, of
 def test_a_reviewer_explains_a_signal_from_the_page_and_an_officer_cannot(client, tree, reviewer, officer_hn):
     signal = plant(tree["00070"])
     client.force_login(officer_hn)
-    client.post(f"/dashboard/signals/{signal.pk}/review/", {"review_state": "confirmed"})
+    refused = client.post(f"/dashboard/signals/{signal.pk}/review/", {"review_state": "confirmed"})
+    assert refused.status_code == 403  # as the API answers (it was a redirect with an error message)
     signal.refresh_from_db()
     assert signal.review_state == ReviewState.OPEN
     client.force_login(reviewer)
