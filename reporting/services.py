@@ -338,9 +338,10 @@ def _compute(*, year: int, unit: Unit | selectors.Subtrees | None, progress: Pro
                                 hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
                                 thresholds=thresholds)
         position = {(key.period, key.target): i for i, key in enumerate(keys)}
+        sums_above = selectors.rollup_sums_for_many(year=year, ancestors=ancestors)
         for ancestor in ancestors:
             extra = above.get(ancestor["id"])
-            for row in selectors.rollup_sums_for(year=year, ancestor=ancestor):
+            for row in sums_above[ancestor["id"]]:
                 if row["target_id"] in targets_by_code:
                     vector = vector_of_sums(row)
                     if extra is not None:
