@@ -149,6 +149,10 @@ def main() -> None:
         # A clean start: nothing pending, and the year's stored figures current (the baseline of every save).
         if not wait_for_no_marks(300):
             raise SystemExit("marks still pending after 5 minutes")
+        from pgstate import vacuum_if_autovacuum_is_off
+
+        if vacuum_if_autovacuum_is_off(connection):
+            print("autovacuum is off on this server: the engine's tables vacuumed and analysed first")
         if not ComplianceResult.objects.filter(year=year, period="Y").exists():
             compute_recorded(year=year, unit=None, trigger=RunTrigger.COMMAND)
 
