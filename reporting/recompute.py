@@ -4,14 +4,15 @@ The flow:
 1. `reform.services` sends `records_changed` after a commit; `reporting.receivers` calls `recompute_mark()`, which
    upserts one `RecomputeRequest` per (unit, year) (10,000 edits of one unit-year make one row), then
    `reporting.tasks.recompute_queue()`, which queues the `recompute_pending` task only if no run is already queued.
-2. `recompute_pending_run()` (the task's body) snapshots the marks, merges them into as few scopes as possible
-   (a unit under another marked unit is covered by it; many units of a province become the province; many
-   scopes become the whole year), recomputes each scope with `compliance_compute(year=..., unit=...)`, and then
-   deletes exactly the marks it saw (same id and requested_at), so a mark touched again meanwhile survives.
-3. Each scope answered marks its integrity signals (`SignalRequest`, the same coalescing) and queues
-   `signals_pending` (`signals_pending_run`), which finds them with its own lock: the signals take longer than the
-   results they read (about 4 of 7 s for the country), and the next save's results must not wait behind them.
-   A nightly or requested recompute still finds the signals in the same call.
+2. `recompute_pending_run()` (the task's body) snapshots the marks and computes, per year, every marked unit's
+   subtree in one engine pass (a unit under another marked unit is covered by it; `selectors.Subtrees`; the whole
+   year when the root is marked or beyond COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE subtrees), and then deletes exactly
+   the marks it saw (same id and requested_at), so a mark touched again meanwhile survives.
+3. Each scope answered marks its integrity signals (`SignalRequest`) and queues `signals_pending`
+   (`signals_pending_run`), which finds them with its own lock, a subtree at a time (many units of a province
+   become the province, many scopes the country): the signals take longer than the results they read (6-7 s
+   against 5 s for the country), and the next save's results must not wait behind them. A nightly or requested
+   recompute still finds the signals in the same call.
 4. If Redis or the broker is down, marking still works (it is a database row) and queuing fails quietly: the
    periodic sweep (reform/schedules.py) runs both tasks every few minutes and catches up.
 """
