@@ -245,49 +245,68 @@ def recompute_pending_run(*, max_rounds: int = 5, task_id: str = "") -> dict:
     from .choices import MarkReason, RunTrigger
 
     tasks.clear_queued_flag()
+
+    def compute(year: int, scope) -> None:
+        policy = RecomputeRequest.objects.filter(year=year, reason=MarkReason.POLICY).exists()
+        compute_recorded(year=year, unit=scope, trigger=RunTrigger.POLICY if policy else RunTrigger.RECORDS,
+                         task_id=task_id, with_signals=False)
+
+    summary, left = _answer_marks(
+        model=RecomputeRequest, lock_key=ADVISORY_LOCK_KEY, max_rounds=max_rounds, together=True, compute=compute,
+        # Before the marks go, so that a fault in between loses nothing.
+        answered=lambda year, scope: signals_mark(scope=scope, year=year), what="Recompute")
+    if summary["scopes"]:
+        summary["signals"] = tasks.signals_queue()
+    if left and not tasks.in_process():
+        # Marks left (the rounds ran out, or a change landed after the last round while its own run, started
+        # meanwhile, was turned away by the lock) get a run now instead of waiting for the periodic sweep.
+        summary["requeued"] = tasks.recompute_queue()
+    return summary
+
+
+def _answer_marks(*, model, lock_key: int, max_rounds: int, together: bool, compute, answered=None,
+                  what: str) -> tuple[dict, bool]:
+    """The loop both kinds of marks share: one run at a time (`lock_key`); rounds while marks keep arriving; each
+    year's marks merged into scopes (`_scopes`), each scope computed (`compute(year, scope)`), then `answered`, then
+    exactly the marks it answered deleted as they were seen. A scope that fails is recorded on its marks (bounded
+    retries) and the others go on; a database error stops the run (the task retries, the marks stay). Returns the
+    summary and whether marks are left (failed ones excepted: they wait for a later run)."""
     summary = {"rounds": 0, "marks": 0, "scopes": [], "failed": [], "skipped": False}
     failed_ids: set[int] = set()  # marks that failed in this run wait for a later one
-    with _exclusive() as got:
+    with _exclusive(lock_key) as got:
         if not got:
             # Another run holds the lock; it loops until no marks remain, and the sweep catches any stragglers.
             summary["skipped"] = True
-            return summary
+            return summary, False
         for _ in range(max_rounds):
-            marks = [mark for mark in RecomputeRequest.objects.order_by("year", "unit_id").values_list(
+            marks = [mark for mark in model.objects.order_by("year", "unit_id").values_list(
                 "pk", "unit_id", "year", "requested_at", "unit__path") if mark[0] not in failed_ids]
             if not marks:
                 break
             summary["rounds"] += 1
             summary["marks"] += len(marks)
-            policy_years = set(RecomputeRequest.objects.filter(reason=MarkReason.POLICY).values_list("year", flat=True))
             by_year: dict[int, list[tuple]] = defaultdict(list)
             for mark in marks:
                 by_year[mark[2]].append(mark)
             for year, year_marks in sorted(by_year.items()):
-                trigger = RunTrigger.POLICY if year in policy_years else RunTrigger.RECORDS
-                for unit, scope_marks in _scopes(year, year_marks, together=True):
-                    where = _where(year, unit)
+                for scope, scope_marks in _scopes(year, year_marks, together=together):
+                    where = _where(year, scope)
                     try:
-                        compute_recorded(year=year, unit=unit, trigger=trigger, task_id=task_id, with_signals=False)
+                        compute(year, scope)
                     except (OperationalError, InterfaceError):
                         raise  # the database itself: the task retries with back-off, the marks stay
                     except Exception as error:  # noqa: BLE001 - this scope failed; the others go on
-                        logger.exception("Recompute of %s failed; its marks wait for a retry", where)
+                        logger.exception("%s of %s failed; its marks wait for a retry", what, where)
                         failed_ids.update(mark[0] for mark in scope_marks)
-                        summary["failed"].append({**where, **_mark_failed(scope_marks, error)})
+                        summary["failed"].append({**where, **_mark_failed(scope_marks, error, model)})
                         continue
                     summary["scopes"].append(where)
-                    signals_mark(scope=unit, year=year)  # before the marks go: a fault in between loses nothing
+                    if answered is not None:
+                        answered(year, scope)
                     # Only the marks this scope answered, as they were seen (a mark touched since stays).
-                    _delete_seen([(mark[0], mark[3]) for mark in scope_marks])
-        # Marks left (the rounds ran out, or a change landed after the last round while its own run, started
-        # meanwhile, was turned away by the lock) get a run now instead of waiting for the periodic sweep.
-        left = RecomputeRequest.objects.exclude(pk__in=failed_ids).exists()
-    if summary["scopes"]:
-        summary["signals"] = tasks.signals_queue()
-    if left and not tasks.in_process():
-        summary["requeued"] = tasks.recompute_queue()
-    return summary
+                    _delete_seen([(mark[0], mark[3]) for mark in scope_marks], model)
+        left = model.objects.exclude(pk__in=failed_ids).exists()
+    return summary, left
 
 
 def _scopes(year: int, year_marks: list[tuple], *, together: bool) -> list[tuple[Unit | Subtrees | None, list[tuple]]]:
@@ -328,44 +347,16 @@ def signals_mark(*, scope: Unit | Subtrees | None, year: int) -> None:
 
 
 def signals_pending_run(*, max_rounds: int = 5) -> dict:
-    """Find again the signals of every marked unit-year, in as few scopes as possible (the same merging as the
-    results), one run at a time; loops while marks keep arriving, like `recompute_pending_run`. A scope that fails
-    keeps its marks for a bounded number of retries (COMPLIANCE_MARK_MAX_ATTEMPTS); the others go on."""
+    """Find again the signals of every marked unit-year, a subtree at a time (`_signals_plan`), one run at a time;
+    loops while marks keep arriving, like `recompute_pending_run`. A scope that fails keeps its marks for a bounded
+    number of retries (COMPLIANCE_MARK_MAX_ATTEMPTS); the others go on."""
     from reporting.models import SignalRequest
     from reporting.signals import signals_compute
 
     tasks.clear_signals_flag()
-    summary = {"rounds": 0, "marks": 0, "scopes": [], "failed": [], "skipped": False}
-    failed_ids: set[int] = set()
-    with _exclusive(SIGNALS_LOCK_KEY) as got:
-        if not got:
-            summary["skipped"] = True  # the run holding the lock loops until no marks remain
-            return summary
-        for _ in range(max_rounds):
-            marks = [mark for mark in SignalRequest.objects.order_by("year", "unit_id").values_list(
-                "pk", "unit_id", "year", "requested_at", "unit__path") if mark[0] not in failed_ids]
-            if not marks:
-                break
-            summary["rounds"] += 1
-            summary["marks"] += len(marks)
-            by_year: dict[int, list[tuple]] = defaultdict(list)
-            for mark in marks:
-                by_year[mark[2]].append(mark)
-            for year, year_marks in sorted(by_year.items()):
-                for unit, scope_marks in _scopes(year, year_marks, together=False):
-                    where = _where(year, unit)
-                    try:
-                        signals_compute(year=year, unit=unit)
-                    except (OperationalError, InterfaceError):
-                        raise  # the database itself: the task retries with back-off, the marks stay
-                    except Exception as error:  # noqa: BLE001 - this scope failed; the others go on
-                        logger.exception("Signals of %s failed; their marks wait for a retry", where)
-                        failed_ids.update(mark[0] for mark in scope_marks)
-                        summary["failed"].append({**where, **_mark_failed(scope_marks, error, SignalRequest)})
-                        continue
-                    summary["scopes"].append(where)
-                    _delete_seen([(mark[0], mark[3]) for mark in scope_marks], SignalRequest)
-        left = SignalRequest.objects.exclude(pk__in=failed_ids).exists()
+    summary, left = _answer_marks(
+        model=SignalRequest, lock_key=SIGNALS_LOCK_KEY, max_rounds=max_rounds, together=False,
+        compute=lambda year, scope: signals_compute(year=year, unit=scope), what="Signals")
     if left and not tasks.in_process():
         summary["requeued"] = tasks.signals_queue()
     return summary
