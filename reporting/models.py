@@ -113,49 +113,49 @@ class ComplianceRollup(models.Model):
         return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status} ({self.n_units} units)"
 
 
-class RecomputeRequest(models.Model):
-    """A durable dirty mark: the unit-year needs a recompute. Many edits make one row (coalesced)."""
+class Mark(models.Model):
+    """A durable mark: the unit-year's subtree waits for work (coalesced: many changes make one row). A mark whose
+    work failed is retried a bounded number of times (COMPLIANCE_MARK_MAX_ATTEMPTS), then dropped; it never blocks
+    the other marks (reporting/recompute.py)."""
 
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="recompute_requests")
     year = models.PositiveSmallIntegerField(_("year"))
     requested_at = models.DateTimeField(_("requested at"))
-    # A policy change marks the root unit (the whole year); the pages say a policy change is waiting.
-    reason = models.CharField(_("reason"), max_length=16, choices=MarkReason.choices, default=MarkReason.RECORDS,
-                              db_default=MarkReason.RECORDS)
-    # A mark whose recompute failed is retried a bounded number of times (COMPLIANCE_MARK_MAX_ATTEMPTS), then
-    # dropped; its failures stay in the compute runs. It never blocks the other marks.
     attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0, db_default=0)
     last_error = models.TextField(_("last error"), blank=True, default="", db_default="")
 
     class Meta:
+        abstract = True
         ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RecomputeRequest(Mark):
+    """The unit-year's results need a recompute."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="recompute_requests")
+    # A policy change marks the root unit (the whole year); the pages say a policy change is waiting.
+    reason = models.CharField(_("reason"), max_length=16, choices=MarkReason.choices, default=MarkReason.RECORDS,
+                              db_default=MarkReason.RECORDS)
+
+    class Meta(Mark.Meta):
         verbose_name = _("recompute request")
         verbose_name_plural = _("recompute requests")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_recompute_request_per_unit_year")]
 
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
 
-
-class SignalRequest(models.Model):
-    """A durable mark: the integrity signals of the unit-year's subtree need finding again, because its results
-    were recomputed after a record change. Kept apart from RecomputeRequest so that the results of the next save
-    never wait behind the signals (reporting/recompute.py, `signals_pending_run`)."""
+class SignalRequest(Mark):
+    """The integrity signals of the unit-year's subtree need finding again, because its results were recomputed
+    after a record change. Kept apart from RecomputeRequest so that the results of the next save never wait behind
+    the signals (reporting/recompute.py, `signals_pending_run`)."""
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="signal_requests")
-    year = models.PositiveSmallIntegerField(_("year"))
-    requested_at = models.DateTimeField(_("requested at"))
-    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0, db_default=0)
-    last_error = models.TextField(_("last error"), blank=True, default="", db_default="")
 
-    class Meta:
-        ordering = ["requested_at"]
+    class Meta(Mark.Meta):
         verbose_name = _("signals request")
         verbose_name_plural = _("signals requests")
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_signal_request_per_unit_year")]
-
-    def __str__(self) -> str:
-        return f"{self.unit_id} {self.year} @ {self.requested_at:%Y-%m-%d %H:%M:%S}"
 
 
 class ComputeRun(models.Model):
