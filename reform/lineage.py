@@ -1,8 +1,24 @@
 """Reads of the lineage across the 1 July 2025 reorganisation: a unit's successors and predecessors."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .dates import UnitEnd
 from .models import Unit, UnitSuccession
+
+# A legacy unit's successions with its default successor first: order 0, then the lowest id. Its records count in
+# that one successor's figures (reporting/attribution.py) and are locked by its approvals (reports/locking.py).
+DEFAULT_FIRST = ("order", "successor_id")
+
+
+def default_successor_paths(unit_paths: Iterable[str]) -> dict[str, str]:
+    """{legacy unit path: its default successor's path} for the legacy units among `unit_paths` (one query)."""
+    found: dict[str, str] = {}
+    rows = (UnitSuccession.objects.filter(predecessor__path__in=list(unit_paths), predecessor__valid_until__isnull=False)
+            .order_by("predecessor__path", *DEFAULT_FIRST).values_list("predecessor__path", "successor__path"))
+    for legacy, successor in rows:
+        found.setdefault(legacy, successor)
+    return found
 
 
 def unit_lineage(*, unit: Unit) -> dict[str, list[Unit]]:

@@ -23,6 +23,7 @@ from django.db.models.functions import RowNumber, Substr
 from documents.models import DigitizationReport, Document, DocumentType
 from meetings.models import Conference
 from reform.choices import Level
+from reform.lineage import DEFAULT_FIRST
 from reform.models import PolicySetting, Target, TargetThreshold, Unit, UnitSuccession
 from reform.querysets import subtree_q, unit_path
 
@@ -158,9 +159,6 @@ class Subtrees:
     def paths(self) -> list[str]:
         return [root.path for root in self.roots]
 
-    def __str__(self) -> str:
-        return ", ".join(root.code for root in self.roots)
-
 
 Scope = Unit | Subtrees | None  # None: the whole country
 
@@ -193,10 +191,11 @@ def lineage(*, unit: Scope, predecessor: Unit | None = None) -> dict[int, tuple[
         qs = qs.filter(predecessor=predecessor)
     out: dict[int, tuple[int, bool]] = {}
     paths: dict[int, str] = {}
-    for pred, succ, level, path in qs.order_by("predecessor_id", "-order", "-successor_id").values_list(
+    for pred, succ, level, path in qs.order_by("predecessor_id", *DEFAULT_FIRST).values_list(
             "predecessor_id", "successor_id", "predecessor__level", "successor__path"):
-        out[pred] = (succ, level != Level.DISTRICT)  # the last one written is the default (smallest order)
-        paths[pred] = path
+        if pred not in out:  # the default successor comes first
+            out[pred] = (succ, level != Level.DISTRICT)
+            paths[pred] = path
     if unit is None:
         return out
     if isinstance(unit, Subtrees):

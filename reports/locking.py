@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from reform import formatting
+from reform.lineage import default_successor_paths
 from reform.models import PATH_SEPARATOR, Unit, UnitRecord
 
 from .choices import ReportState
@@ -74,20 +75,6 @@ def record_span(instance: Any) -> Span | None:
 
 
 # ------------------------------------------------------------------------------------------------ the rule
-
-def default_successor_paths(unit_paths: Iterable[str]) -> dict[str, str]:
-    """{legacy unit path: its default successor's path} for the legacy units among `unit_paths` (one query): a legacy
-    unit's records count in its default successor's figures (reporting/attribution.py), so the approvals that lock
-    the successor's lock them too."""
-    from reform.models import UnitSuccession
-
-    found: dict[str, str] = {}
-    rows = (UnitSuccession.objects.filter(predecessor__path__in=list(unit_paths), predecessor__valid_until__isnull=False)
-            .order_by("predecessor__path", "order", "successor_id").values_list("predecessor__path", "successor__path"))
-    for legacy, successor in rows:
-        found.setdefault(legacy, successor)  # the first by order is the default (as selectors.lineage takes it)
-    return found
-
 
 def locked_windows_for(unit_paths: Iterable[str]) -> dict[str, list[Window]]:
     """For each unit path, the approved windows that lock it (its own reports and those above it, and for a legacy
