@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime
 import json
 import logging
-import re
 import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -161,7 +160,6 @@ EVIDENCE_LABELS = {
 START_REASONS = {"late_start": _("the series began after January")}
 # Stored as fractions (0.1381): shown as percentages.
 FRACTION_KEYS = ("fall",)
-_DECIMAL_TEXT = re.compile(r"^-?\d+(?:\.(\d+))?$")
 
 
 def _quarter(year: int, quarter: int) -> str:
@@ -174,8 +172,8 @@ def _localized(params: dict, signal: Signal | None = None) -> dict:
     for key, value in params.items():
         if key == "register" and value in REGISTERS:
             value = REGISTERS[value]
-        elif isinstance(value, str) and _DECIMAL_TEXT.match(value) or type(value) in (int, float):
-            value = formatting.number(value)
+        else:
+            value = formatting.number(value)  # a number (or numeric text) as the language writes it; words as they are
         out[key] = value
     evidence = (signal.evidence or {}) if signal is not None else {}
     if signal is not None and "quarters" in params and isinstance(evidence.get("quarters"), list):

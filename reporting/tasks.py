@@ -161,8 +161,7 @@ def _queue(task, flag: str, countdown: float) -> str:
     return "queued"
 
 
-def _run_in_process(task=None) -> str:
-    task = task or recompute_pending
+def _run_in_process(task) -> str:
     try:
         task.apply_async()
     except Exception:  # noqa: BLE001 - a failed recompute must never fail the save that triggered it
