@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reform import formatting
+from reform.choices import Block, Level
 from reform.models import Target, Unit
 from reform.querysets import UnitScopedQuerySet
 
@@ -111,6 +112,55 @@ class ComplianceRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year} {self.period} {self.target_id}: {self.status} ({self.n_units} units)"
+
+
+class ComplianceSlice(models.Model):
+    """A locality's subtree narrowed to one level and block, on one target: the units per status and the summed
+    counts of those the target applies to (a roll-up vector, `rollups.Vector`), stored by the engine beside the
+    roll-ups, for the localities that have roll-ups (the nation and the provinces).
+
+    The dashboards filtered by level or block read these sums (a few dozen rows a province) instead of grouping
+    the year's results of that level on every view: a locality as a whole, the status counts and the trend of a
+    narrowed scope. They are sums over the stored results of the subtree's units (`selectors.slice_sums`), so a
+    legacy district's records, which are in no unit's results, are not in them, as they are not in the results.
+    """
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="compliance_slices", db_constraint=False, db_index=False
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=2, choices=Period.choices)
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="slices", db_constraint=False, db_index=False
+    )
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    block = models.CharField(_("block"), max_length=16, choices=Block.choices)
+    n_met = models.PositiveIntegerField(_("units met"), default=0)
+    n_missed = models.PositiveIntegerField(_("units missed"), default=0)
+    n_no_baseline = models.PositiveIntegerField(_("units without baseline"), default=0)
+    n_no_data = models.PositiveIntegerField(_("units without data"), default=0)
+    n_not_applicable = models.PositiveIntegerField(_("units not applicable"), default=0)
+    numerator = models.BigIntegerField(_("numerator"), default=0)
+    denominator = models.BigIntegerField(_("denominator"), default=0)
+    baseline = models.BigIntegerField(_("baseline"), default=0)
+    n_provisional = models.PositiveIntegerField(_("provisional results"), default=0)
+    window_end = models.DateField(_("window end"), null=True, blank=True)
+    provisional_end = models.DateField(_("provisional window end"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = UnitScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["unit", "year", "period", "target", "level", "block"]
+        verbose_name = _("compliance slice")
+        verbose_name_plural = _("compliance slices")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "period", "target", "level", "block"],
+                                    name="one_slice_per_unit_period_target_level_block"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year} {self.period} {self.target_id} {self.level}/{self.block}"
 
 
 class Mark(models.Model):

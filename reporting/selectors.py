@@ -17,7 +17,7 @@ from operator import or_
 from types import SimpleNamespace
 from typing import Any
 
-from django.db.models import BooleanField, Case, Count, F, Max, Q, QuerySet, Sum, Value, When, Window
+from django.db.models import BooleanField, Case, Count, F, Max, Min, Q, QuerySet, Sum, Value, When, Window
 from django.db.models.functions import RowNumber, Substr
 
 from documents.models import DigitizationReport, Document, DocumentType
@@ -30,7 +30,7 @@ from reform.querysets import subtree_q, unit_path
 from .choices import Status
 from .models import ComplianceResult, ComplianceRollup
 from .periods import clipped, quarter_window, same_day_year_before
-from .rollups import FIGURES, RollupJudge, vector_of_sums
+from .rollups import FIGURES, RollupJudge, Vector, vector_of_sums
 
 QUARTERS = (1, 2, 3, 4)
 OFFENDERS_PER_UNIT = 50
@@ -407,23 +407,53 @@ def rollup_sums_for(*, year: int, ancestor: dict, period: str | None = None) -> 
     return list(qs.order_by().values("period", "target_id").annotate(**rollup_sum_fields()))
 
 
-def rollup_sums_for_many(*, year: int, ancestors: Sequence[dict]) -> dict[int, list[dict]]:
-    """`rollup_sums_for` of several localities at once: {ancestor id: its rows}. One GROUP BY per length of their
-    paths (a subtree is the results whose unit's path starts with the locality's: grouped by that prefix), so the
-    country and the provinces above a pass over many communes cost two scans of the year's results instead of one
-    per locality (35 scans were 1.2 s of a 1.9 s pass over 200 communes in 20 provinces on the national dataset;
-    two, 0.4 s)."""
+def slice_sums(*, year: int, localities: Sequence[dict]) -> dict[int, list[dict]]:
+    """The slices of several localities' subtrees (`ComplianceSlice`): {locality id: its rows}, a row per period,
+    target, level and block of the units below, with the vector's fields (`rollups.Vector`: units per status, the
+    summed counts of those the target applies to) and `n_provisional`, `window_end`, `provisional_end`,
+    `computed_at` as the results give them.
+
+    One GROUP BY per length of the localities' paths (a subtree is the results whose unit's path starts with the
+    locality's: grouped by that prefix), so the country and the provinces above a pass over many communes cost two
+    scans of the year's results (35 scans, one per locality, were 1.2 s of a 1.9 s pass over 200 communes in 20
+    provinces on the national dataset; two, 0.4 s). A locality's roll-up is the sum of its slices
+    (`rollup_vectors`)."""
     by_length: dict[int, dict[str, int]] = defaultdict(dict)
-    for ancestor in ancestors:
-        by_length[len(ancestor["path"])][ancestor["path"]] = ancestor["id"]
-    found: dict[int, list[dict]] = {ancestor["id"]: [] for ancestor in ancestors}
+    for locality in localities:
+        by_length[len(locality["path"])][locality["path"]] = locality["id"]
+    sums = rollup_sum_fields()
+    # Named apart from the results' own fields (an aggregate may not take a field's name), renamed below.
+    fields = {f"sum_{name}": value for name, value in dict(
+        n_met=sums["n_met"], n_missed=sums["n_missed"], n_no_baseline=sums["n_no_baseline"],
+        n_no_data=sums["n_no_data"], n_not_applicable=sums["n_not_applicable"], numerator=sums["sum_numerator"],
+        denominator=sums["sum_denominator"], baseline=sums["sum_baseline"], n_provisional=sums["n_provisional"],
+        window_end=Min("window_end"), provisional_end=Min("window_end", filter=Q(provisional=True)),
+        computed_at=sums["last_computed_at"],
+    ).items()}
+    found: dict[int, list[dict]] = {locality["id"]: [] for locality in localities}
     for length, id_of in by_length.items():
         rows = (ComplianceResult.objects.filter(year=year).order_by()
                 .annotate(locality=Substr("unit__path", 1, length)).filter(locality__in=list(id_of))
-                .values("locality", "period", "target_id").annotate(**rollup_sum_fields()))
+                .values("locality", "period", "target_id", "unit__level", "unit__block").annotate(**fields))
         for row in rows:
-            found[id_of[row.pop("locality")]].append(row)
+            sliced = {"period": row["period"], "target_id": row["target_id"], "level": row["unit__level"],
+                      "block": row["unit__block"]}
+            sliced.update((name.removeprefix("sum_"), row[name]) for name in fields)
+            for name in ("numerator", "denominator", "baseline"):
+                sliced[name] = sliced[name] or 0
+            found[id_of[row["locality"]]].append(sliced)
     return found
+
+
+def rollup_vectors(slices: Iterable[dict]) -> dict[tuple[str, str], Vector]:
+    """{(period, target): the roll-up vector} of a locality from its slices' rows (the sum over levels and
+    blocks)."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for row in slices:
+        key = (row["period"], row["target_id"])
+        vector = [row[name] for name in Vector._fields]
+        found[key] = [a + b for a, b in zip(found[key], vector)] if key in found else vector
+    return {key: Vector(*vector) for key, vector in found.items()}
 
 
 def rollup_sum_fields() -> dict[str, Any]:

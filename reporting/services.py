@@ -35,9 +35,9 @@ from . import targets as catalogue
 from .attribution import attribute, districts_above, numbers_of, with_district
 from .choices import Status
 from .execution import Progress, QueryCounter, collector_paused, in_background, lock_year
-from .models import ComplianceResult, ComplianceRollup
+from .models import ComplianceResult, ComplianceRollup, ComplianceSlice
 from .periods import PERIODS_TO_DATE, is_provisional, judged_window_end, period_quarters, to_date_window
-from .rollups import VECTOR, RollupJudge, Vector, vector_of_sums
+from .rollups import VECTOR, RollupJudge, Vector
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,10 @@ def _offender_row(entry: catalogue.TargetEntry, row: dict, parameters: dict) -> 
 
 RESULT_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "status", "value", "threshold", "numerator",
                   "denominator", "baseline", "details", "computed_at")
+# A slice's columns (ComplianceSlice); after (unit, year), the names of a `selectors.slice_sums` row.
+SLICE_COLUMNS = ("unit_id", "year", "period", "target_id", "level", "block", "n_met", "n_missed", "n_no_baseline",
+                 "n_no_data", "n_not_applicable", "numerator", "denominator", "baseline", "n_provisional",
+                 "window_end", "provisional_end", "computed_at")
 ROLLUP_COLUMNS = ("unit_id", "year", "period", "target_id", "provisional", "window_end", "n_met", "n_missed", "n_no_baseline", "n_no_data",
                   "n_not_applicable", "n_units", "status", "value", "threshold", "numerator", "denominator",
                   "baseline", "computed_at")
@@ -327,34 +331,46 @@ def _compute(*, year: int, unit: Unit | selectors.Subtrees | None, progress: Pro
         # own results (selectors.compliance_summary derives it on reading), so 3,300 communes store none.
         judge = RollupJudge(targets=targets_by_code, thresholds=thresholds, now=now)
         has_units_below = {u["parent_id"] for u in units}
+        rolled_up = [u for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below]
         rollup_rows = [
             (u["id"], key, judge.figures(key.target, vectors[u["id"]][VECTOR * i: VECTOR * (i + 1)]))
-            for u in units if u["kind"] == Kind.LOCALITY and u["id"] in has_units_below
-            for i, key in enumerate(keys)
+            for u in rolled_up for i, key in enumerate(keys)
         ]
-        # The localities above the subtree: their roll-ups read the stored results of their whole subtree, plus the
-        # legacy districts' records, which are in no unit's results (they count only in their province's subtree).
+        # The year's new partition becomes the results table now (in this transaction): the slices read it.
+        if year_table is not None:
+            year_table.swap_in()
+        # The slices (each locality's subtree per level and block, which the filtered dashboards read) of every
+        # locality that has a roll-up: those of the scope and those above it; two scans of the stored results.
+        localities = rolled_up + ancestors
+        slices = selectors.slice_sums(year=year, localities=localities)
+        # The localities above the subtree: their roll-ups are the sums of their slices (the stored results of
+        # their whole subtree), plus the legacy districts' records, which are in no unit's results (they count
+        # only in their province's subtree).
         above = districts_above(year=year, ancestors=ancestors, as_of=as_of, reduction_types=reduction_types,
                                 hybrid_online=hybrid_online, rules=rules, periods=periods, targets=targets,
                                 thresholds=thresholds)
         position = {(key.period, key.target): i for i, key in enumerate(keys)}
-        sums_above = selectors.rollup_sums_for_many(year=year, ancestors=ancestors)
         for ancestor in ancestors:
             extra = above.get(ancestor["id"])
-            for row in sums_above[ancestor["id"]]:
-                if row["target_id"] in targets_by_code:
-                    vector = vector_of_sums(row)
+            for (period, target), vector in selectors.rollup_vectors(slices[ancestor["id"]]).items():
+                if target in targets_by_code:
                     if extra is not None:
-                        i = position[row["period"], row["target_id"]]
+                        i = position[period, target]
                         vector = [a + b for a, b in zip(vector, extra[VECTOR * i: VECTOR * (i + 1)])]
-                    key = Key(year, row["period"], row["target_id"], *standing[row["period"]])
-                    rollup_rows.append((ancestor["id"], key, judge.figures(row["target_id"], vector)))
+                    key = Key(year, period, target, *standing[period])
+                    rollup_rows.append((ancestor["id"], key, judge.figures(target, vector)))
         if ancestors:
             ComplianceRollup.objects.filter(year=year, unit_id__in=[a["id"] for a in ancestors]).delete()
         n_rollups = write(ComplianceRollup, ROLLUP_COLUMNS, rollup_rows, shared=True)
         counter.count += 1 if n_rollups and connection.vendor == "postgresql" else 0
-        if year_table is not None:
-            year_table.swap_in()
+        stale = ComplianceSlice.objects.filter(year=year)
+        if unit is not None:
+            stale = stale.filter(unit_id__in=[locality["id"] for locality in localities])
+        stale.delete()
+        n_slices = write(ComplianceSlice, SLICE_COLUMNS, (
+            (locality_id, year, *(row[column] for column in SLICE_COLUMNS[2:]))
+            for locality_id, rows in slices.items() for row in rows))
+        counter.count += 1 if n_slices and connection.vendor == "postgresql" else 0
 
     if progress:
         progress(total, total)

@@ -14,10 +14,10 @@ from reform.choices import Kind, Level
 from reform.models import Target, Unit
 
 from ..choices import Period, Status
-from ..models import ComplianceResult, ComplianceRollup
+from ..models import ComplianceResult, ComplianceRollup, ComplianceSlice
 from ..periods import same_day_year_before
 from ..provisional import FINAL, Standing
-from ..rollups import FIGURES, RollupJudge, vector_of_sums
+from ..rollups import FIGURES, RollupJudge, Vector, vector_of_sums
 from ..selectors import rollup_sum_fields, thresholds_for_year
 from ..targets import DOC_REDUCTION, MEETING_REDUCTION
 from .filters import DashboardFilters, scope_q
@@ -99,10 +99,52 @@ def _rollups(*, root: Unit | None) -> QuerySet[ComplianceRollup]:
                                                                    unit__level=Level.CENTRAL)
 
 
+def _slices(*, root: Unit | None) -> QuerySet[ComplianceSlice]:
+    """Slices of a locality's subtree: `root`, or the root of the tree (the nation) when None."""
+    qs = ComplianceSlice.objects.order_by()
+    return qs.filter(unit=root) if root is not None else qs.filter(unit__parent__isnull=True,
+                                                                   unit__level=Level.CENTRAL)
+
+
+def _narrowed(filters: DashboardFilters | None) -> bool:
+    return filters is not None and bool(filters.level or filters.block)
+
+
+def _slice_q(filters: DashboardFilters) -> Q:
+    """The slices of the level and block chosen."""
+    q = Q()
+    if filters.level:
+        q &= Q(level=filters.level)
+    if filters.block:
+        q &= Q(block=filters.block)
+    return q
+
+
+SLICE_SUMS = ("n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "numerator", "denominator",
+              "baseline", "n_provisional")
+
+
+def _slice_sums(rows: QuerySet[ComplianceSlice], q: Q) -> list[dict]:
+    """The grouped `rows` with the aggregates of their slices selected by `q` (a level and block): a roll-up
+    vector's fields, `n_provisional`, and the results' `window_end`, `provisional_end` and `computed_at`. A group
+    whose slices hold none of that level and block has zero units (the filter is in the aggregates, not the WHERE,
+    so a locality that has slices is told apart from one the engine stores none for)."""
+    # Named apart from the slices' own fields (an aggregate may not take a field's name), renamed after.
+    fields = {f"all_{name}": Sum(name, filter=q, default=0) for name in SLICE_SUMS}
+    fields.update(all_window_end=Min("window_end", filter=q), all_provisional_end=Min("provisional_end", filter=q),
+                  all_computed_at=Max("computed_at", filter=q))
+    return [{name.removeprefix("all_"): value for name, value in row.items()} for row in rows.annotate(**fields)]
+
+
+def _units_in(row: dict) -> int:
+    return sum(row[f"n_{status}"] for status in STATUS_ORDER)
+
+
 def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | None, root: Unit | None):
     """Status counts of a scope: from the stored roll-up of the subtree when no level/block filter narrows it
-    (a dozen rows), otherwise by grouping the units' results. Same figures either way."""
-    if filters is None or not (filters.level or filters.block):
+    (a dozen rows), from its stored slices when one does (a few dozen), by grouping the units' results where the
+    engine stores neither (a leaf). Same figures every way."""
+    if not _narrowed(filters):
         rows = list(_rollups(root=root).filter(year=year, period=period).values_list(
             "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "computed_at",
             "provisional", "window_end"))
@@ -117,19 +159,39 @@ def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | N
                 if provisional:
                     ends.append(window_end)
             return counts, computed_at, _standing(ends)
+    else:
+        rows = _slice_sums(_slices(root=root).filter(year=year, period=period).values("target_id"),
+                           _slice_q(filters))
+        if rows:
+            counts = defaultdict(lambda: {s: 0 for s in Status.values})
+            for row in rows:
+                if _units_in(row):  # none of that level and block: no count, as from the results
+                    counts[row["target_id"]] = {status: row[f"n_{status}"] for status in STATUS_ORDER}
+            times = [row["computed_at"] for row in rows if row["computed_at"] is not None]
+            return counts, max(times, default=None), _standing(
+                [row["provisional_end"] for row in rows if row["n_provisional"]])
     return status_counts(year=year, period=period, q=scope_q(filters, root=root))
 
 
 def scope_trend(*, period: str, filters: DashboardFilters | None, root: Unit | None,
                 year: int | None = None) -> list[dict]:
-    """Documents and conferences per year: from the subtree's roll-ups when possible, else summing results."""
-    if filters is None or not (filters.level or filters.block):
-        qs = _rollups(root=root).filter(period=period, target_id__in=[DOC_REDUCTION, MEETING_REDUCTION])
-        if year is not None:
-            qs = qs.filter(year__gt=year - TREND_YEARS, year__lte=year)
+    """Documents and conferences per year: from the subtree's roll-ups (or, narrowed by a level or block, its
+    slices) when the engine stores them, else summing results. The slices' sums are of the units the target
+    applies to, the results' of every unit: the same for the two reduction targets, which apply to every unit
+    (a unit they do not apply to would carry no counts)."""
+    reduction = [DOC_REDUCTION, MEETING_REDUCTION]
+    window = Q(year__gt=year - TREND_YEARS, year__lte=year) if year is not None else Q()
+    if not _narrowed(filters):
+        qs = _rollups(root=root).filter(window, period=period, target_id__in=reduction)
         rows = list(qs.values_list("year", "target_id", CURRENT_COUNT, PREVIOUS_COUNT, "provisional", "window_end"))
         if rows:
             return _trend_rows(rows)
+    else:
+        sums = _slice_sums(_slices(root=root).filter(window, period=period, target_id__in=reduction)
+                           .values("year", "target_id"), _slice_q(filters))
+        if sums:
+            return _trend_rows([(row["year"], row["target_id"], row[CURRENT_COUNT], row[PREVIOUS_COUNT],
+                                 row["n_provisional"], row["window_end"]) for row in sums if _units_in(row)])
     return national_trend(period=period, q=scope_q(filters, root=root), year=year)
 
 
@@ -154,16 +216,30 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     the target's rule on summed counts, and its units per status (`n_met`, ...), what a roll-up holds.
 
     Unfiltered, these are the engine's stored roll-ups (one query). Narrowed by a level or a block, the subtree's
-    units of that level and block are judged the same way from their stored results (`RollupJudge`; one GROUP BY
-    for all the provinces, and the year's thresholds); so is a locality the engine stores no roll-up for (a leaf,
-    as `selectors.compliance_summary` does)."""
+    units of that level and block are judged the same way (`RollupJudge`, and the year's thresholds) from the
+    engine's stored slices (one query for all the provinces; 200,000 results of a year were three times slower to
+    group on every view); a locality the engine stores neither for (a leaf, as `selectors.compliance_summary`
+    does) from its units' stored results (one GROUP BY for all of them)."""
     figures: dict[tuple[str, str], dict] = {}
-    narrowed = filters is not None and bool(filters.level or filters.block)
-    if not narrowed:
+    judge = None
+    judged_codes = set()
+    if not _narrowed(filters):
         stored = ComplianceRollup.objects.filter(year=year, period=period, unit__in=localities).order_by()
         for row in stored.values("unit__code", "target_id", *FIGURES):
             figures[(row["unit__code"], row["target_id"])] = row
-    judged_codes = {code for code, _target in figures}
+        judged_codes = {code for code, _target in figures}
+    else:
+        code_of = {u.id: u.code for u in localities}
+        sliced = _slice_sums(ComplianceSlice.objects.filter(year=year, period=period, unit__in=localities)
+                             .order_by().values("unit_id", "target_id"), _slice_q(filters))
+        for row in sliced:
+            judged_codes.add(code_of[row["unit_id"]])
+            if _units_in(row):  # none of that level and block: no figure, as from the results
+                if judge is None:
+                    judge = RollupJudge(targets={t.code: t for t in targets},
+                                        thresholds=thresholds_for_year(year=year))
+                figures[(code_of[row["unit_id"]], row["target_id"])] = dict(zip(FIGURES, judge.figures(
+                    row["target_id"], Vector(*(row[name] for name in Vector._fields)))))
     missing = [u for u in localities if u.code not in judged_codes]
     if not missing:
         return figures
@@ -172,7 +248,6 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     by_length: dict[int, dict[str, str]] = defaultdict(dict)
     for u in missing:
         by_length[len(u.path)][u.path] = u.code
-    judge = None
     for length, code_of in by_length.items():
         sums = (results(year=year, period=period).filter(scope_q(filters)).order_by()
                 .annotate(locality=Substr("unit__path", 1, length)).filter(locality__in=list(code_of))

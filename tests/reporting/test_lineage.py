@@ -95,8 +95,8 @@ def test_a_recompute_of_a_divided_communes_other_successor_leaves_its_records_wi
     assert result(units(successors[0]), "DOC_DIGITIZATION").denominator == 4
 
 
-def _stored(year: int) -> tuple[set, set]:
-    from reporting.models import ComplianceRollup
+def _stored(year: int) -> tuple[set, set, set]:
+    from reporting.models import ComplianceRollup, ComplianceSlice
 
     fields = ("unit_id", "period", "target_id", "status", "value", "numerator", "denominator", "baseline",
               "provisional", "window_end")
@@ -104,12 +104,18 @@ def _stored(year: int) -> tuple[set, set]:
                ComplianceResult.objects.filter(year=year).values_list(*fields, "details")}
     rollups = set(ComplianceRollup.objects.filter(year=year).values_list(
         *fields, "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "n_units"))
-    return results, rollups
+    slices = set(ComplianceSlice.objects.filter(year=year).values_list(
+        "unit_id", "period", "target_id", "level", "block", "n_met", "n_missed", "n_no_baseline", "n_no_data",
+        "n_not_applicable", "numerator", "denominator", "baseline", "n_provisional", "window_end",
+        "provisional_end"))
+    assert slices
+    return results, rollups, slices
 
 
 def test_several_subtrees_in_one_pass_store_what_a_national_compute_stores(units):
     """The coalesced recompute's one pass over many subtrees (selectors.Subtrees), with the legacy units' records
-    (a split commune, a legacy district, a legacy province), equals the national compute row for row."""
+    (a split commune, a legacy district, a legacy province), equals the national compute row for row: results,
+    roll-ups and slices."""
     from reporting.selectors import Subtrees
 
     divided, successors = next((code, codes) for code, codes in legacy_data().successors.items()
