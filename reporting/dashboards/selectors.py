@@ -18,7 +18,7 @@ from ..models import ComplianceResult, ComplianceRollup, ComplianceSlice
 from ..periods import same_day_year_before
 from ..provisional import FINAL, Standing
 from ..rollups import FIGURES, RollupJudge, Vector, vector_of_sums
-from ..selectors import rollup_sum_fields, thresholds_for_year
+from ..selectors import SLICE_SUMS, rollup_sum_fields, thresholds_for_year
 from ..targets import DOC_REDUCTION, MEETING_REDUCTION
 from .filters import DashboardFilters, scope_q
 
@@ -118,10 +118,6 @@ def _slice_q(filters: DashboardFilters) -> Q:
     if filters.block:
         q &= Q(block=filters.block)
     return q
-
-
-SLICE_SUMS = ("n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "numerator", "denominator",
-              "baseline", "n_provisional")
 
 
 def _slice_sums(rows: QuerySet[ComplianceSlice], q: Q) -> list[dict]:

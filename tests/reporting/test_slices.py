@@ -14,7 +14,7 @@ from reform.models import Unit
 from reporting import dashboards as d
 from reporting.models import ComplianceResult, ComplianceRollup, ComplianceSlice
 from reporting.services import compliance_compute
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UnitFactory, UserFactory
 from tests.reporting.factories_dash import provinces_with_results
 
 from .helpers import confs, docs, seeded  # noqa: F401 - fixture
@@ -30,12 +30,14 @@ FILTERS = [("commune", ""), ("provincial", ""), ("", "party"), ("commune", "stat
 
 @pytest.fixture
 def computed(tree):
-    """The small tree with records in 2025 and 2026, two units in the party block, both years computed."""
+    """The small tree with records in 2025 and 2026, two units in the party block, a central agency under the root
+    (in no province: the nation's slices count it from its results), both years computed."""
+    tree["BNV"] = UnitFactory(code="BNV", name="Bộ Nội vụ", level="central", kind="agency", parent=tree["TW"])
     party = [tree["00004"], tree["01-VP"]]
     for unit in party:
         unit.block = "party"
         unit.save()
-    for i, code in enumerate(["01", "79", "00070", "00004", "26734", "26740", "01-VP"]):
+    for i, code in enumerate(["01", "79", "00070", "00004", "26734", "26740", "01-VP", "BNV"]):
         docs(tree[code], 3 + i, date(2025, 3, 1))
         docs(tree[code], 1 + 2 * i % 5, date(2026, 2, 1))
         docs(tree[code], i % 3, date(2026, 8, 1), doc_type="CV")
@@ -80,6 +82,10 @@ def test_the_engine_stores_the_slices_of_every_rolled_up_locality_as_its_results
                                                 target_id=rollup.target_id)
         for name in ("n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable"):
             assert sum(getattr(s, name) for s in slices) == getattr(rollup, name), (rollup, name)
+    central = _stored_slices(2026, computed["TW"])[("Y", "DOC_DIGITIZATION", "central", "state")]
+    assert central["denominator"] == sum(ComplianceResult.objects.filter(
+        year=2026, period="Y", target_id="DOC_DIGITIZATION", unit__level="central").values_list(
+        "denominator", flat=True)) > 0
     party = ComplianceSlice.objects.get(year=2026, period="Y", unit=computed["01"], target_id="DOC_REDUCTION",
                                         level="commune", block="party")
     assert party.n_met + party.n_missed + party.n_no_baseline + party.n_no_data == 1  # 00004 alone
