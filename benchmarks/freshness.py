@@ -238,6 +238,14 @@ def main() -> None:
         poller.join(timeout=10)
         delays = sorted(reflected_at[i] - saved_at[i] for i in range(len(saves)) if reflected_at[i] is not None)
         lost = sum(1 for at in reflected_at if at is None)
+        # Where the slow ones were: the longest wait of the saves made in each 2-second stretch.
+        stretches: dict[int, float] = {}
+        for i in range(len(saves)):
+            if reflected_at[i] is not None:
+                stretch = int((saved_at[i] - began) // 2)
+                stretches[stretch] = max(stretches.get(stretch, 0.0), reflected_at[i] - saved_at[i])
+        print("longest wait of the saves of each 2 s: "
+              + " ".join(f"{2 * k}s:{v:.1f}" for k, v in sorted(stretches.items())))
         wait_for_no_marks(120)
         caught_up = time.monotonic() - max(at for at in saved_at if at is not None)
         print(f"results and integrity signals all caught up {caught_up:.1f} s after the last save "
@@ -246,8 +254,12 @@ def main() -> None:
         overlaps = overlapping_runs(bench_started)
         from reporting.models import ComputeRun
 
-        runs = list(ComputeRun.objects.filter(started_at__gte=bench_started).values_list("finished_at", "started_at"))
+        runs = list(ComputeRun.objects.filter(started_at__gte=bench_started).order_by("started_at")
+                    .values_list("finished_at", "started_at"))
         run_s = sorted((end - start_at).total_seconds() for end, start_at in runs if end)
+        print("compute runs (start after the first save: seconds): " + " ".join(
+            f"{(start_at - bench_started).total_seconds():.1f}:{(end - start_at).total_seconds():.2f}"
+            for end, start_at in runs if end))
         print(f"countdown={tasks._countdown()} s; compute runs={len(runs)} "
               f"(median {statistics.median(run_s) if run_s else 0:.2f} s, max {max(run_s) if run_s else 0:.2f} s); "
               f"overlaps={len(overlaps)} {overlaps[:5]}")

@@ -76,12 +76,13 @@ def recompute_pending(self) -> dict:
 
 
 @shared_task(bind=True, name="reporting.tasks.signals_pending", **TASK_OPTIONS)
-def signals_pending(self) -> dict:
+def signals_pending(self, deferrals: int = 0) -> dict:
     """Find again the integrity signals of the unit-years whose results a record change recomputed (coalesced, one
-    run at a time, beside `recompute_pending`; see reporting/recompute.py)."""
+    run at a time, beside `recompute_pending`; see reporting/recompute.py). `deferrals`: how many times this run
+    has already made way for results still waiting."""
     from reporting.recompute import signals_pending_run
 
-    return signals_pending_run()
+    return signals_pending_run(deferrals=deferrals)
 
 
 @shared_task(bind=True, name="reporting.tasks.compliance_nightly", **TASK_OPTIONS)
@@ -126,14 +127,16 @@ def recompute_queue() -> str:
     return _queue(recompute_pending, QUEUED_FLAG, _countdown())
 
 
-def signals_queue() -> str:
+def signals_queue(deferrals: int = 0) -> str:
     """Queue one `signals_pending` unless one is already queued (as `recompute_queue`). Its countdown
     (COMPLIANCE_SIGNALS_COUNTDOWN, 10 s) lets a burst of saves in many places be answered by one run of the
-    signals, which read every register of their scope, instead of one run per round of results."""
-    return _queue(signals_pending, SIGNALS_QUEUED_FLAG, float(getattr(settings, "COMPLIANCE_SIGNALS_COUNTDOWN", 10)))
+    signals, which read every register of their scope, instead of one run per round of results. `deferrals`: see
+    `recompute.signals_pending_run`."""
+    return _queue(signals_pending, SIGNALS_QUEUED_FLAG, float(getattr(settings, "COMPLIANCE_SIGNALS_COUNTDOWN", 10)),
+                  kwargs={"deferrals": deferrals} if deferrals else None)
 
 
-def _queue(task, flag: str, countdown: float) -> str:
+def _queue(task, flag: str, countdown: float, kwargs: dict | None = None) -> str:
     if in_process():
         # In-process mode (embedded demo): within a request, run once when the request ends (a form or an API
         # call that saves many records recomputes once); outside a request, run now.
@@ -149,7 +152,7 @@ def _queue(task, flag: str, countdown: float) -> str:
     except Exception:  # noqa: BLE001 - Redis down: fall through and try the broker anyway
         logger.warning("Could not set the %s flag (Redis unreachable?); trying the broker.", flag, exc_info=True)
     try:
-        task.apply_async(countdown=countdown, retry=False)
+        task.apply_async(kwargs=kwargs, countdown=countdown, retry=False)
     except Exception:  # noqa: BLE001 - broker down: the marks are in the database, the sweep will run them
         logger.warning("Could not queue %s (broker unreachable?); the periodic sweep will catch up.", task.name,
                        exc_info=True)

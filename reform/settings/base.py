@@ -199,6 +199,8 @@ COMPLIANCE_RECOMPUTE_COUNTDOWN = env.float("COMPLIANCE_RECOMPUTE_COUNTDOWN", def
 COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE = env.int("COMPLIANCE_RECOMPUTE_FULL_YEAR_ABOVE", default=600)
 # The signals after a record change wait this long, so that a burst of saves is answered by one run of them.
 COMPLIANCE_SIGNALS_COUNTDOWN = env.float("COMPLIANCE_SIGNALS_COUNTDOWN", default=10.0)
+# While results marks wait, the signals' run makes way and queues itself again (at most this many times).
+COMPLIANCE_SIGNALS_MAX_DEFERRALS = env.int("COMPLIANCE_SIGNALS_MAX_DEFERRALS", default=6)
 CELERY_TASK_SOFT_TIME_LIMIT = 1500
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE

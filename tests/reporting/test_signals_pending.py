@@ -5,6 +5,7 @@ queued messages are read back from Redis), the in-process mode of the demo, faul
 session, and a real worker."""
 from __future__ import annotations
 
+import base64
 import datetime
 import json
 import time
@@ -91,6 +92,50 @@ def test_a_second_burst_of_scopes_queues_the_signals_once(tree, not_eager, clean
     assert _queued_tasks(clean_queue) == ["reporting.tasks.signals_pending"]
     tasks.clear_signals_flag()  # a run started: later changes queue a new one
     assert tasks.signals_queue() == "queued"
+
+
+def _queued_kwargs(redis_client) -> list[dict]:
+    return [json.loads(base64.b64decode(json.loads(raw)["body"]))[1] for raw in redis_client.lrange("celery", 0, -1)]
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_signals_make_way_while_results_wait_and_run_after_a_bounded_number_of_deferrals(
+    tree, not_eager, clean_queue, settings,
+):
+    """Results first: a signals run that finds results marks waiting queues itself again (its countdown) instead
+    of competing with them for the server; after COMPLIANCE_SIGNALS_MAX_DEFERRALS it runs whatever waits."""
+    settings.COMPLIANCE_SIGNALS_MAX_DEFERRALS = 2
+    unit = tree["00070"]
+    _gappy_register(unit)
+    recompute.signals_mark(scope=unit, year=YEAR)
+    recompute.recompute_mark(unit_ids=[tree["26734"].pk], years=[YEAR])  # a save elsewhere, its results waiting
+    clean_queue.delete("celery")
+
+    summary = recompute.signals_pending_run()
+    assert summary == {"deferred": "queued", "deferrals": 1}
+    assert _queued_tasks(clean_queue) == ["reporting.tasks.signals_pending"]
+    assert _queued_kwargs(clean_queue) == [{"deferrals": 1}]
+    assert _gaps(unit) == [] and SignalRequest.objects.filter(unit=unit).exists()
+
+    clean_queue.delete("celery")
+    tasks.clear_signals_flag()
+    assert recompute.signals_pending_run(deferrals=1) == {"deferred": "queued", "deferrals": 2}
+    assert _queued_kwargs(clean_queue) == [{"deferrals": 2}]
+    summary = recompute.signals_pending_run(deferrals=2)  # the bound: it runs, results waiting or not
+    assert summary["scopes"] == [{"year": YEAR, "unit": "00070"}] and len(_gaps(unit)) == 1
+    assert not SignalRequest.objects.exists() and RecomputeRequest.objects.exists()
+
+
+@pytest.mark.usefixtures("seeded")
+def test_the_signals_do_not_wait_for_results_marks_that_are_failing(tree, not_eager, clean_queue):
+    """A results mark that has failed (retried up to COMPLIANCE_MARK_MAX_ATTEMPTS) is not a burst of saves."""
+    unit = tree["00070"]
+    _gappy_register(unit)
+    recompute.signals_mark(scope=unit, year=YEAR)
+    recompute.recompute_mark(unit_ids=[tree["26734"].pk], years=[YEAR])
+    RecomputeRequest.objects.update(attempts=1)
+    summary = recompute.signals_pending_run()
+    assert "deferred" not in summary and len(_gaps(unit)) == 1
 
 
 @pytest.mark.django_db(transaction=True)
