@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -107,11 +108,17 @@ def _covers(success: ComputeRun, failed: ComputeRun) -> bool:
 
 
 def last_failure(*, year: int, limit: int = 200) -> Failure | None:
-    """The newest failure of `year` that no later successful run covering its scope answered, or None (one query:
-    the year's runs newest first, down to the last successful national one, which answers everything before it)."""
+    """The newest failure of `year` that no later successful run covering its scope answered, or None (one query
+    when no run failed; otherwise a second one: the year's runs newest first, down to the last successful national
+    one, which answers everything before it)."""
     lost_before = timezone.now() - _lost_after()
+    runs = ComputeRun.objects.filter(year=year)
+    # Nearly always nothing failed: one small query says so (every dashboard page asks, and reading the year's
+    # last 200 runs with their scopes was a tenth of a commune's page).
+    if not runs.filter(Q(state=RunState.FAILED) | Q(state=RunState.RUNNING, started_at__lt=lost_before)).exists():
+        return None
     later_successes: list[ComputeRun] = []
-    for run in ComputeRun.objects.filter(year=year).select_related("unit").order_by("-started_at", "-id")[:limit]:
+    for run in runs.select_related("unit").order_by("-started_at", "-id")[:limit]:
         if run.state == RunState.SUCCEEDED:
             if run.scope_paths is None:
                 return None
