@@ -187,16 +187,17 @@ def province(request, root: Unit):
     # The page shows one page of the table (a province of 175 units made a 750 KB page); the CSV has every unit.
     units_page = Paginator(table, UNITS_PER_PAGE).get_page(request.GET.get("page"))
     html_rows = []
+    f = charts.formats()
     for row in units_page.object_list:
         cells = [{"text": row["code"]}, {"text": row["name"], "url": row["url"]},
-                 {"text": charts.format_number(row["n_missed"]), "numeric": True}]
+                 {"text": f.number(row["n_missed"]), "numeric": True}]
         for t in targets:
             cell = row["cells"].get(t.code)
             if cell is None:
                 cells.append({"text": "–", "numeric": True})
                 continue
-            label = charts.status_label(cell["status"])
-            cells.append({"text": charts.format_target_value(t, cell["value"]), "status": cell["status"],
+            label = f.status_label(cell["status"])
+            cells.append({"text": f.target_value(t, cell["value"]), "status": cell["status"],
                           "label": label, "title": f"{t.name}: {label}", "numeric": True})
         html_rows.append(cells)
     table_html = charts.rows_html(html_rows, header_column=1)
