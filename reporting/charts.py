@@ -279,20 +279,20 @@ class Chart:
         # Escaped like Django's json_script so the JSON can sit inside a <script> element.
         return (self.figure.to_json().replace("<", "\\u003C").replace(">", "\\u003E").replace("&", "\\u0026"))
 
-    def _cell(self, column: Column, row: dict) -> dict:
+    def _cell(self, column: Column, row: dict, f: Formats) -> dict:
         value = row.get(column.key)
         text = value
         if column.kind == "int":
-            text = format_number(value, 0)
+            text = f.number(value, 0)
         elif column.kind == "percent":
-            text = format_percent(value)
+            text = f.percent(value)
         elif column.kind == "status":
-            text = status_label(value) if value else "–"
+            text = f.status_label(value) if value else "–"
         elif column.kind == "flag":
             text = _("provisional") if value else "–"
         elif column.kind == "value":
             target = row.get(f"{column.key}__target")
-            text = format_target_value(target, value) if target is not None else format_number(value, 4)
+            text = f.target_value(target, value) if target is not None else f.number(value, 4)
         elif value is None:
             text = "–"
         return {"text": text, "url": row.get(f"{column.key}__url", ""), "status": value if column.kind == "status"
@@ -303,7 +303,9 @@ class Chart:
         return [c for c in self.columns if not c.csv_only]
 
     def table(self) -> list[list[dict]]:
-        return [[self._cell(c, row) for c in self.table_columns] for row in self.rows]
+        f = formats()
+        columns = self.table_columns
+        return [[self._cell(c, row, f) for c in columns] for row in self.rows]
 
     def tbody_html(self) -> str:
         """The table's rows as HTML, built in Python: a template loop over thousands of cells is the slowest
