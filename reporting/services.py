@@ -340,7 +340,8 @@ def _compute(*, year: int, unit: Unit | selectors.Subtrees | None, progress: Pro
         if year_table is not None:
             year_table.swap_in()
         # The slices (each locality's subtree per level and block, which the filtered dashboards read) of every
-        # locality that has a roll-up: those of the scope and those above it; two scans of the stored results.
+        # locality that has a roll-up: those of the scope and those above it (one scan of the stored results for
+        # the provinces; the nation's summed from theirs: selectors.slice_sums).
         localities = rolled_up + ancestors
         slices = selectors.slice_sums(year=year, localities=localities)
         # The localities above the subtree: their roll-ups are the sums of their slices (the stored results of
