@@ -65,13 +65,14 @@ def redis_client():
 
 @pytest.fixture
 def clean_queue(redis_client):
-    """An empty default Celery queue and no recompute- or signals-queued flag, before and after the test."""
+    """Empty Celery queues (the default one and the coalesced recompute's) and no recompute- or signals-queued
+    flag, before and after the test."""
     from django.core.cache import cache
 
     from reporting.tasks import QUEUED_FLAG, SIGNALS_QUEUED_FLAG
 
     def clean():
-        redis_client.delete("celery")
+        redis_client.delete("celery", "compliance")
         cache.delete_many([QUEUED_FLAG, SIGNALS_QUEUED_FLAG])
 
     clean()

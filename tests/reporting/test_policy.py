@@ -31,7 +31,9 @@ YEARS = (2025, 2026)
 
 
 def _queued_tasks(redis_client) -> list[str]:
-    return [json.loads(raw)["headers"]["task"] for raw in redis_client.lrange("celery", 0, -1)]
+    """The tasks waiting in both queues: the coalesced recompute's own ("compliance"), then the default one."""
+    return [json.loads(raw)["headers"]["task"] for queue in ("compliance", "celery")
+            for raw in redis_client.lrange(queue, 0, -1)]
 
 
 @pytest.fixture

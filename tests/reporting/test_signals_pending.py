@@ -29,7 +29,9 @@ YEAR = 2025
 
 
 def _queued_tasks(redis_client) -> list[str]:
-    return [json.loads(raw)["headers"]["task"] for raw in redis_client.lrange("celery", 0, -1)]
+    """The tasks waiting in both queues: the coalesced recompute's own ("compliance"), then the default one."""
+    return [json.loads(raw)["headers"]["task"] for queue in ("compliance", "celery")
+            for raw in redis_client.lrange(queue, 0, -1)]
 
 
 def _gappy_register(unit, year: int = YEAR) -> None:
@@ -109,7 +111,7 @@ def test_the_signals_make_way_while_results_wait_and_run_after_a_bounded_number_
     _gappy_register(unit)
     recompute.signals_mark(scope=unit, year=YEAR)
     recompute.recompute_mark(unit_ids=[tree["26734"].pk], years=[YEAR])  # a save elsewhere, its results waiting
-    clean_queue.delete("celery")
+    clean_queue.delete("celery", "compliance")
 
     summary = recompute.signals_pending_run()
     assert summary == {"deferred": "queued", "deferrals": 1}
@@ -117,7 +119,7 @@ def test_the_signals_make_way_while_results_wait_and_run_after_a_bounded_number_
     assert _queued_kwargs(clean_queue) == [{"deferrals": 1}]
     assert _gaps(unit) == [] and SignalRequest.objects.filter(unit=unit).exists()
 
-    clean_queue.delete("celery")
+    clean_queue.delete("celery", "compliance")
     tasks.clear_signals_flag()
     assert recompute.signals_pending_run(deferrals=1) == {"deferred": "queued", "deferrals": 2}
     assert _queued_kwargs(clean_queue) == [{"deferrals": 2}]

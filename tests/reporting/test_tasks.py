@@ -31,7 +31,9 @@ def _document_data(unit, n: int, year: int = 2025) -> dict:
 
 
 def _queued_tasks(redis_client) -> list[str]:
-    return [json.loads(raw)["headers"]["task"] for raw in redis_client.lrange("celery", 0, -1)]
+    """The tasks waiting in both queues: the coalesced recompute's own ("compliance"), then the default one."""
+    return [json.loads(raw)["headers"]["task"] for queue in ("compliance", "celery")
+            for raw in redis_client.lrange(queue, 0, -1)]
 
 
 @pytest.fixture
@@ -245,7 +247,7 @@ def test_marks_a_run_leaves_behind_get_a_new_run_instead_of_waiting_for_the_swee
     summary = recompute.recompute_pending_run(max_rounds=0)  # the rounds ran out with a mark left
     assert summary["requeued"] == "queued"
     assert _queued_tasks(clean_queue) == ["reporting.tasks.recompute_pending"]
-    clean_queue.delete("celery")
+    clean_queue.delete("celery", "compliance")
     tasks.clear_queued_flag()
     summary = recompute.recompute_pending_run()
     assert summary["rounds"] == 1 and "requeued" not in summary

@@ -119,3 +119,39 @@ def test_a_national_recompute_through_the_real_worker_succeeds_with_progress_at_
     assert any(0 < done < 3356 for done in partial), seen[-20:]
     r = ComplianceResult.objects.get(unit=commune, year=2025, period="Y", target_id="DOC_REDUCTION")
     assert (r.status, r.numerator, r.baseline) == ("met", 15, 20)
+
+
+def test_a_saves_recompute_is_not_held_behind_a_backlog_of_other_work(celery_worker_process, clean_queue):
+    """The coalesced recompute has its own queue ("compliance"), which a worker started without -Q consumes beside
+    the default one, taking from them in turn: a save reaches its results while a backlog of other work (the
+    periodic export job once queued 611 exports) still waits. With one queue it waited behind all of it (the
+    saves of a benchmark burst reached the dashboard after 3 minutes)."""
+    from reform.celery import app
+    from reporting.models import ComplianceResult
+
+    root = UnitFactory(code="TW", name="Trung ương", level="central", parent=None)
+    province = UnitFactory(code="01", name="Hà Nội", level="provincial", parent=root)
+    UnitFactory(code="00070", name="Hoàn Kiếm", level="commune", parent=province)
+    officer = UserFactory(username="backlog-officer", role="entry", unit=province)
+    # The backlog: 600 small tasks of the default queue, a few milliseconds each for the solo worker.
+    backlog = 600
+    with app.producer_or_acquire() as producer:
+        for _ in range(backlog):
+            app.send_task("celery.backend_cleanup", producer=producer)
+    assert clean_queue.llen("celery") >= backlog - 50  # the worker has only begun on it
+    client = APIClient()
+    client.force_authenticate(officer)
+    response = client.post("/api/v1/documents/", {
+        "unit_code": "00070", "number": "1/QĐ-UBND", "doc_type": "QĐ", "title": "Quyết định 1",
+        "issued_on": f"{datetime.date.today().year}-01-05", "is_digitized": True, "sent_electronically": True,
+    }, format="json")
+    assert response.status_code == 201, response.content
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not ComplianceResult.objects.filter(
+            unit__code="00070", year=datetime.date.today().year, period="Y", target_id="DOC_DIGITIZATION",
+            denominator=1).exists():
+        time.sleep(0.05)
+    left = clean_queue.llen("celery")
+    assert ComplianceResult.objects.filter(unit__code="00070", period="Y", target_id="DOC_DIGITIZATION",
+                                           denominator=1).exists(), "the save's recompute never ran"
+    assert left >= backlog // 4, f"the recompute ran only when {backlog - left} of the {backlog} tasks had"
