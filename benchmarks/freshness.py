@@ -139,8 +139,10 @@ def main() -> None:
         raise SystemExit("No documents: load the national dataset first (manage.py demo_data --scale national).")
     today = timezone.localdate()
     year = today.year
-    logs = Path(os.environ.get("BENCH_LOG_DIR", "/tmp")) / "freshness"
+    # Each run keeps its own worker and beat logs (a run that lost saves is read afterwards).
+    logs = Path(os.environ.get("BENCH_LOG_DIR", "/tmp")) / "freshness" / time.strftime("%Y%m%d-%H%M%S")
     logs.mkdir(parents=True, exist_ok=True)
+    print(f"worker and beat logs: {logs}")
     worker = start(["worker", "--concurrency", "2", "--loglevel", "INFO", "--without-gossip", "--without-mingle"],
                    logs / "worker.log")
     beat = start(["beat", "--loglevel", "INFO", "--schedule", str(logs / "beat-schedule")], logs / "beat.log")
