@@ -92,32 +92,16 @@ def _standing(provisional_ends: list) -> Standing:
     return Standing(True, min(known) if known else None)
 
 
-def _rollups(*, root: Unit | None) -> QuerySet[ComplianceRollup]:
-    """Roll-ups of a locality's subtree: `root`, or the root of the tree (the nation) when None."""
-    qs = ComplianceRollup.objects.order_by()
-    return qs.filter(unit=root) if root is not None else qs.filter(unit__parent__isnull=True,
-                                                                   unit__level=Level.CENTRAL)
-
-
-def _slices(*, root: Unit | None) -> QuerySet[ComplianceSlice]:
-    """Slices of a locality's subtree: `root`, or the root of the tree (the nation) when None."""
-    qs = ComplianceSlice.objects.order_by()
+def _of_subtree(model, *, root: Unit | None) -> QuerySet:
+    """The stored figures (`ComplianceRollup`, `ComplianceSlice`) of a locality's subtree: `root`, or the root of the
+    tree (the nation) when None."""
+    qs = model.objects.order_by()
     return qs.filter(unit=root) if root is not None else qs.filter(unit__parent__isnull=True,
                                                                    unit__level=Level.CENTRAL)
 
 
 def _narrowed(filters: DashboardFilters | None) -> bool:
     return filters is not None and bool(filters.level or filters.block)
-
-
-def _slice_q(filters: DashboardFilters) -> Q:
-    """The slices of the level and block chosen."""
-    q = Q()
-    if filters.level:
-        q &= Q(level=filters.level)
-    if filters.block:
-        q &= Q(block=filters.block)
-    return q
 
 
 def _slice_sums(rows: QuerySet[ComplianceSlice], q: Q) -> list[dict]:
@@ -141,7 +125,7 @@ def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | N
     (a dozen rows), from its stored slices when one does (a few dozen), by grouping the units' results where the
     engine stores neither (a leaf). Same figures every way."""
     if not _narrowed(filters):
-        rows = list(_rollups(root=root).filter(year=year, period=period).values_list(
+        rows = list(_of_subtree(ComplianceRollup, root=root).filter(year=year, period=period).values_list(
             "target_id", "n_met", "n_missed", "n_no_baseline", "n_no_data", "n_not_applicable", "computed_at",
             "provisional", "window_end"))
         if rows:
@@ -156,8 +140,8 @@ def scope_status_counts(*, year: int, period: str, filters: DashboardFilters | N
                     ends.append(window_end)
             return counts, computed_at, _standing(ends)
     else:
-        rows = _slice_sums(_slices(root=root).filter(year=year, period=period).values("target_id"),
-                           _slice_q(filters))
+        slices = _of_subtree(ComplianceSlice, root=root).filter(year=year, period=period)
+        rows = _slice_sums(slices.values("target_id"), scope_q(filters, prefix=""))
         if rows:
             counts = defaultdict(lambda: {s: 0 for s in Status.values})
             for row in rows:
@@ -178,13 +162,13 @@ def scope_trend(*, period: str, filters: DashboardFilters | None, root: Unit | N
     reduction = [DOC_REDUCTION, MEETING_REDUCTION]
     window = Q(year__gt=year - TREND_YEARS, year__lte=year) if year is not None else Q()
     if not _narrowed(filters):
-        qs = _rollups(root=root).filter(window, period=period, target_id__in=reduction)
+        qs = _of_subtree(ComplianceRollup, root=root).filter(window, period=period, target_id__in=reduction)
         rows = list(qs.values_list("year", "target_id", CURRENT_COUNT, PREVIOUS_COUNT, "provisional", "window_end"))
         if rows:
             return _trend_rows(rows)
     else:
-        sums = _slice_sums(_slices(root=root).filter(window, period=period, target_id__in=reduction)
-                           .values("year", "target_id"), _slice_q(filters))
+        slices = _of_subtree(ComplianceSlice, root=root).filter(window, period=period, target_id__in=reduction)
+        sums = _slice_sums(slices.values("year", "target_id"), scope_q(filters, prefix=""))
         if sums:
             return _trend_rows([(row["year"], row["target_id"], row[CURRENT_COUNT], row[PREVIOUS_COUNT],
                                  row["n_provisional"], row["window_end"]) for row in sums if _units_in(row)])
@@ -214,8 +198,9 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     Unfiltered, these are the engine's stored roll-ups (one query). Narrowed by a level or a block, the subtree's
     units of that level and block are judged the same way (`RollupJudge`, and the year's thresholds) from the
     engine's stored slices (one query for all the provinces; grouping the year's 200,000 results on every view made
-    the overview filtered by level 226 ms, against 72 ms with the slices, on the national dataset); a locality the engine stores neither for (a leaf, as `selectors.compliance_summary`
-    does) from its units' stored results (one GROUP BY for all of them)."""
+    the overview filtered by level 226 ms, against 72 ms with the slices, on the national dataset); a locality the
+    engine stores neither for (a leaf, as `selectors.compliance_summary` does) from its units' stored results (one
+    GROUP BY for all of them)."""
     figures: dict[tuple[str, str], dict] = {}
     judge = None
     judged_codes = set()
@@ -227,7 +212,7 @@ def locality_figures(*, year: int, period: str, localities: list[Unit], targets:
     else:
         code_of = {u.id: u.code for u in localities}
         sliced = _slice_sums(ComplianceSlice.objects.filter(year=year, period=period, unit__in=localities)
-                             .order_by().values("unit_id", "target_id"), _slice_q(filters))
+                             .order_by().values("unit_id", "target_id"), scope_q(filters, prefix=""))
         for row in sliced:
             judged_codes.add(code_of[row["unit_id"]])
             if _units_in(row):  # none of that level and block: no figure, as from the results
