@@ -146,7 +146,8 @@ def _quarter_within(year: int, quarter: int, life: _Life) -> bool:
 
 def _delete_replaceable(model: type[models.Model], units: models.QuerySet, years: Sequence[int]) -> int:
     """Delete the records of these units and years that have no audit trail: earlier demo (or other
-    system) loads. Raw SQL, because an ORM delete would write a history row per record."""
+    system) loads. A record an upload created has none until it changes, but its upload is its audit
+    record: kept. Raw SQL, because an ORM delete would write a history row per record."""
     history = model.history.model
     if model is Conference:
         in_years = Q()
@@ -154,7 +155,7 @@ def _delete_replaceable(model: type[models.Model], units: models.QuerySet, years
             in_years |= Q(held_on__gte=datetime.date(year, 1, 1), held_on__lte=datetime.date(year, 12, 31))
     else:
         in_years = Q(year__in=list(years))
-    doomed = model.objects.filter(in_years, unit__in=units.values("pk")).filter(
+    doomed = model.objects.filter(in_years, unit__in=units.values("pk"), upload__isnull=True).filter(
         ~Exists(history.objects.filter(id=OuterRef("pk")))).values("pk")
     sql, params = doomed.query.sql_with_params()
     with connection.cursor() as cursor:

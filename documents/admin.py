@@ -22,7 +22,7 @@ class DocumentAdmin(RecordAdmin):
     list_filter = ("year", "doc_type", "needs_review", "is_digitized", "sent_electronically", "unit__level")
     search_fields = ("number", "title", "unit__code", "unit__name")
     list_select_related = ("unit", "doc_type")
-    readonly_fields = ("year", "needs_review", "created_at", "updated_at")
+    readonly_fields = ("year", "needs_review", "created_at", "updated_at", "upload")
 
 
 @admin.register(DigitizationReport)
@@ -30,4 +30,4 @@ class DigitizationReportAdmin(RecordAdmin):
     list_display = ("unit", "year", "quarter", "procedures_total", "procedures_digital")
     list_filter = ("year", "quarter", "unit__level")
     search_fields = ("unit__code", "unit__name")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "upload")

@@ -104,7 +104,7 @@ class Document(UnitRecord):
     # writing them; only a user's deletion reads by it, setting it to NULL in one scan). Nor has history_user a
     # database constraint: checking it cost such an upload 0.7 s (a trigger per row), and Django applies its
     # on_delete (SET_NULL) in Python anyway.
-    history = UnindexedUserHistory(no_db_index=["unit", "doc_type"], user_db_constraint=False)
+    history = UnindexedUserHistory(no_db_index=["unit", "doc_type"], user_db_constraint=False, excluded_fields=["upload"])
 
     class Meta:
         ordering = ["-issued_on", "-id"]
@@ -173,7 +173,7 @@ class DigitizationReport(UnitRecord):
     procedures_total = models.PositiveIntegerField(_("procedures handled"))
     procedures_digital = models.PositiveIntegerField(_("of them in the digital environment"))
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["upload"])
 
     class Meta:
         ordering = ["-year", "-quarter", "unit"]

@@ -56,6 +56,9 @@ class ImportBatch(models.Model):
     years = models.JSONField(_("years changed"), default=list, blank=True)
     # The history_date of every history row the upload wrote: how its changes are found in the audit trail.
     history_date = models.DateTimeField(_("history date"), null=True, blank=True, editable=False)
+    # Their change reason ("Upload #12 (file.csv)", in the uploader's language): also that of the `+` row of a
+    # record it created, written when the record first changes (imports.history).
+    history_reason = models.CharField(_("history reason"), max_length=100, blank=True, editable=False)
 
     # Scoped by its uploader (administrators see every upload), through the same mixins as the unit-owned rows.
     objects = OwnedQuerySet.as_manager()

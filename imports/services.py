@@ -2,7 +2,8 @@
 
 A run is all-or-nothing: rows are streamed, validated and loaded inside one transaction, and if any
 row is bad the transaction is rolled back and every bad row is reported (line, column, message). Every
-record created or changed gets its history row, naming the uploader and the upload (imports.history).
+record changed gets its history row, naming the uploader and the upload; every record created names the
+upload, the record of its creation in the audit trail (imports.history).
 A check only (`dry_run`) runs the same load and rolls it back: the counts and errors, nothing written.
 """
 from __future__ import annotations
@@ -242,6 +243,12 @@ def import_run(*, batch_id: int, on_progress: Callable[[int, int], None] | None 
 def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> LoadResult | None:
     schema = schema_for(batch.kind)
     reporter = None
+    # One date for every history row of the upload, so the audit trail and the page find them; saved with its
+    # reason before any record is written, so every record it creates finds its creation stamp (`upload`).
+    batch.history_date = timezone.now()
+    stamp = upload_stamp(batch_id=batch.pk, file_name=batch.file_name, user_id=batch.user_id, date=batch.history_date)
+    batch.history_reason = stamp.reason
+    batch.save(update_fields=["history_date", "history_reason"])
     try:
         with batch.file.open("rb") as opened, transaction.atomic():
             stream = getattr(opened, "file", opened)  # the real file object (TextIOWrapper needs one)
@@ -254,10 +261,6 @@ def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> L
             reporter = _ProgressReporter(batch, on_progress)
             reporter(0)
             validator = RowValidator(schema, source.columns, sink, today=timezone.localdate())
-            # One date for every history row of the upload, so the audit trail and the page find them.
-            batch.history_date = timezone.now()
-            stamp = upload_stamp(batch_id=batch.pk, file_name=batch.file_name, user_id=batch.user_id,
-                                 date=batch.history_date)
             loader = loader_for(kind=batch.kind, user=batch.user, sink=sink, stamp=stamp, dry_run=batch.dry_run,
                                 force_orm=force_orm)
             rows = (validator(line, cells) for line, cells in source.rows)

@@ -12,4 +12,4 @@ class ConferenceAdmin(RecordAdmin):
                     "is_regular_session", "exception_approved")
     list_filter = ("format", "category", "scope", "is_regular_session", "exception_approved", "unit__level")
     search_fields = ("title", "unit__code", "unit__name", "exception_ref")
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_at", "updated_at", "upload")

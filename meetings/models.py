@@ -40,7 +40,7 @@ class Conference(UnitRecord):
     participants = models.PositiveIntegerField(_("participants"), null=True, blank=True)
 
     objects = ConferenceQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["upload"])
 
     class Meta:
         ordering = ["-held_on", "-id"]

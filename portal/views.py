@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
-from django.db.models import CharField, Value
+from django.db.models import CharField, F, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from documents.models import DigitizationReport, Document
+from imports.choices import ImportKind, ImportStatus
+from imports.history import upload_reason
+from imports.models import ImportBatch
 from meetings.models import Conference
 from reform import formatting
 from reform.models import Unit
@@ -28,8 +31,12 @@ AUDITED = {
     "digitization": (DigitizationReport, "documents:digitization_detail"),
 }
 ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gettext_lazy("Deleted")}
-HIDDEN_FIELDS = {"id", "created_at", "updated_at"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "upload"}  # `upload` is not kept in the history
 DERIVED_FIELDS = {"document": {"year", "needs_review"}}  # computed from other fields: not news of their own
+# The upload kind of each register: an upload is one entry for all the records it created (imports.history).
+UPLOAD_KINDS = {"document": ImportKind.DOCUMENTS, "conference": ImportKind.CONFERENCES,
+                "digitization": ImportKind.DIGITIZATION_REPORTS}
+UPLOAD_PREFIX = "upload:"
 
 
 RECENT_ENTRIES = 8
@@ -116,11 +123,7 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         kind = self.request.GET.get("model", "")
         keys = [kind] if kind in AUDITED else list(AUDITED)
-        parts = [
-            AUDITED[key][0].history.model.objects.annotate(kind=Value(key, output_field=CharField()))
-            .values("history_id", "history_date", "kind").order_by()  # SQLite: no ORDER BY inside a UNION
-            for key in keys
-        ]
+        parts = [part for key in keys for part in self._parts(key)]
         combined = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
         paginator = Paginator(combined.order_by("-history_date", "-history_id"), self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
@@ -131,27 +134,66 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         )
         return context
 
+    @staticmethod
+    def _parts(key: str) -> list:
+        """The history rows of a register and the uploads that created its records (one row each), as
+        (history_id, history_date, register) rows to union. A `+` row of a record an upload created (written when
+        the record first changed, or by an upload before they named their records) is that upload's entry."""
+        uploads = ImportBatch.objects.filter(kind=UPLOAD_KINDS[key], dry_run=False, status=ImportStatus.SUCCEEDED,
+                                             created__gt=0, history_date__isnull=False)
+        # An upload's rows are those of its date (one per upload, to the microsecond): an uncorrelated IN, which
+        # PostgreSQL hashes once, not a lookup per history row.
+        history = (
+            AUDITED[key][0].history.model.objects
+            .exclude(history_type="+", history_date__in=uploads.values("history_date"))
+            .annotate(register=Value(key, output_field=CharField()))
+            .values("history_id", "history_date", "register").order_by()  # SQLite: no ORDER BY inside a UNION
+        )
+        created = (uploads.annotate(history_id=F("id"), register=Value(UPLOAD_PREFIX + key, output_field=CharField()))
+                   .values("history_id", "history_date", "register").order_by())
+        return [history, created]
+
     def _entries(self, rows: list[dict]) -> list[dict]:
         by_kind: dict[str, list[int]] = {}
         for row in rows:
-            by_kind.setdefault(row["kind"], []).append(row["history_id"])
+            by_kind.setdefault(row["register"], []).append(row["history_id"])
+        entries = {}
+        for kind, ids in by_kind.items():
+            if kind.startswith(UPLOAD_PREFIX):
+                for batch in ImportBatch.objects.filter(pk__in=ids).select_related("user"):
+                    entries[(kind, batch.pk)] = self._upload_entry(kind.removeprefix(UPLOAD_PREFIX), batch)
         records = {}
         for key, ids in by_kind.items():
+            if key.startswith(UPLOAD_PREFIX):
+                continue
             history = AUDITED[key][0].history.model.objects.filter(history_id__in=ids).select_related("history_user")
             records.update({(key, h.history_id): h for h in history})
         pairs = []
-        for row in rows:
-            record = records[(row["kind"], row["history_id"])]
+        for (kind, _id), record in records.items():
             previous = record.prev_record if record.history_type == "~" else None
-            pairs.append((row["kind"], record, previous))
+            pairs.append((kind, record, previous))
         unit_ids = {r.unit_id for _k, r, _p in pairs} | {p.unit_id for _k, _r, p in pairs if p is not None}
         units = Unit.objects.in_bulk(unit_ids)
         existing = {
             key: set(AUDITED[key][0].objects.filter(pk__in={r.id for k, r, _p in pairs if k == key})
                      .values_list("pk", flat=True))
-            for key in by_kind
+            for key in by_kind if not key.startswith(UPLOAD_PREFIX)
         }
-        return [self._entry(kind, record, previous, units, existing[kind]) for kind, record, previous in pairs]
+        for kind, record, previous in pairs:
+            entries[(kind, record.history_id)] = self._entry(kind, record, previous, units, existing[kind])
+        return [entries[(row["register"], row["history_id"])] for row in rows]
+
+    @staticmethod
+    def _upload_entry(key: str, batch: ImportBatch) -> dict:
+        """An upload's entry: the records it created (each names it), counted, linked to the upload's page."""
+        model = AUDITED[key][0]
+        return {
+            "kind": key, "date": batch.history_date, "model_name": model._meta.verbose_name_plural,
+            "label": batch.history_reason or upload_reason(batch_id=batch.pk, file_name=batch.file_name),
+            "action": "+", "action_label": ACTIONS["+"], "user": batch.user, "reason": "", "upload": batch,
+            "url": reverse("imports:detail", args=[batch.pk]),
+            "changes": [{"label": _("records created"), "old": None, "new": formatting.number(batch.created)}],
+        }
 
     def _entry(self, kind, record, previous, units, existing: set[int]) -> dict:
         model, url_name = AUDITED[kind]
@@ -182,7 +224,8 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         if record.history_type != "-" and record.id in existing:
             url = reverse(url_name, args=[record.id])
         return {
-            "kind": kind, "record": record, "model_name": model._meta.verbose_name, "label": str(record.instance),
+            "kind": kind, "record": record, "date": record.history_date, "model_name": model._meta.verbose_name,
+            "label": str(record.instance),
             "action": record.history_type, "action_label": ACTIONS.get(record.history_type, record.history_type),
             "user": record.history_user, "changes": changes, "url": url,
             "reason": record.history_change_reason,

@@ -406,7 +406,7 @@ ADMIN_MODELS = {
     "reports.periodreport": (403, 200),  # submitted on the report pages
     "reports.reportexport": (200, 200),
     "reports.notification": (200, 200),
-    "imports.importbatch": (403, 200),  # uploaded on the upload page
+    "imports.importbatch": (403, 403),  # uploaded on the upload page; never deleted (the audit record of an upload)
 }
 
 

@@ -132,7 +132,7 @@ class OrmLoader:
             matches = existing.get(key)
             year = model.record_year_from(values.get)
             if not matches:
-                to_create.append(model(**values))
+                to_create.append(model(**values, upload_id=self.stamp.batch_id))  # its creation's record
                 self.result.created += 1
             else:
                 changed = False
@@ -152,7 +152,7 @@ class OrmLoader:
         model.objects.bulk_create(to_create, batch_size=500)
         if to_update:
             model.objects.bulk_update(to_update, [*attrs, "updated_at"], batch_size=500)
-        history.orm_write(model, stamp=self.stamp, created=to_create, updated=to_update, before=before)
+        history.orm_write(model, stamp=self.stamp, updated=to_update, before=before)
 
 
 def _differs(stored: Any, new: Any) -> bool:

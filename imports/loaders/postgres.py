@@ -281,8 +281,9 @@ class PostgresLoader:
 
     def _select(self, source: str, after_line: int) -> tuple[list[str], list[str], list[str], list[str], str]:
         data = [name for name in self.fields if name != "unit_code"]
-        target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at"]
-        select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()"]
+        # The upload on the records it creates: the record of their creation (imports.history).
+        target = ["unit_id", *[_model_column(name) for name in data], "created_at", "updated_at", "upload_id"]
+        select = ["u.id", *[f"s.{name}" for name in data], "now()", "now()", "%(upload)s"]
         compared = [_model_column(name) for name in data]
         source = f"FROM {source} s JOIN import_units u ON u.code = s.unit_code AND s.line > {int(after_line)}"
         return data, target, select, compared, source
@@ -294,11 +295,11 @@ class PostgresLoader:
         """
         data, target, select, compared, source = self._select(source, after_line)
         year = _record_year_sql(self.model, "t")
-        # The history rows of what the statement writes (see imports.history), in the same statement: the
-        # state after, of every record inserted ('+') or changed ('~'), and the state before, of the changed
-        # records without any history yet (a CTE reads the table as it was before the statement: joined
-        # to the rows the upsert returns, only changed rows cost a lookup).
-        returned = ", ".join(f"t.{column}" for column in history.tracked_columns(self.model))
+        # The history rows of what the statement changes (see imports.history), in the same statement: the
+        # state after ('~'), and the state before, of the changed records without any history yet (a CTE reads
+        # the table as it was before the statement: joined to the rows the upsert returns, only changed rows
+        # cost a lookup). The records it creates name the upload and get none; a plain INSERT creates only.
+        returned = "t.unit_id" if plain else ", ".join(f"t.{c}" for c in history.tracked_columns(self.model))
         conflict = ", ".join(_model_column(name) if name != "unit_code" else "unit_id" for name in NATURAL_KEYS[self.kind])
         sets = ", ".join(f"{column} = EXCLUDED.{column}" for column in [*compared, "updated_at"])
         on_conflict = "" if plain else (
@@ -308,11 +309,10 @@ class PostgresLoader:
         # An upsert meets the rows it updates in index order; a plain INSERT of new rows gains nothing from the
         # sort (~4 % of the server's time on a first upload).
         order = "" if plain else f"ORDER BY {conflict.replace('unit_id', 'u.id')}"
-        before = "" if plain else (
-            f", before AS ({history.baseline_sql(self.model, changed='up', where='NOT c.inserted')})"
-        )
-        after = history.insert_sql(self.model, alias="up", select_from="FROM up",
-                                   history_type="CASE WHEN up.inserted THEN '+' ELSE '~' END")
+        after = history.insert_sql(self.model, alias="up", select_from="FROM up WHERE NOT up.inserted",
+                                   history_type="'~'")
+        before = history.baseline_sql(self.model, changed="up", where="NOT c.inserted")
+        changes = "" if plain else f", after AS ({after}), before AS ({before})"
         return (
             f"""
             WITH up AS (
@@ -320,7 +320,7 @@ class PostgresLoader:
                 SELECT {', '.join(select)} {source} {order}
                 {on_conflict}
                 RETURNING (xmax = 0) AS inserted, {year} AS record_year, {returned}
-            ), after AS ({after}){before}
+            ){changes}
             INSERT INTO import_tally
             SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted),
                    coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT record_year), '{{}}')
@@ -358,8 +358,8 @@ class PostgresLoader:
                 INSERT INTO {self.table} AS n ({', '.join(target)})
                 SELECT {', '.join(select)} {source}
                  WHERE NOT EXISTS (SELECT 1 FROM {self.table} t WHERE {match})
-                RETURNING {_record_year_sql(self.model, "n")} AS record_year, {', '.join(f"n.{c}" for c in history.tracked_columns(self.model))}
-            ), after AS ({history.insert_sql(self.model, alias="ins", select_from="FROM ins", history_type="'+'")})
+                RETURNING {_record_year_sql(self.model, "n")} AS record_year, n.unit_id
+            )
             SELECT count(*), coalesce(array_agg(DISTINCT unit_id), '{{}}'), coalesce(array_agg(DISTINCT record_year), '{{}}')
               FROM ins
             """,

@@ -182,6 +182,30 @@ def test_records_entered_by_people_survive_a_rerun_and_are_not_duplicated():
 
 
 @pytest.mark.django_db
+def test_records_an_upload_created_survive_a_rerun_though_they_have_no_history_row(settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from imports import services as imports
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    demo(seed=9)
+    generated = Document.objects.filter(unit__code="46", year=2025, needs_review=False).order_by("id").first()
+    admin = UserFactory(username="admin-demo", role="admin", is_staff=True, is_superuser=True)
+    record_delete(instance=generated, user=admin)
+    data = ("unit_code,number,doc_type,title,issued_on\n"
+            f"46,{generated.number},{generated.doc_type_id},Uploaded by a person,{generated.issued_on}\n").encode()
+    batch = imports.import_create(user=admin, kind="documents", upload=SimpleUploadedFile("d.csv", data), language="en")
+    imports.import_run(batch_id=batch.pk)
+    uploaded = Document.objects.get(upload=batch.pk)
+    assert not uploaded.history.exists()
+    total = Document.objects.count()
+    demo(seed=9)
+    assert Document.objects.filter(pk=uploaded.pk, title="Uploaded by a person").exists()
+    assert Document.objects.filter(unit=uploaded.unit, number=uploaded.number, year=uploaded.year).count() == 1
+    assert Document.objects.count() == total
+
+
+@pytest.mark.django_db
 def test_demo_data_refuses_a_year_that_has_not_started():
     with pytest.raises(CommandError, match="future"):
         demo(years=[timezone.localdate().year + 1])

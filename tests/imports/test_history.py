@@ -1,4 +1,5 @@
-"""An upload keeps the history of what it changes: the rows a form edit writes, set-based, named after the upload."""
+"""An upload keeps the history of what it changes: the rows a form edit writes, set-based, named after the upload.
+What it creates names the upload (see test_creation_history.py)."""
 from __future__ import annotations
 
 import datetime
@@ -60,9 +61,10 @@ def test_an_upload_that_updates_two_documents_writes_their_history_with_the_uplo
         assert after.prev_record == before and before.title.startswith("Tiêu đề cũ")
         delta = {change.field: (change.old, change.new) for change in after.diff_against(before).changes}
         assert delta["title"] == (before.title, title) and delta["issued_on"] == (before.issued_on, date)
-    created = Document.history.filter(history_type="+", history_change_reason=reason)
-    assert created.count() == 3 and {h.history_user for h in created} == {officer_hn}
-    assert Document.history.count() == 2 + 2 + 3
+    # The three it created name it, and have no history row until they change.
+    assert set(Document.objects.filter(upload=batch).values_list("number", flat=True)) == {"3/QĐ-UBND", "4/QĐ-UBND", "5/QĐ-UBND"}
+    assert not Document.history.filter(history_type="+", history_change_reason=reason).exists()
+    assert Document.history.count() == 2 + 2
 
 
 def test_the_audit_page_shows_the_upload_rows_before_and_after_like_a_form_edit(
@@ -115,22 +117,23 @@ def test_conferences_and_digitisation_reports_changed_by_an_upload_get_their_his
     after = conference.history.latest("history_date")
     assert (after.history_type, after.participants, after.prev_record.participants) == ("~", 120, 80)
     assert (after.history_user, after.history_change_reason) == (officer_hn, f"Upload #{conferences.pk} (hoi-nghi.csv)")
-    created = Conference.history.get(title="Hội nghị mới")
-    assert (created.history_type, created.history_user) == ("+", officer_hn)
+    created = Conference.objects.get(title="Hội nghị mới")
+    assert created.upload == conferences and not created.history.exists()
     after = report.history.latest("history_date")
     assert (after.history_type, after.procedures_digital, after.prev_record.procedures_digital) == ("~", 96, 90)
     assert after.history_change_reason == f"Upload #{reports.pk} (so-hoa.csv)"
-    assert DigitizationReport.history.filter(quarter=2, history_type="+", history_user=officer_hn).count() == 1
+    assert DigitizationReport.objects.get(quarter=2).upload == reports
+    assert not DigitizationReport.history.filter(quarter=2).exists()
 
 
 @pytest.mark.parametrize("force_orm", [False, True], ids=["postgres", "orm"])
 def test_an_identical_re_upload_writes_no_history_and_reports_0_updated(officer_hn, tree, force_orm):
     data = csv_bytes(doc_rows(30))
     first = upload(officer_hn, data, force_orm=force_orm)
-    assert Document.history.count() == 30
+    assert Document.objects.filter(upload=first).count() == 30 and Document.history.count() == 0
     again = upload(officer_hn, data, force_orm=force_orm)
     assert (again.status, again.created, again.updated, again.unchanged) == ("succeeded", 0, 0, 30)
-    assert Document.history.count() == 30
+    assert Document.objects.filter(upload=first).count() == 30 and Document.history.count() == 0
     assert not Document.history.filter(history_change_reason__contains=f"#{again.pk} ").exists()
     assert first.updated == 0
 
