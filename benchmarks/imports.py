@@ -2,14 +2,15 @@
 
 Builds a 200,000-row document CSV, then times in one run:
   (a) our service end to end (hash, store, stream, validate every row, COPY to staging, set-based checks,
-      one upsert, history rows), in a subprocess so that its peak memory (VmHWM) is its own: a first
-      upload, the same file again (nothing changes), and the re-upload: the file with 10 % of its rows
-      changed (each written with its history row);
+      one upsert, history rows of what changes), in a subprocess so that its peak memory (VmHWM) is its own: a
+      first upload (whose records name it: no history row each), the same file again (nothing changes), and
+      the re-upload: the file with 10 % of its rows changed (each written with its history row, after the `+`
+      row of its creation);
   (b) django-import-export importing the same file into the same model with its fastest documented
       settings (use_bulk, batch_size, skip_diff, a Resource whose import_id_fields is the natural key);
   (c) a raw `COPY ... FROM STDIN` of the same file into a bare table;
   (d) the database's own write into the register, the real limit of an upload: a COPY of the same rows,
-      units, types, years and number keys already resolved, straight into `documents_document` with all
+      units, types, years, number keys and upload already resolved, straight into `documents_document` with all
       its indexes and constraints, the deferred foreign keys checked at the end, in a transaction that is
       rolled back.
 (a) and (d) are measured in pairs (`--pairs`, 3 by default), each pair back to back on an emptied register, and
@@ -295,16 +296,18 @@ def run_copy_same_table(path: Path) -> tuple[float, float | None]:
     units = dict(Unit.objects.values_list("code", "pk"))
     truthy = {"true", "1", "có"}
     now = timezone.now().isoformat()
+    upload = "1"  # the upload that creates them, as ours names it on every record it creates
     buffer = io.StringIO()
     with path.open(encoding="utf-8") as handle:
         reader = csv.reader(handle)
         next(reader)
         for unit, number, doc_type, title, issued_on, digitized, sent in reader:
             buffer.write("\t".join([now, now, number, title, issued_on, issued_on[:4], str(digitized in truthy),
-                                    str(sent in truthy), "false", str(units[unit]), doc_type, number_key(number)]))
+                                    str(sent in truthy), "false", str(units[unit]), doc_type, number_key(number),
+                                    upload]))
             buffer.write("\n")
     columns = ("created_at, updated_at, number, title, issued_on, year, is_digitized, sent_electronically, "
-               "needs_review, unit_id, doc_type_id, number_key")
+               "needs_review, unit_id, doc_type_id, number_key, upload_id")
     buffer.seek(0)
     backend = _BackendCpu()
     with transaction.atomic(), connection.cursor() as cursor:
