@@ -94,7 +94,7 @@ def baseline_sql(model: type[models.Model], *, changed: str, where: str) -> str:
     table = model._meta.db_table
     return insert_sql(
         model, alias="t", history_type="'+'", user="b.user_id",
-        reason="coalesce(b.history_reason, %(baseline_reason)s)",
+        reason="coalesce(NULLIF(b.history_reason, ''), %(baseline_reason)s)",
         date="coalesce(b.history_date, LEAST(t.updated_at, %(history_date)s - interval '1 microsecond'))",
         select_from=(
             f"FROM {changed} c CROSS JOIN LATERAL (SELECT * FROM {table} o WHERE o.id = c.id OFFSET 0) t "
@@ -114,7 +114,11 @@ def _creation_stamps(upload_ids: set[int]) -> dict[int, dict]:
     if not upload_ids:
         return {}
     batches = ImportBatch.objects.filter(pk__in=upload_ids, history_date__isnull=False)
-    return {batch["pk"]: batch for batch in batches.values("pk", "user_id", "history_date", "history_reason")}
+    stamps = {batch["pk"]: batch for batch in batches.values("pk", "user_id", "history_date", "history_reason",
+                                                             "file_name")}
+    for pk, stamp in stamps.items():
+        stamp["history_reason"] = stamp["history_reason"] or upload_reason(batch_id=pk, file_name=stamp["file_name"])
+    return stamps
 
 
 def _write_creations(model: type[models.Model], records: list, stamps: dict[int, dict]) -> list:
