@@ -41,17 +41,12 @@ class HistoryStamp:
     baseline_reason: str
 
 
-def upload_reason(*, batch_id: int, file_name: str) -> str:
-    """"Upload #12 (file.csv)", in the active language, as the history's change reason can hold it."""
-    return history_reason(_("Upload #%(id)s (%(file)s)") % {"id": batch_id, "file": file_name})
-
-
-def upload_stamp(*, batch_id: int, file_name: str, user_id: int, date: datetime.datetime) -> HistoryStamp:
-    """The stamp of an upload, its reasons in the active language (the uploader's)."""
+def upload_stamp(batch: ImportBatch) -> HistoryStamp:
+    """The stamp of an upload whose `history_date` and reason are set; the baseline's reason in the active language
+    (the uploader's)."""
     return HistoryStamp(
-        batch_id=batch_id, user_id=user_id, date=date,
-        reason=upload_reason(batch_id=batch_id, file_name=file_name),
-        baseline_reason=history_reason(_("State before upload #%(id)s (no earlier history)") % {"id": batch_id}),
+        batch_id=batch.pk, user_id=batch.user_id, date=batch.history_date, reason=batch.reason,
+        baseline_reason=history_reason(_("State before upload #%(id)s (no earlier history)") % {"id": batch.pk}),
     )
 
 
@@ -109,29 +104,25 @@ def params(stamp: HistoryStamp) -> dict:
             "baseline_reason": stamp.baseline_reason, "upload": stamp.batch_id}
 
 
-def _creation_stamps(upload_ids: set[int]) -> dict[int, dict]:
-    """The stamps of the uploads that created records: {upload id: user, date and reason}."""
+def _creating_uploads(upload_ids: set[int]) -> dict[int, ImportBatch]:
+    """The uploads that created records, with their stamps (user, date, reason): {upload id: upload}."""
     if not upload_ids:
         return {}
     batches = ImportBatch.objects.filter(pk__in=upload_ids, history_date__isnull=False)
-    stamps = {batch["pk"]: batch for batch in batches.values("pk", "user_id", "history_date", "history_reason",
-                                                             "file_name")}
-    for pk, stamp in stamps.items():
-        stamp["history_reason"] = stamp["history_reason"] or upload_reason(batch_id=pk, file_name=stamp["file_name"])
-    return stamps
+    return {batch.pk: batch for batch in batches.only("user_id", "history_date", "history_reason", "file_name")}
 
 
-def _write_creations(model: type[models.Model], records: list, stamps: dict[int, dict]) -> list:
+def _write_creations(model: type[models.Model], records: list, uploads: dict[int, ImportBatch]) -> list:
     """The `+` rows of `records` (as they are before their first change) that an upload created; the others back."""
     created, others = [], []
     for record in records:
-        stamp = stamps.get(record.upload_id)
-        if stamp is None:
+        batch = uploads.get(record.upload_id)
+        if batch is None:
             others.append(record)
             continue
-        record._history_user = User(pk=stamp["user_id"])
-        record._history_date = stamp["history_date"]
-        record._change_reason = stamp["history_reason"]
+        record._history_user = User(pk=batch.user_id)
+        record._history_date = batch.history_date
+        record._change_reason = batch.reason
         created.append(record)
     model.history.bulk_history_create(created, batch_size=500)
     return others
@@ -147,7 +138,7 @@ def keep_creation(model: type[models.Model], instance: models.Model) -> None:
         stored = model._base_manager.select_for_update().filter(pk=instance.pk).first()
         if stored is None or stored.upload_id is None or model.history.filter(id=stored.pk).exists():
             return
-        _write_creations(model, [stored], _creation_stamps({stored.upload_id}))
+        _write_creations(model, [stored], _creating_uploads({stored.upload_id}))
 
 
 def keep_creation_receiver(sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs) -> None:
@@ -163,7 +154,7 @@ def orm_write(model: type[models.Model], *, stamp: HistoryStamp, updated: list, 
     if before:
         known = set(history.filter(id__in=[record.pk for record in before]).values_list("id", flat=True).distinct())
         before = [record for record in before if record.pk not in known]
-        baseline = _write_creations(model, before, _creation_stamps({r.upload_id for r in before} - {None}))
+        baseline = _write_creations(model, before, _creating_uploads({r.upload_id for r in before} - {None}))
         for record in baseline:
             record._history_user = None
             record._history_date = min(record.updated_at, stamp.date - datetime.timedelta(microseconds=1))

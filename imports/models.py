@@ -3,11 +3,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reform.querysets import OwnedQuerySet
+from reform.services import history_reason
 
 from .choices import ImportKind, ImportStatus
+
+
+def upload_reason(*, batch_id: int, file_name: str) -> str:
+    """"Upload #12 (file.csv)", in the active language, as a history row's change reason can hold it."""
+    return history_reason(gettext("Upload #%(id)s (%(file)s)") % {"id": batch_id, "file": file_name})
 
 
 def _upload_to(instance: "ImportBatch", filename: str) -> str:
@@ -71,6 +78,12 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.file_name} ({self.get_status_display()})"
+
+    @property
+    def reason(self) -> str:
+        """The change reason of its history rows and of the `+` rows of the records it created, as kept in the
+        uploader's language (in the active one for an upload made before reasons were kept)."""
+        return self.history_reason or upload_reason(batch_id=self.pk, file_name=self.file_name)
 
     @property
     def is_finished(self) -> bool:

@@ -36,7 +36,7 @@ from .choices import ImportKind, ImportStatus
 from .columns import MODELS, schema_for
 from .history import upload_stamp
 from .loaders import LoadResult, PostgresLoader, loader_for
-from .models import ImportBatch
+from .models import ImportBatch, upload_reason
 from .parsing import FileRefused, XlsxLimits, open_rows
 from .validation import ErrorSink, RowValidator
 
@@ -213,9 +213,13 @@ def import_run(*, batch_id: int, on_progress: Callable[[int, int], None] | None 
     batch = ImportBatch.objects.select_related("user").get(pk=batch_id)
     if batch.is_finished:
         return batch
-    batch.status, batch.started_at = ImportStatus.RUNNING, timezone.now()
-    batch.save(update_fields=["status", "started_at"])
     with translation.override(batch.language or settings.LANGUAGE_CODE):
+        # One date for every history row of the upload, so the audit trail and the page find them; saved with its
+        # reason before any record is written, so every record it creates finds its creation stamp (`upload`).
+        batch.status, batch.started_at = ImportStatus.RUNNING, timezone.now()
+        batch.history_date = batch.started_at
+        batch.history_reason = upload_reason(batch_id=batch.pk, file_name=batch.file_name)
+        batch.save(update_fields=["status", "started_at", "history_date", "history_reason"])
         sink = ErrorSink(keep=KEEP_ERRORS)
         try:
             result = _run(batch, sink, on_progress, force_orm)
@@ -243,12 +247,7 @@ def import_run(*, batch_id: int, on_progress: Callable[[int, int], None] | None 
 def _run(batch: ImportBatch, sink: ErrorSink, on_progress, force_orm: bool) -> LoadResult | None:
     schema = schema_for(batch.kind)
     reporter = None
-    # One date for every history row of the upload, so the audit trail and the page find them; saved with its
-    # reason before any record is written, so every record it creates finds its creation stamp (`upload`).
-    batch.history_date = timezone.now()
-    stamp = upload_stamp(batch_id=batch.pk, file_name=batch.file_name, user_id=batch.user_id, date=batch.history_date)
-    batch.history_reason = stamp.reason
-    batch.save(update_fields=["history_date", "history_reason"])
+    stamp = upload_stamp(batch)
     try:
         with batch.file.open("rb") as opened, transaction.atomic():
             stream = getattr(opened, "file", opened)  # the real file object (TextIOWrapper needs one)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from documents.models import DigitizationReport, Document
-from imports.choices import ImportKind, ImportStatus
-from imports.history import upload_reason
+from imports.choices import ImportStatus
+from imports.columns import MODELS as UPLOADED
 from imports.models import ImportBatch
 from meetings.models import Conference
 from reform import formatting
@@ -34,8 +34,8 @@ ACTIONS = {"+": gettext_lazy("Created"), "~": gettext_lazy("Changed"), "-": gett
 HIDDEN_FIELDS = {"id", "created_at", "updated_at", "upload"}  # `upload` is not kept in the history
 DERIVED_FIELDS = {"document": {"year", "needs_review"}}  # computed from other fields: not news of their own
 # The upload kind of each register: an upload is one entry for all the records it created (imports.history).
-UPLOAD_KINDS = {"document": ImportKind.DOCUMENTS, "conference": ImportKind.CONFERENCES,
-                "digitization": ImportKind.DIGITIZATION_REPORTS}
+UPLOAD_KINDS = {key: kind for key, (model, _url) in AUDITED.items() for kind, uploaded in UPLOADED.items()
+                if uploaded is model}
 UPLOAD_PREFIX = "upload:"
 
 
@@ -154,30 +154,27 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         return [history, created]
 
     def _entries(self, rows: list[dict]) -> list[dict]:
+        uploads: dict[int, str] = {}  # an upload's id -> its register
         by_kind: dict[str, list[int]] = {}
         for row in rows:
-            by_kind.setdefault(row["register"], []).append(row["history_id"])
-        entries = {}
-        for kind, ids in by_kind.items():
-            if kind.startswith(UPLOAD_PREFIX):
-                for batch in ImportBatch.objects.filter(pk__in=ids).select_related("user"):
-                    entries[(kind, batch.pk)] = self._upload_entry(kind.removeprefix(UPLOAD_PREFIX), batch)
-        records = {}
-        for key, ids in by_kind.items():
-            if key.startswith(UPLOAD_PREFIX):
-                continue
-            history = AUDITED[key][0].history.model.objects.filter(history_id__in=ids).select_related("history_user")
-            records.update({(key, h.history_id): h for h in history})
+            if row["register"].startswith(UPLOAD_PREFIX):
+                uploads[row["history_id"]] = row["register"].removeprefix(UPLOAD_PREFIX)
+            else:
+                by_kind.setdefault(row["register"], []).append(row["history_id"])
+        entries = {
+            (UPLOAD_PREFIX + uploads[batch.pk], batch.pk): self._upload_entry(uploads[batch.pk], batch)
+            for batch in ImportBatch.objects.filter(pk__in=list(uploads)).select_related("user")
+        }
         pairs = []
-        for (kind, _id), record in records.items():
-            previous = record.prev_record if record.history_type == "~" else None
-            pairs.append((kind, record, previous))
+        for key, ids in by_kind.items():
+            history = AUDITED[key][0].history.model.objects.filter(history_id__in=ids).select_related("history_user")
+            pairs += [(key, record, record.prev_record if record.history_type == "~" else None) for record in history]
         unit_ids = {r.unit_id for _k, r, _p in pairs} | {p.unit_id for _k, _r, p in pairs if p is not None}
         units = Unit.objects.in_bulk(unit_ids)
         existing = {
             key: set(AUDITED[key][0].objects.filter(pk__in={r.id for k, r, _p in pairs if k == key})
                      .values_list("pk", flat=True))
-            for key in by_kind if not key.startswith(UPLOAD_PREFIX)
+            for key in by_kind
         }
         for kind, record, previous in pairs:
             entries[(kind, record.history_id)] = self._entry(kind, record, previous, units, existing[kind])
@@ -189,7 +186,7 @@ class AuditTrailView(AdministratorRequiredMixin, TemplateView):
         model = AUDITED[key][0]
         return {
             "kind": key, "date": batch.history_date, "model_name": model._meta.verbose_name_plural,
-            "label": batch.history_reason or upload_reason(batch_id=batch.pk, file_name=batch.file_name),
+            "label": batch.reason,
             "action": "+", "action_label": ACTIONS["+"], "user": batch.user, "reason": "", "upload": batch,
             "url": reverse("imports:detail", args=[batch.pk]),
             "changes": [{"label": _("records created"), "old": None, "new": formatting.number(batch.created)}],
